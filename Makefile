@@ -1,0 +1,32 @@
+# StrataQC: every step a fresh machine needs is here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_ROWS ?= 200000
+DEMO_SEED ?= 42
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export STRATAQC_DUCKDB_PATH ?= $(CURDIR)/warehouse/strataqc.duckdb
+
+.PHONY: setup demo test bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(STAMP)
+
+demo: setup
+	bash scripts/demo.sh
+
+test: setup
+	$(BIN)/pytest python/tests -q
+
+bench: setup
+	bash bench/run.sh
+
+clean:
+	rm -rf target logs warehouse data reports

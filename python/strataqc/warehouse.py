@@ -1,0 +1,201 @@
+"""One connection to the warehouse the dbt profile points at.
+
+SQL built in Python is written once, in DuckDB's dialect (or as sqlglot
+expressions), and transpiled to the target engine here (DESIGN §6).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pandas as pd
+import sqlglot
+import yaml
+from sqlglot import exp
+
+# dbt adapter type -> sqlglot dialect
+DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be reached or the profile is wrong; says what to do."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """The resolved dbt profile target (secrets stay in `settings`, never printed)."""
+
+    profile: str
+    name: str
+    type: str
+    settings: dict[str, Any]
+
+    @property
+    def dialect(self) -> str:
+        return DIALECTS.get(self.type, self.type)
+
+    def describe(self) -> str:
+        """A log-safe description: no passwords, tokens or keys."""
+        where = self.settings.get("path") or self.settings.get("host") or self.settings.get("method", "")
+        return f"{self.profile}.{self.name} ({self.type}: {where})"
+
+
+def _env_var(name: str, default: str | None = None) -> str:
+    if name in os.environ:
+        return os.environ[name]
+    if default is None:
+        raise WarehouseError(f"profiles.yml needs the environment variable {name}: export it or give a default")
+    return default
+
+
+def find_profiles_dir(project_dir: Path, profiles_dir: Path | None = None) -> Path:
+    """dbt's own search order: --profiles-dir, DBT_PROFILES_DIR, the project's profiles/, ~/.dbt."""
+    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir / "profiles", project_dir, Path.home() / ".dbt"]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "profiles.yml").exists():
+            return Path(candidate)
+    raise WarehouseError(f"no profiles.yml found for {project_dir}: pass --profiles-dir or set DBT_PROFILES_DIR")
+
+
+def load_target(project_dir: Path, profiles_dir: Path | None = None, target: str | None = None) -> Target:
+    """Resolve the profile named in dbt_project.yml and one of its targets."""
+    project_file = Path(project_dir) / "dbt_project.yml"
+    if not project_file.exists():
+        raise WarehouseError(f"{project_file} not found: pass --project-dir pointing at the dbt project")
+    profile_name = yaml.safe_load(project_file.read_text())["profile"]
+    path = find_profiles_dir(Path(project_dir), profiles_dir) / "profiles.yml"
+    rendered = jinja2.Environment().from_string(path.read_text()).render(env_var=_env_var)
+    profiles = yaml.safe_load(rendered) or {}
+    if profile_name not in profiles:
+        raise WarehouseError(f"{path} has no profile '{profile_name}' (named in dbt_project.yml)")
+    profile = profiles[profile_name]
+    name = target or os.environ.get("DBT_TARGET") or profile.get("target")
+    outputs = profile.get("outputs", {})
+    if name not in outputs:
+        raise WarehouseError(f"{path}: profile '{profile_name}' has no target '{name}'; choose one of {sorted(outputs)}")
+    settings = dict(outputs[name])
+    if settings.get("type") == "duckdb" and settings.get("path") and not os.path.isabs(settings["path"]):
+        # dbt resolves a relative duckdb path against the working directory it runs in: the project
+        settings["path"] = str((Path(project_dir) / settings["path"]).resolve())
+    return Target(profile_name, name, settings["type"], settings)
+
+
+class Warehouse:
+    """Runs SQL on the target engine and returns small pandas frames."""
+
+    def __init__(self, target: Target, *, read_only: bool = False):
+        self.target = target
+        self.dialect = target.dialect
+        self._conn = _connect(target, read_only=read_only)
+
+    @classmethod
+    def from_project(cls, project_dir: Path, profiles_dir: Path | None = None, target: str | None = None,
+                     *, read_only: bool = False) -> "Warehouse":
+        return cls(load_target(project_dir, profiles_dir, target), read_only=read_only)
+
+    def to_dialect(self, sql: str | exp.Expression) -> str:
+        """DuckDB-dialect SQL (or an expression) as the target engine's SQL."""
+        if isinstance(sql, exp.Expression):
+            return sql.sql(dialect=self.dialect)
+        if self.dialect == "duckdb":
+            return sql
+        return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=self.dialect))
+
+    def query(self, sql: str | exp.Expression) -> pd.DataFrame:
+        """Run one SELECT and return its (small) result."""
+        return self._conn.query(self.to_dialect(sql))
+
+    def execute(self, sql: str | exp.Expression) -> None:
+        self._conn.execute(self.to_dialect(sql))
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "Warehouse":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def quote(name: str) -> str:
+    """A DuckDB-dialect quoted identifier with embedded quotes doubled."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table(relation_name: str) -> exp.Table:
+    """A sqlglot table from dbt's `relation_name` ("db"."schema"."name")."""
+    return exp.to_table(relation_name, dialect="duckdb")
+
+
+class _DuckDB:
+    def __init__(self, target: Target, read_only: bool):
+        import duckdb
+
+        path = target.settings.get("path", ":memory:")
+        self.conn = duckdb.connect(path, read_only=read_only)
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.conn.execute(sql).df()
+
+    def execute(self, sql: str) -> None:
+        self.conn.execute(sql)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Postgres:
+    def __init__(self, target: Target):
+        import psycopg2
+
+        s = target.settings
+        self.conn = psycopg2.connect(host=s.get("host", "localhost"), port=s.get("port", 5432), user=s.get("user"),
+                                     password=s.get("password", s.get("pass")), dbname=s.get("dbname", s.get("database")))
+        self.conn.autocommit = True
+
+    def query(self, sql: str) -> pd.DataFrame:
+        with self.conn.cursor() as cur:
+            cur.execute(sql)
+            columns = [d[0] for d in cur.description]
+            return pd.DataFrame(cur.fetchall(), columns=columns)
+
+    def execute(self, sql: str) -> None:
+        with self.conn.cursor() as cur:
+            cur.execute(sql)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class _Spark:
+    def __init__(self, target: Target):
+        from pyspark.sql import SparkSession
+
+        builder = SparkSession.builder.appName("strataqc").enableHiveSupport()
+        for key, value in (target.settings.get("server_side_parameters") or {}).items():
+            builder = builder.config(key, value)
+        self.spark = builder.getOrCreate()
+
+    def query(self, sql: str) -> pd.DataFrame:
+        return self.spark.sql(sql).toPandas()
+
+    def execute(self, sql: str) -> None:
+        self.spark.sql(sql).collect()
+
+    def close(self) -> None:
+        pass  # one session per process; dbt-spark session mode shares it
+
+
+def _connect(target: Target, read_only: bool):
+    if target.type == "duckdb":
+        return _DuckDB(target, read_only)
+    if target.type == "postgres":
+        return _Postgres(target)
+    if target.type == "spark":
+        return _Spark(target)
+    raise WarehouseError(f"target type '{target.type}' is not supported: use duckdb, postgres or spark")

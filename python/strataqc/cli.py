@@ -1,18 +1,375 @@
-"""qc-report: generate and load the demo landing zone, merge a night's results."""
+"""qc-report: generate and load the demo landing zone, merge a night's results.
+
+Exit codes of `run` and `night`:
+  0  every check passed the --fail-on bar (and alerts, if any, were delivered)
+  1  a check failed at the --fail-on level (error: fail/error; warn: also warn)
+  2  StrataQC itself could not run (no dbt artifacts, warehouse unreachable, bad options)
+  3  alerts could not be delivered (kept in the spool file); wins over 1 because nobody was told
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import getpass
+import importlib.util
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Iterator
 
 import typer
 from rich.console import Console
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
-stderr = Console(stderr=True)
+from strataqc.report.render import Format
+from strataqc.report.run import FailOn
 
-# Exit codes (documented in README): 0 ok, 1 checks failed, 2 StrataQC could not run.
-EXIT_OK, EXIT_CHECKS_FAILED, EXIT_CANNOT_RUN = 0, 1, 2
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None)
+stderr = Console(stderr=True, highlight=False)
+log = logging.getLogger("strataqc")
+
+# Exit codes (documented in README and above): 0 ok, 1 checks failed, 2 StrataQC could not run, 3 alerts undelivered.
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_CANNOT_RUN, EXIT_ALERTS_FAILED = 0, 1, 2, 3
+
+ProjectDir = Annotated[Path, typer.Option(help="dbt project (folder of dbt_project.yml)")]
+ProfilesDir = Annotated[Path | None, typer.Option(help="folder of profiles.yml (default: dbt's search order)")]
+TargetName = Annotated[str | None, typer.Option("--target", help="dbt target (default: the profile's)")]
+TargetPath = Annotated[Path | None, typer.Option(help="dbt's target folder with run_results.json "
+                                                      "and manifest.json (default: PROJECT_DIR/target)")]
+Select = Annotated[list[str] | None, typer.Option("--select", "-s", help="only these models (repeat, or "
+                                                                         "space/comma separated)")]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="report on stdout (or --output)")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="write the report here instead of stdout")]
+HtmlOut = Annotated[Path | None, typer.Option("--html", help="also write the HTML dashboard here")]
+FailOnOpt = Annotated[FailOn, typer.Option(help="least severe status that exits 1")]
+SampleRows = Annotated[int, typer.Option(help="failing rows fetched per failed test (0: none)")]
+Alerts = Annotated[Path | None, typer.Option("--alerts", help="alert config YAML (default: PROJECT_DIR/"
+                                                              "strataqc_alerts.yml, or STRATAQC_ALERT_URLS)")]
+NoAlerts = Annotated[bool, typer.Option("--no-alerts", help="do not send alerts")]
+NoHistory = Annotated[bool, typer.Option("--no-history", help="do not read or write the history tables")]
+PythonChecks = Annotated[bool, typer.Option("--python-checks/--no-python-checks",
+                                            help="run the Python checks over ADS models")]
+
+
+class CannotRun(Exception):
+    """StrataQC itself cannot run; the message says what to do (exit 2)."""
+
+
+def _interactive() -> bool:
+    """Spinners only for a person at a terminal; CI logs stay quiet."""
+    return stderr.is_terminal and os.environ.get("CI", "").lower() not in ("1", "true", "yes")
+
+
+@contextlib.contextmanager
+def step(message: str) -> Iterator[None]:
+    started = time.monotonic()
+    if _interactive():
+        with stderr.status(message):
+            yield
+        stderr.print(f"[green]✓[/] {message} ({time.monotonic() - started:.1f}s)")
+    else:
+        yield
+        log.info("%s (%.1fs)", message, time.monotonic() - started)
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    if not logging.getLogger().handlers:
+        logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if verbose else logging.INFO,
+                            format="%(message)s")
+    # apprise logs notification URLs at debug level: they may carry tokens
+    logging.getLogger("apprise").setLevel(logging.ERROR)
+
+
+def _selection(select: list[str] | None) -> list[str] | None:
+    names = [n for value in select or [] for n in value.replace(",", " ").split() if n]
+    return names or None
+
+
+def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None) -> list:
+    from strataqc.results import CheckResult, CheckType, Status
+
+    if importlib.util.find_spec("strataqc.checks.runner") is None:
+        log.info("Python checks are not installed; reporting the SQL checks only")
+        return []
+    started = time.monotonic()
+    try:
+        from strataqc.checks.runner import run_python_checks
+
+        with step("Python checks"):
+            return list(run_python_checks(manifest, wh, project_dir, select))
+    except Exception as exc:  # one broken check module must not hide the SQL results
+        log.error("Python checks failed: %s", exc)
+        return [CheckResult(check="python_checks", status=Status.ERROR, check_type=CheckType.FEATURE_SET,
+                            message=f"the Python checks could not run: {type(exc).__name__}: {exc}"[:500],
+                            duration_s=round(time.monotonic() - started, 3))]
+
+
+def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None, target_path: Path | None,
+            select: list[str] | None, fmt: Format, output: Path | None, html: Path | None, fail_on: FailOn,
+            sample_rows: int, alerts: Path | None, no_alerts: bool, no_history: bool,
+            python_checks: bool) -> int:
+    """Merge tonight's results; store, render, alert. Returns the exit code."""
+    from strataqc.artifacts import ArtifactsError, load_artifacts, sql_results
+    from strataqc.report.redact import Redactor
+    from strataqc.report.render import render
+    from strataqc.report.run import QCRun
+    from strataqc.warehouse import Warehouse, WarehouseError
+
+    select = _selection(select)
+    try:
+        artifacts = load_artifacts(target_path or project_dir / "target")
+        wh = Warehouse.from_project(project_dir, profiles_dir, target)
+    except (ArtifactsError, WarehouseError) as exc:
+        raise CannotRun(str(exc)) from exc
+    alert_config = None
+    if not no_alerts and importlib.util.find_spec("strataqc.alerts") is not None:
+        from strataqc.alerts import AlertConfigError, load_config
+
+        try:
+            alert_config = load_config(alerts, project_dir)
+        except AlertConfigError as exc:
+            wh.close()
+            raise CannotRun(str(exc)) from exc
+    redactor = Redactor.from_settings(wh.target.settings, extra=alert_config.secrets() if alert_config else ())
+    try:
+        with step("reading dbt results"):
+            sql = sql_results(artifacts, wh, sample_rows=sample_rows, select=select)
+        python = _python_results(artifacts.manifest, wh, project_dir, select) if python_checks else []
+        run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
+        run.results = [redactor.result(r) for r in run.results]
+        history = None
+        if not no_history:
+            from strataqc.history import History, run_context
+
+            history = History(wh)
+            with step("storing history"):
+                history.append(run)
+                run.context.update(run_context(history, run))
+        text = redactor.text(render(run, fmt))
+        if output:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_text(text)
+            log.info("wrote the %s report to %s", fmt.value, output)
+        elif fmt is Format.table and stderr.is_terminal and sys.stdout.isatty():
+            from strataqc.report.terminal import print_table
+
+            print_table(run, Console(highlight=False))
+        else:
+            sys.stdout.write(text)
+        if html:
+            html.parent.mkdir(parents=True, exist_ok=True)
+            html.write_text(redactor.text(render(run, Format.html)))
+            log.info("wrote the HTML dashboard to %s", html)
+        code = EXIT_CHECKS_FAILED if run.breaches(fail_on) else EXIT_OK
+        if alert_config is not None and alert_config.channels:
+            from strataqc.alerts import notify
+
+            outcome = notify(run, alert_config, history, redactor=redactor)
+            if outcome.undelivered:
+                log.error("alerts not delivered to %s; kept in %s", ", ".join(outcome.undelivered), outcome.spool)
+                code = EXIT_ALERTS_FAILED
+        breaches = run.breaches(fail_on)
+        if breaches:
+            log.info("%d check(s) at or above --fail-on %s", len(breaches), fail_on.value)
+        return code
+    finally:
+        wh.close()
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@app.command()
+def run(
+    project_dir: ProjectDir = Path("."),
+    profiles_dir: ProfilesDir = None,
+    target: TargetName = None,
+    target_path: TargetPath = None,
+    select: Select = None,
+    fmt: FormatOpt = Format.table,
+    output: Output = None,
+    html: HtmlOut = None,
+    fail_on: FailOnOpt = FailOn.error,
+    sample_rows: SampleRows = 5,
+    alerts: Alerts = None,
+    no_alerts: NoAlerts = False,
+    no_history: NoHistory = False,
+    python_checks: PythonChecks = True,
+) -> None:
+    """Merge tonight's dbt results with the Python checks; store, render, alert.
+
+    Exit codes: 0 ok; 1 a check failed at --fail-on; 2 StrataQC could not run;
+    3 alerts could not be delivered (spooled).
+    """
+    _setup_logging()
+    try:
+        code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
+                       select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
+                       alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
+    except CannotRun as exc:
+        stderr.print(f"[red]qc-report cannot run[/]: {exc}", markup=True, highlight=False)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    raise typer.Exit(code)
+
+
+def _dbt_executable() -> str:
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+@app.command()
+def night(
+    landing: Annotated[Path | None, typer.Option(help="load this landing directory first")] = None,
+    project_dir: ProjectDir = Path("."),
+    profiles_dir: ProfilesDir = None,
+    target: TargetName = None,
+    target_path: TargetPath = None,
+    select: Select = None,
+    dbt_arg: Annotated[list[str] | None, typer.Option("--dbt-arg", help="extra argument for dbt build "
+                                                                        "(repeat)")] = None,
+    fmt: FormatOpt = Format.table,
+    output: Output = None,
+    html: HtmlOut = None,
+    fail_on: FailOnOpt = FailOn.error,
+    sample_rows: SampleRows = 5,
+    alerts: Alerts = None,
+    no_alerts: NoAlerts = False,
+    no_history: NoHistory = False,
+    python_checks: PythonChecks = True,
+) -> None:
+    """The whole night for a scheduler: load landing files, `dbt build`, then `run`.
+
+    Same exit codes as `run`; dbt's own failing tests are reported, not fatal.
+    """
+    _setup_logging()
+    target_path = target_path or project_dir / "target"
+    try:
+        if landing is not None:
+            from strataqc.landing.load import load_landing
+            from strataqc.warehouse import Warehouse, WarehouseError
+
+            try:
+                with step(f"loading {landing}"), Warehouse.from_project(project_dir, profiles_dir, target) as wh:
+                    load_landing(landing, wh)
+            except (WarehouseError, FileNotFoundError) as exc:
+                raise CannotRun(f"cannot load {landing}: {exc}") from exc
+        _dbt_build(project_dir, profiles_dir, target, target_path, _selection(select), dbt_arg or [])
+        code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
+                       select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
+                       alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
+    except CannotRun as exc:
+        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    raise typer.Exit(code)
+
+
+def _dbt_build(project_dir: Path, profiles_dir: Path | None, target: str | None, target_path: Path,
+               select: list[str] | None, extra: list[str]) -> None:
+    """`dbt build` in a child process; its output goes to stderr (stdout holds only the report)."""
+    stale = target_path / "run_results.json"
+    if stale.exists():
+        stale.unlink()  # a crash must not leave last night's results looking like tonight's
+    cmd = [_dbt_executable(), "build", "--project-dir", str(project_dir), "--target-path", str(target_path)]
+    if profiles_dir:
+        cmd += ["--profiles-dir", str(profiles_dir)]
+    if target:
+        cmd += ["--target", target]
+    if select:
+        cmd += ["--select", *select]
+    cmd += extra
+    if _interactive():
+        with step("dbt build"):
+            done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if done.returncode not in (0, 1):
+            stderr.print(done.stdout[-4000:], markup=False, highlight=False)
+    else:
+        log.info("running %s", " ".join(cmd[1:3]))
+        done = subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr)
+    # dbt exits 1 when tests fail: that is tonight's report, not a crash
+    if not stale.exists():
+        raise CannotRun(f"dbt build exited {done.returncode} without writing {stale}: see dbt's output above")
+
+
+@app.command()
+def history(
+    project_dir: ProjectDir = Path("."),
+    profiles_dir: ProfilesDir = None,
+    target: TargetName = None,
+    runs: Annotated[int, typer.Option(help="how many recent runs")] = 28,
+    check: Annotated[str | None, typer.Option(help="only this check")] = None,
+    model: Annotated[str | None, typer.Option(help="only this model")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    """Trends per check (pass rate, observed value over time) and what changed since the last run."""
+    _setup_logging()
+    from strataqc.history import History, changes_between, summarize
+    from strataqc.warehouse import Warehouse, WarehouseError
+
+    try:
+        with Warehouse.from_project(project_dir, profiles_dir, target) as wh:
+            frame = History(wh).last_runs(runs)
+    except WarehouseError as exc:
+        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    if check:
+        frame = frame[frame["check_name"] == check]
+    if model:
+        frame = frame[frame["model"] == model]
+    if frame.empty:
+        stderr.print("no history yet: run `qc-report run` after a `dbt build`")
+        raise typer.Exit(EXIT_OK)
+    rows = summarize(frame)
+    changes = changes_between(frame)
+    if fmt == "json":
+        import json
+
+        from strataqc.report.jsonout import json_safe
+
+        sys.stdout.write(json.dumps(json_safe({"checks": rows, "changes": changes}), indent=2) + "\n")
+        raise typer.Exit(EXIT_OK)
+    from strataqc.report.terminal import print_history
+
+    print_history(rows, changes, Console(highlight=False))
+
+
+@app.command()
+def ack(
+    check: Annotated[str, typer.Argument(help="check name, e.g. unique_key or feature_drift")],
+    model: Annotated[str, typer.Option(help="model the check is on")],
+    reason: Annotated[str, typer.Option(help="why the failure is known and accepted")],
+    column: Annotated[str | None, typer.Option(help="only this column")] = None,
+    until: Annotated[dt.datetime | None, typer.Option(formats=["%Y-%m-%d"], help="expiry date (YYYY-MM-DD, "
+                                                                                   "inclusive)")] = None,
+    by: Annotated[str | None, typer.Option(help="who acknowledges (default: $USER)")] = None,
+    project_dir: ProjectDir = Path("."),
+    profiles_dir: ProfilesDir = None,
+    target: TargetName = None,
+) -> None:
+    """Acknowledge a failing check: shown in the report, not alerted until it expires or changes."""
+    _setup_logging()
+    from strataqc.history import History
+    from strataqc.warehouse import Warehouse, WarehouseError
+
+    if not reason.strip():
+        stderr.print("give a --reason: it is what the next on-call person reads")
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    who = by or os.environ.get("USER") or getpass.getuser()
+    try:
+        with Warehouse.from_project(project_dir, profiles_dir, target) as wh:
+            row = History(wh).add_ack(check, model, reason.strip(), column=column, by=who,
+                                      until=until.date() if until else None)
+    except WarehouseError as exc:
+        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    scope = f"{check} on {model}" + (f".{column}" if column else "")
+    expiry = f" until {row['until_date']}" if row["until_date"] else ""
+    seen = f" (last seen: {row['status']})" if row.get("status") else " (not seen failing yet)"
+    typer.echo(f"acknowledged {scope}{expiry} by {who}{seen}")
 
 
 @app.command()

@@ -1,0 +1,338 @@
+"""dbt's artifacts of one invocation as StrataQC records (DESIGN §5).
+
+Every test result becomes one `CheckResult`: the check is the generic test's
+macro name, the layer the folder of the model it is attached to. For a test
+that failed or warned, a few failing rows are fetched again (from its
+store_failures table, or its compiled SQL under a limit) so the report can
+show what failed and the `observed` / `threshold` / `message` the SQL checks
+return as columns.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlglot
+from sqlglot import exp
+
+from strataqc.results import CheckResult, CheckType, Status
+
+log = logging.getLogger(__name__)
+
+LAYERS = ("ods", "dwd", "dws", "ads")
+
+# dbt's node status -> ours; dbt says 'success' for a model built fine
+TEST_STATUS = {"pass": Status.PASS, "warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR,
+               "skipped": Status.SKIP, "runtime error": Status.ERROR}
+BUILD_RESOURCES = ("model", "seed", "snapshot")
+# columns the StrataQC SQL checks put on a failing row (DESIGN §3 convention)
+ROW_FIELDS = ("observed", "threshold", "message")
+
+
+class ArtifactsError(Exception):
+    """dbt's artifacts are missing or unreadable; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Artifacts:
+    target_path: Path
+    run_results: dict[str, Any]
+    manifest: dict[str, Any]
+
+    @property
+    def invocation_id(self) -> str:
+        return self.run_results.get("metadata", {}).get("invocation_id") or "unknown-invocation"
+
+    @property
+    def generated_at(self) -> str:
+        return self.run_results.get("metadata", {}).get("generated_at") or ""
+
+    def node(self, unique_id: str) -> dict[str, Any]:
+        return self.manifest.get("nodes", {}).get(unique_id) or self.manifest.get("unit_tests", {}).get(unique_id) or {}
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        raise ArtifactsError(f"{path} not found: run `dbt build` first (or pass --target-path to dbt's target folder)")
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArtifactsError(f"{path} is not readable JSON ({exc}): run `dbt build` first to write it again") from exc
+    if not isinstance(data, dict):
+        raise ArtifactsError(f"{path} is not a dbt artifact (expected a JSON object): run `dbt build` first")
+    return data
+
+
+def load_artifacts(target_path: Path) -> Artifacts:
+    """Read `run_results.json` and `manifest.json` from dbt's target folder."""
+    target_path = Path(target_path)
+    run_results = _read_json(target_path / "run_results.json")
+    manifest = _read_json(target_path / "manifest.json")
+    if "results" not in run_results:
+        raise ArtifactsError(f"{target_path / 'run_results.json'} has no 'results': run `dbt build` first")
+    if "nodes" not in manifest:
+        raise ArtifactsError(f"{target_path / 'manifest.json'} has no 'nodes': run `dbt build` first")
+    return Artifacts(target_path, run_results, manifest)
+
+
+def layer_of(node: dict[str, Any]) -> str | None:
+    """The model's folder under models/ (DESIGN: layer = folder)."""
+    path = node.get("original_file_path") or ""
+    parts = Path(path).parts
+    if len(parts) > 1 and parts[0] == "models":
+        for part in parts[1:-1]:
+            if part in LAYERS:
+                return part
+        return parts[1] if len(parts) > 2 else None
+    for part in node.get("fqn", [])[1:-1]:
+        if part in LAYERS:
+            return part
+    return None
+
+
+def unquote(name: str | None) -> str | None:
+    """`"category"` (quote: true) -> `category`."""
+    if name and len(name) > 1 and name[0] == name[-1] and name[0] in "\"`[":
+        return name[1:-1].replace(name[0] * 2, name[0])
+    return name
+
+
+def _attached_model(artifacts: Artifacts, test: dict[str, Any]) -> dict[str, Any]:
+    attached = test.get("attached_node")
+    if not attached:
+        parents = [n for n in test.get("depends_on", {}).get("nodes", []) if n.startswith(("model.", "seed.", "snapshot."))]
+        attached = parents[0] if len(parents) == 1 else None
+    return artifacts.node(attached) if attached else {}
+
+
+def _check_name(node: dict[str, Any]) -> str:
+    meta = node.get("test_metadata") or {}
+    if meta.get("name"):
+        return meta["name"]
+    if node.get("resource_type") == "unit_test":
+        return "unit_test"
+    return node.get("name", "test")  # a singular test is its own check
+
+
+def _failed_upstream(artifacts: Artifacts, uid: str, statuses: dict[str, str]) -> str | None:
+    """The first upstream node that failed, so a skip says why."""
+    parent_map = artifacts.manifest.get("parent_map", {})
+    seen, todo = set(), list(parent_map.get(uid) or artifacts.node(uid).get("depends_on", {}).get("nodes", []))
+    while todo:
+        parent = todo.pop(0)
+        if parent in seen:
+            continue
+        seen.add(parent)
+        if statuses.get(parent) in ("error", "fail"):
+            return parent
+        # a failing test on a parent also stops the children in `dbt build`
+        for child in artifacts.manifest.get("child_map", {}).get(parent, []):
+            if child.startswith("test.") and statuses.get(child) in ("error", "fail") and child != uid:
+                return child
+        todo.extend(parent_map.get(parent, []))
+    return None
+
+
+def _short(uid: str) -> str:
+    parts = uid.split(".")
+    return parts[2] if len(parts) > 2 else uid
+
+
+@dataclass
+class SampleFetcher:
+    """Re-reads a few failing rows of a test; bounded, and never fatal."""
+
+    wh: Any
+    limit: int = 5
+    max_tests: int = 100
+    fetched: int = field(default=0, init=False)
+
+    def rows(self, node: dict[str, Any], result: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
+        if self.wh is None or self.limit <= 0 or self.fetched >= self.max_tests:
+            return [], None
+        self.fetched += 1
+        sql = self._sample_sql(node, result)
+        if sql is None:
+            return [], "no compiled SQL in the artifacts"
+        try:
+            frame = self.wh.query(sql)
+        except Exception as exc:  # the table may be gone by now; the verdict stands without samples
+            return [], f"sample rows unavailable: {str(exc).splitlines()[0][:200]}"
+        return [_json_safe_row(row) for row in frame.head(self.limit).to_dict(orient="records")], None
+
+    def _sample_sql(self, node: dict[str, Any], result: dict[str, Any]) -> str | exp.Expression | None:
+        relation = node.get("relation_name") or result.get("relation_name")
+        if relation and (node.get("config") or {}).get("store_failures"):
+            table = exp.to_table(relation, dialect=self.wh.dialect)
+            return exp.select("*").from_(table).limit(self.limit)
+        compiled = result.get("compiled_code") or node.get("compiled_code")
+        if not compiled:
+            return None
+        return limited(compiled, self.limit, self.wh.dialect)
+
+
+def limited(compiled: str, limit: int, dialect: str) -> str | exp.Expression:
+    """The test's own SQL (already in the engine's dialect) under a row limit."""
+    body = compiled.strip().rstrip(";")
+    if dialect == "duckdb":
+        # the newline ends a trailing `--` comment before the closing parenthesis
+        return f"select * from (\n{body}\n) as strataqc_sample limit {int(limit)}"
+    # other engines: parse in their own dialect so Warehouse.query does not re-read it as DuckDB
+    inner = sqlglot.parse_one(body, read=dialect)
+    return exp.select("*").from_(inner.subquery("strataqc_sample")).limit(limit)
+
+
+def _json_safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for key, value in row.items():
+        if hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, float) and value != value:
+            value = None
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            value = str(value)
+        if isinstance(value, str) and len(value) > 200:
+            value = value[:200] + "…"
+        out[str(key)] = value
+    return out
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number == number else None
+
+
+def _from_rows(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """observed / threshold / message from the first failing row that has them."""
+    lowered = [{k.lower(): v for k, v in row.items()} for row in rows]
+    found: dict[str, Any] = {}
+    for row in lowered:
+        for name in ROW_FIELDS:
+            if name not in found and row.get(name) is not None:
+                found[name] = row[name]
+    rules = sorted({f"{unquote(r.get('column_name'))}: {r['rule']}" for r in lowered
+                    if r.get("rule") is not None and r.get("column_name") is not None})
+    if rules:
+        found["rules"] = rules
+    return found
+
+
+def sql_results(artifacts: Artifacts, wh: Any = None, *, sample_rows: int = 5,
+                 select: list[str] | None = None) -> list[CheckResult]:
+    """Every test (and every model that failed to build) of the invocation as a record."""
+    results = artifacts.run_results.get("results", [])
+    statuses = {r.get("unique_id"): str(r.get("status", "")).lower() for r in results}
+    fetcher = SampleFetcher(wh, limit=sample_rows)
+    records: list[CheckResult] = []
+    for result in results:
+        uid = result.get("unique_id", "")
+        node = artifacts.node(uid)
+        resource = node.get("resource_type") or uid.split(".")[0]
+        if resource in ("test", "unit_test"):
+            record = _test_record(artifacts, uid, node, result, statuses, fetcher)
+        elif resource in BUILD_RESOURCES and statuses[uid] in ("error", "skipped"):
+            record = _build_record(artifacts, uid, node, result, statuses)
+        else:
+            continue
+        if select and record.model not in select:
+            continue
+        records.append(record)
+    records.extend(_never_ran(artifacts, statuses, select))
+    return records
+
+
+def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: dict[str, Any],
+                 statuses: dict[str, str], fetcher: SampleFetcher) -> CheckResult:
+    model = _attached_model(artifacts, node)
+    status = TEST_STATUS.get(statuses[uid], Status.ERROR)
+    failures = result.get("failures")
+    message = (result.get("message") or "").strip()
+    details: dict[str, Any] = {"unique_id": uid, "test_name": node.get("name") or _short(uid),
+                               "severity": str((node.get("config") or {}).get("severity") or "").lower() or None}
+    kwargs = {k: v for k, v in ((node.get("test_metadata") or {}).get("kwargs") or {}).items()
+              if k not in ("model", "column_name")}
+    if kwargs:
+        details["arguments"] = kwargs
+    observed = threshold = None
+    if status in (Status.FAIL, Status.WARN):
+        rows, problem = fetcher.rows(node, result)
+        if rows:
+            details["sample_rows"] = rows
+            found = _from_rows(rows)
+            observed, threshold = _number(found.get("observed")), _number(found.get("threshold"))
+            if found.get("message"):
+                message = str(found["message"])
+            if found.get("rules"):
+                details["rules"] = found["rules"]
+                message = f"{message}; rules: {', '.join(found['rules'])}" if found.get("message") else \
+                    f"{failures} failing rows; rules: {', '.join(found['rules'])}"
+        elif problem:
+            details["sample_problem"] = problem
+        if message.startswith("Got ") and failures is not None:
+            message = f"{failures} failing row{'s' if failures != 1 else ''} ({message})"
+    elif status is Status.SKIP:
+        upstream = _failed_upstream(artifacts, uid, statuses)
+        message = f"not run: upstream {_short(upstream)} failed" if upstream else (message or "skipped by dbt")
+    elif status is Status.ERROR:
+        message = _first_lines(message) or "dbt reported an error"
+    return CheckResult(
+        check=_check_name(node), status=status, check_type=CheckType.SQL,
+        model=model.get("name"), layer=layer_of(model) if model else layer_of(node),
+        column=unquote(node.get("column_name")), observed=observed, threshold=threshold,
+        failures=int(failures) if isinstance(failures, (int, float)) and status is not Status.SKIP else None,
+        message=message, duration_s=_duration(result), details=details,
+    )
+
+
+def _build_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: dict[str, Any],
+                  statuses: dict[str, str]) -> CheckResult:
+    status = Status.ERROR if statuses[uid] == "error" else Status.SKIP
+    if status is Status.ERROR:
+        message = _first_lines(result.get("message") or "") or "build failed"
+    else:
+        upstream = _failed_upstream(artifacts, uid, statuses)
+        message = f"not built: upstream {_short(upstream)} failed" if upstream else "not built (skipped by dbt)"
+    return CheckResult(check="build", status=status, check_type=CheckType.SQL, model=node.get("name") or _short(uid),
+                       layer=layer_of(node), message=message, duration_s=_duration(result),
+                       details={"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])})
+
+
+def _never_ran(artifacts: Artifacts, statuses: dict[str, str], select: list[str] | None) -> list[CheckResult]:
+    """Tests of a full `dbt build`/`dbt test` that dbt stopped before reaching."""
+    args = artifacts.run_results.get("args") or {}
+    if args.get("which") not in ("build", "test") or args.get("select") or args.get("exclude") or args.get("selector"):
+        return []  # a partial selection: absent tests were not asked for
+    project = artifacts.manifest.get("metadata", {}).get("project_name")
+    out = []
+    for uid, node in artifacts.manifest.get("nodes", {}).items():
+        if node.get("resource_type") != "test" or uid in statuses:
+            continue
+        if project and node.get("package_name") not in (None, project):
+            continue
+        if (node.get("config") or {}).get("enabled") is False:
+            continue
+        model = _attached_model(artifacts, node)
+        if select and model.get("name") not in select:
+            continue
+        out.append(CheckResult(check=_check_name(node), status=Status.SKIP, model=model.get("name"),
+                               layer=layer_of(model) if model else None, column=unquote(node.get("column_name")),
+                               message="not run: dbt stopped before reaching this test",
+                               details={"unique_id": uid, "test_name": node.get("name")}))
+    return out
+
+
+def _first_lines(message: str, n: int = 3) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return " ".join(lines[:n])[:500]
+
+
+def _duration(result: dict[str, Any]) -> float | None:
+    value = result.get("execution_time")
+    return round(float(value), 3) if isinstance(value, (int, float)) else None

@@ -1,0 +1,99 @@
+"""One night's run: every record of the SQL and Python checks, stamped with one run id."""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from strataqc.results import SEVERITY_ORDER, CheckResult, CheckType, Status, worst
+
+LAYER_ORDER = ("ods", "dwd", "dws", "ads")
+
+
+class FailOn(str, enum.Enum):
+    """The least severe status that makes `qc-report run` exit 1."""
+
+    error = "error"
+    warn = "warn"
+    never = "never"
+
+
+# --fail-on error: a check at error severity failed (dbt 'fail'), or a check could not run
+BREACHING = {
+    FailOn.error: {Status.FAIL, Status.ERROR},
+    FailOn.warn: {Status.FAIL, Status.ERROR, Status.WARN},
+    FailOn.never: set(),
+}
+
+
+def check_key(result: CheckResult) -> str:
+    """A check's identity across nights: type, model, dbt test name (or check), column.
+
+    dbt's test name is stable while its arguments change only its unique_id hash,
+    so a tightened threshold keeps the check's history.
+    """
+    name = result.details.get("test_name") or result.check
+    return "|".join([str(result.check_type), result.model or "", name, result.column or ""])
+
+
+def layer_rank(layer: str | None) -> int:
+    return LAYER_ORDER.index(layer) if layer in LAYER_ORDER else len(LAYER_ORDER)
+
+
+def status_rank(status: Status) -> int:
+    return SEVERITY_ORDER.index(status)
+
+
+@dataclass
+class QCRun:
+    """The merged run; `context` carries history-derived extras for the renderers."""
+
+    run_id: str
+    generated_at: str
+    results: list[CheckResult]
+    context: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def merge(cls, run_id: str, generated_at: str, *parts: list[CheckResult]) -> "QCRun":
+        stamped = [r.replace(run_id=run_id, generated_at=generated_at) for part in parts for r in part]
+        return cls(run_id, generated_at, stamped)
+
+    @property
+    def status(self) -> Status:
+        return worst([r.status for r in self.results])
+
+    def breaches(self, fail_on: FailOn) -> list[CheckResult]:
+        return [r for r in self.results if r.status in BREACHING[fail_on]]
+
+    def summary(self) -> dict[str, Any]:
+        counts = Counter(str(r.status) for r in self.results)
+        by_layer: dict[str, dict[str, int]] = {}
+        for r in self.results:
+            layer = by_layer.setdefault(r.layer or "other", {s.value: 0 for s in Status})
+            layer[str(r.status)] += 1
+        by_type = Counter(str(r.check_type) for r in self.results)
+        return {
+            "status": str(self.status),
+            "total": len(self.results),
+            **{s.value: counts.get(s.value, 0) for s in Status},
+            "by_layer": dict(sorted(by_layer.items(), key=lambda kv: layer_rank(kv[0]))),
+            "by_check_type": {t.value: by_type.get(t.value, 0) for t in CheckType if by_type.get(t.value)},
+        }
+
+    def ordered(self) -> list[CheckResult]:
+        """Grouped by layer (ODS→ADS), failures first, then model and check."""
+        return sorted(self.results, key=lambda r: (layer_rank(r.layer), status_rank(r.status), r.model or "",
+                                                   r.check, r.column or ""))
+
+    def by_layer(self) -> list[tuple[str, list[CheckResult]]]:
+        groups: dict[str, list[CheckResult]] = {}
+        for r in self.ordered():
+            groups.setdefault(r.layer or "other", []).append(r)
+        return list(groups.items())
+
+    def problems(self) -> list[CheckResult]:
+        """Everything not passing, worst first."""
+        bad = [r for r in self.results if r.status in (Status.ERROR, Status.FAIL, Status.WARN)]
+        return sorted(bad, key=lambda r: (status_rank(r.status), layer_rank(r.layer), r.model or "", r.check))

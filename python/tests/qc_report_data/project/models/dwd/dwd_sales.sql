@@ -1,0 +1,1 @@
+select * from {{ ref('ods_pos__sales') }}

@@ -272,11 +272,11 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
             if found.get("rules"):
                 details["rules"] = found["rules"]
                 message = f"{message}; rules: {', '.join(found['rules'])}" if found.get("message") else \
-                    f"{failures} failing rows; rules: {', '.join(found['rules'])}"
+                    f"{_rows(failures)}; rules: {', '.join(found['rules'])}"
         elif problem:
             details["sample_problem"] = problem
         if message.startswith("Got ") and failures is not None:
-            message = f"{failures} failing row{'s' if failures != 1 else ''} ({message})"
+            message = f"{_rows(failures)} ({message})"
     elif status is Status.SKIP:
         upstream = _failed_upstream(artifacts, uid, statuses)
         message = f"not run: upstream {_short(upstream)} failed" if upstream else (message or "skipped by dbt")
@@ -336,3 +336,7 @@ def _first_lines(message: str, n: int = 3) -> str:
 def _duration(result: dict[str, Any]) -> float | None:
     value = result.get("execution_time")
     return round(float(value), 3) if isinstance(value, (int, float)) else None
+
+
+def _rows(failures: Any) -> str:
+    return f"{failures} failing row{'' if failures == 1 else 's'}"

@@ -1,0 +1,61 @@
+"""JUnit XML: one testcase per check, one testsuite per layer, so CI tools list them."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from strataqc.report.run import QCRun
+from strataqc.results import CheckResult, Status
+
+XSD_PATH = Path(__file__).parent / "static" / "junit.xsd"
+
+
+def _name(r: CheckResult) -> str:
+    test = r.details.get("test_name")
+    target = (r.model or "") + (f".{r.column}" if r.column else "")
+    base = f"{r.check} on {target}" if target else r.check
+    return f"{base} [{test}]" if test and test != r.check else base
+
+
+def _case(r: CheckResult) -> ET.Element:
+    case = ET.Element("testcase", {
+        "classname": ".".join(p for p in ("strataqc", r.layer or "other", r.model or str(r.check_type)) if p),
+        "name": _name(r), "time": f"{r.duration_s or 0:.3f}"})
+    detail = "\n".join(f"{k}: {v}" for k, v in (("observed", r.observed), ("threshold", r.threshold),
+                                                 ("failures", r.failures), ("check_type", r.check_type))
+                       if v is not None)
+    if r.status is Status.FAIL:
+        ET.SubElement(case, "failure", {"message": r.message, "type": r.check}).text = detail
+    elif r.status is Status.ERROR:
+        ET.SubElement(case, "error", {"message": r.message, "type": r.check}).text = detail
+    elif r.status is Status.SKIP:
+        ET.SubElement(case, "skipped", {"message": r.message})
+    elif r.status is Status.WARN:
+        # JUnit has no warning: a warn passes, its message stays visible in the output
+        ET.SubElement(case, "system-out").text = f"WARN: {r.message}\n{detail}"
+    return case
+
+
+def render_junit(run: QCRun) -> str:
+    suites = ET.Element("testsuites", {"name": "strataqc", "tests": str(len(run.results))})
+    totals = {"failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
+    for layer, records in run.by_layer():
+        counts = {"failures": sum(r.status is Status.FAIL for r in records),
+                  "errors": sum(r.status is Status.ERROR for r in records),
+                  "skipped": sum(r.status is Status.SKIP for r in records),
+                  "time": sum(r.duration_s or 0 for r in records)}
+        suite = ET.SubElement(suites, "testsuite", {
+            "name": f"strataqc.{layer}", "tests": str(len(records)), "failures": str(counts["failures"]),
+            "errors": str(counts["errors"]), "skipped": str(counts["skipped"]), "time": f"{counts['time']:.3f}",
+            "timestamp": run.generated_at[:19], "id": run.run_id})
+        for r in records:
+            suite.append(_case(r))
+        for key in totals:
+            totals[key] += counts[key]
+    suites.set("failures", str(totals["failures"]))
+    suites.set("errors", str(totals["errors"]))
+    suites.set("skipped", str(totals["skipped"]))
+    suites.set("time", f"{totals['time']:.3f}")
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

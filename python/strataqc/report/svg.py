@@ -1,0 +1,133 @@
+"""Small inline SVG plots: no JavaScript library, no network, a few hundred bytes each.
+
+Every text that reaches an SVG goes through `escape`; coordinates are numbers we compute.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from markupsafe import Markup, escape
+
+COLORS = {"pass": "#2e9d5b", "warn": "#d99a00", "fail": "#d64541", "error": "#8e1c1a", "skip": "#a0a4a8"}
+REFERENCE, CURRENT = "#6b8fbf", "#e0823d"
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".")
+
+
+def _finite(values: Sequence[float | None]) -> list[float]:
+    return [v for v in values if v is not None and math.isfinite(v)]
+
+
+def sparkline(values: Sequence[float | None], statuses: Sequence[str] = (), *, width: int = 160, height: int = 28,
+              label: str = "") -> Markup:
+    """The observed value over the runs (oldest left); the last point coloured by its status."""
+    numbers = _finite(values)
+    if len(numbers) < 2:
+        return Markup("")
+    lo, hi = min(numbers), max(numbers)
+    span = (hi - lo) or 1.0
+    step = (width - 6) / max(len(values) - 1, 1)
+    points, last = [], None
+    for i, v in enumerate(values):
+        if v is None or not math.isfinite(v):
+            continue
+        last = (3 + i * step, height - 3 - (v - lo) / span * (height - 6))
+        points.append(f"{_f(last[0])},{_f(last[1])}")
+    colour = COLORS.get(statuses[-1] if statuses else "pass", "#555")
+    return Markup(
+        f'<svg class="spark" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
+        f"<title>{escape(label)} min {lo:.4g} max {hi:.4g}</title>"
+        f'<polyline fill="none" stroke="#5b6770" stroke-width="1.2" points="{" ".join(points)}"/>'
+        f'<circle cx="{_f(last[0])}" cy="{_f(last[1])}" r="2.6" fill="{colour}"/></svg>')
+
+
+def status_strip(statuses: Sequence[str], *, width: int = 160, height: int = 12) -> Markup:
+    """One cell per run, coloured by status: the check's pass history at a glance."""
+    if not statuses:
+        return Markup("")
+    w = width / len(statuses)
+    cells = "".join(f'<rect x="{_f(i * w)}" y="0" width="{_f(max(w - 0.5, 0.5))}" height="{height}" '
+                    f'fill="{COLORS.get(s, "#ccc")}"/>' for i, s in enumerate(statuses))
+    return Markup(f'<svg class="strip" width="{width}" height="{height}" role="img">'
+                  f"<title>{len(statuses)} runs</title>{cells}</svg>")
+
+
+def stacked_runs(runs: Sequence[tuple[str, dict[str, int]]], *, width: int = 900, height: int = 180) -> Markup:
+    """Checks per status for each stored run (oldest left): the night-over-night trend."""
+    if not runs:
+        return Markup("")
+    top = max(sum(c.values()) for _, c in runs) or 1
+    bar = (width - 40) / len(runs)
+    body = []
+    for i, (label, counts) in enumerate(runs):
+        y = height - 20
+        parts = []
+        for status in ("pass", "skip", "warn", "fail", "error"):
+            n = counts.get(status, 0)
+            if not n:
+                continue
+            h = n / top * (height - 30)
+            y -= h
+            parts.append(f'<rect x="{_f(34 + i * bar)}" y="{_f(y)}" width="{_f(max(bar - 1, 0.8))}" '
+                         f'height="{_f(h)}" fill="{COLORS[status]}"/>')
+        tip = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        body.append(f"<g><title>{escape(label)}: {escape(tip)}</title>{''.join(parts)}</g>")
+    axis = (f'<line x1="32" y1="{height - 20}" x2="{width}" y2="{height - 20}" stroke="#999"/>'
+            f'<text x="0" y="14" font-size="11">{top}</text><text x="20" y="{height - 22}" font-size="11">0</text>'
+            f'<text x="34" y="{height - 5}" font-size="11">{escape(runs[0][0][:10])}</text>'
+            f'<text x="{width}" y="{height - 5}" font-size="11" text-anchor="end">{escape(runs[-1][0][:10])}</text>')
+    return Markup(f'<svg class="runs" width="100%" height="{height}" viewBox="0 0 {width} {height}" '
+                  f'preserveAspectRatio="none" role="img">{axis}{"".join(body)}</svg>')
+
+
+def layer_bar(counts: dict[str, int], *, width: int = 240, height: int = 14) -> Markup:
+    total = sum(counts.values()) or 1
+    x, parts = 0.0, []
+    for status in ("pass", "skip", "warn", "fail", "error"):
+        n = counts.get(status, 0)
+        if n:
+            w = n / total * width
+            parts.append(f'<rect x="{_f(x)}" y="0" width="{_f(w)}" height="{height}" fill="{COLORS[status]}">'
+                         f"<title>{n} {status}</title></rect>")
+            x += w
+    return Markup(f'<svg class="layerbar" width="{width}" height="{height}" role="img">{"".join(parts)}</svg>')
+
+
+def histogram_pair(bins: Sequence[object], reference: Sequence[float], current: Sequence[float], *,
+                   width: int = 420, height: int = 160) -> Markup:
+    """Reference vs current share per bin (counts are turned into shares so sizes compare)."""
+    n = min(len(bins), len(reference), len(current))
+    if n == 0:
+        return Markup("")
+    ref = _shares(reference[:n])
+    cur = _shares(current[:n])
+    top = max(ref + cur) or 1.0
+    slot = (width - 10) / n
+    bars = []
+    for i in range(n):
+        for j, (share, colour) in enumerate(((ref[i], REFERENCE), (cur[i], CURRENT))):
+            h = share / top * (height - 40)
+            bars.append(f'<rect x="{_f(5 + i * slot + j * slot * 0.45)}" y="{_f(height - 25 - h)}" '
+                        f'width="{_f(max(slot * 0.42, 0.8))}" height="{_f(max(h, 0.5))}" fill="{colour}">'
+                        f"<title>{escape(str(bins[i]))}: {'reference' if j == 0 else 'current'} "
+                        f"{share:.1%}</title></rect>")
+    labels = ""
+    if n <= 12:
+        labels = "".join(f'<text x="{_f(5 + (i + 0.45) * slot)}" y="{height - 10}" font-size="10" '
+                         f'text-anchor="middle">{escape(str(bins[i])[:10])}</text>' for i in range(n))
+    legend = (f'<rect x="{width - 150}" y="4" width="10" height="10" fill="{REFERENCE}"/>'
+              f'<text x="{width - 136}" y="13" font-size="11">reference</text>'
+              f'<rect x="{width - 70}" y="4" width="10" height="10" fill="{CURRENT}"/>'
+              f'<text x="{width - 56}" y="13" font-size="11">current</text>')
+    return Markup(f'<svg class="drift" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                  f'role="img">{legend}{"".join(bars)}{labels}</svg>')
+
+
+def _shares(values: Sequence[float]) -> list[float]:
+    clean = [float(v) if v is not None and math.isfinite(float(v)) else 0.0 for v in values]
+    total = sum(clean)
+    return [v / total if total else 0.0 for v in clean]

@@ -1,6 +1,8 @@
 """qc-report: generate and load the demo landing zone, merge a night's results.
 
 Exit codes of `run` and `night`:
+
+\b
   0  every check passed the --fail-on bar (and alerts, if any, were delivered)
   1  a check failed at the --fail-on level (error: fail/error; warn: also warn)
   2  StrataQC itself could not run (no dbt artifacts, warehouse unreachable, bad options)
@@ -203,8 +205,12 @@ def run(
 ) -> None:
     """Merge tonight's dbt results with the Python checks; store, render, alert.
 
-    Exit codes: 0 ok; 1 a check failed at --fail-on; 2 StrataQC could not run;
-    3 alerts could not be delivered (spooled).
+    \b
+    Exit codes:
+      0  ok
+      1  a check failed at --fail-on (error: fail or error; warn: also warn)
+      2  StrataQC itself could not run (no artifacts, no warehouse, bad config)
+      3  alerts could not be delivered (kept in the spool folder)
     """
     _setup_logging()
     try:
@@ -370,6 +376,28 @@ def ack(
     expiry = f" until {row['until_date']}" if row["until_date"] else ""
     seen = f" (last seen: {row['status']})" if row.get("status") else " (not seen failing yet)"
     typer.echo(f"acknowledged {scope}{expiry} by {who}{seen}")
+
+
+@app.command("resend-alerts")
+def resend_alerts(
+    project_dir: ProjectDir = Path("."),
+    alerts: Alerts = None,
+) -> None:
+    """Deliver the alerts kept in the spool folder again; exit 3 while some stay undelivered."""
+    _setup_logging()
+    from strataqc.alerts import AlertConfigError, load_config, resend
+
+    try:
+        config = load_config(alerts, project_dir)
+    except AlertConfigError as exc:
+        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    if config is None:
+        stderr.print(f"no alert config: write {project_dir / 'strataqc_alerts.yml'} or set STRATAQC_ALERT_URLS")
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    sent, kept = resend(config)
+    typer.echo(f"resent {sent} spooled alert(s); {kept} still undelivered in {config.spool_dir}")
+    raise typer.Exit(EXIT_ALERTS_FAILED if kept else EXIT_OK)
 
 
 @app.command()

@@ -102,7 +102,7 @@ def robust_z(value: float, history: list[float]) -> tuple[float, float, float]:
     mad = statistics.median([abs(x - median) for x in history])
     if mad == 0:
         # a constant history: any departure from it is an anomaly, none is not
-        return (0.0 if value == median else math.inf), median, mad
+        return (0.0 if value == median else math.copysign(math.inf, value - median)), median, mad
     return 0.6745 * (value - median) / mad, median, mad
 
 
@@ -334,7 +334,9 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90) -> dict[s
         key = check_key(r)
         t = trend(key, trend_value(r), series.get(key, []))
         trends[key] = t
-        if t.verdict == "anomaly":
+        # a failing check is already reported; fewer failing rows than usual is good news, not an anomaly
+        fewer_failures = r.observed is None and (t.z or 0) < 0
+        if t.verdict == "anomaly" and r.status not in FAILING and not fewer_failures:
             anomalies.append({"check_key": key, "check": r.check, "model": r.model, "column": r.column,
                               "layer": r.layer, "status": str(r.status), "observed": trend_value(r),
                               "median": t.median, "z": None if math.isinf(t.z or 0) else t.z,

@@ -45,3 +45,29 @@ def fixture_project(tmp_path: Path) -> Path:
 def run_args(project: Path, *extra: str) -> list[str]:
     return ["run", "--project-dir", str(project), "--profiles-dir", str(project / "profiles"), "--no-alerts",
             *extra]
+
+
+def memory_warehouse():
+    from strataqc.warehouse import Target, Warehouse
+
+    return Warehouse(Target("strataqc", "test", "duckdb", {"path": ":memory:"}))
+
+
+def make_run(run_id: str, night: int, rows: list[tuple], context: dict | None = None):
+    """A QCRun on night `night` (2026-01-01 + night days) from (check, model, column, status, observed[, failures])."""
+    import datetime as dt
+
+    from strataqc.report.run import QCRun
+    from strataqc.results import CheckResult, Status
+
+    when = (dt.datetime(2026, 1, 1, 3, tzinfo=dt.timezone.utc) + dt.timedelta(days=night)).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ")
+    results = []
+    for row in rows:
+        check, model, column, status, observed, *rest = row
+        results.append(CheckResult(check=check, model=model, column=column, status=Status(status), observed=observed,
+                                   failures=rest[0] if rest else None, layer=model.split("_")[0],
+                                   message=f"{check} on {model}: {status}"))
+    run = QCRun.merge(run_id, when, results)
+    run.context.update(context or {})
+    return run

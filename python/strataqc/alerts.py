@@ -1,0 +1,374 @@
+"""Alerts: one message per run, grouped by layer and model, sent through apprise.
+
+A failure already alerted and unchanged is not repeated until the reminder
+interval passes; a fixed check is announced once; an acknowledged failure is
+quiet until the acknowledgement expires or the failure changes. A message that
+cannot be delivered after bounded retries is written to a spool file with the
+reason (resend with `qc-report resend-alerts`), and the run exits 3.
+
+Configuration (YAML, `strataqc_alerts.yml` in the project by default):
+
+    reminder_hours: 24        # repeat an unchanged failure after this long
+    min_status: fail          # fail (fail + error) or warn (also warnings)
+    retries: 2                # extra attempts per channel
+    retry_delay_s: 1.0        # doubled after each attempt
+    timeout_s: 10             # per HTTP attempt
+    spool_dir: reports/alert-spool
+    channels:
+      - {name: oncall-slack, url_env: STRATAQC_SLACK_URL}            # whole URL from the environment
+      - {name: team-webhook, url: "json://hooks.example.com/qc"}     # no secret in it
+      - {name: dingtalk, url: "dingtalk://${DINGTALK_TOKEN}/"}       # secret part from the environment
+
+or the environment alone: STRATAQC_ALERT_URLS="slack://… mailto://…".
+Secrets come only from the environment: an inline URL with a password, token or
+key in it is refused.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+
+from strataqc.report.run import QCRun, check_key, layer_rank
+from strataqc.results import CheckResult, Status
+
+log = logging.getLogger(__name__)
+
+CONFIG_NAME = "strataqc_alerts.yml"
+ENV_URLS = "STRATAQC_ALERT_URLS"
+ALERTING = {"fail": {Status.FAIL, Status.ERROR}, "warn": {Status.FAIL, Status.ERROR, Status.WARN}}
+SECRET_QUERY = re.compile(r"pass|secret|token|key|auth|sig", re.IGNORECASE)
+ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class AlertConfigError(Exception):
+    """The alert configuration is wrong; the message names the file and the fix."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    name: str
+    url: str = field(repr=False)  # may hold a token: never logged, never spooled
+
+
+@dataclass
+class AlertConfig:
+    channels: list[Channel] = field(default_factory=list)
+    reminder_hours: float = 24.0
+    min_status: str = "fail"
+    retries: int = 2
+    retry_delay_s: float = 1.0
+    timeout_s: float = 10.0
+    spool_dir: Path = Path("reports/alert-spool")
+    dashboard_url: str | None = None
+
+    def secrets(self) -> list[str]:
+        """Values to mask wherever text leaves StrataQC."""
+        found = []
+        for channel in self.channels:
+            found.append(channel.url)
+            parts = urlsplit(channel.url)
+            found += [p for p in (parts.password, parts.username) if p]
+            found += [seg for seg in parts.path.split("/") if len(seg) >= 12]  # tokens in the path
+            found += [v for k, v in parse_qsl(parts.query) if SECRET_QUERY.search(k)]
+        return found
+
+
+def _inline_url(name: str, url: str, source: Path) -> str:
+    """An inline URL may carry secrets only as ${ENV} references."""
+    parts = urlsplit(ENV_REF.sub("x", url))
+    secret_query = [k for k, _ in parse_qsl(parts.query) if SECRET_QUERY.search(k)]
+    if parts.password or secret_query:
+        raise AlertConfigError(f"{source}: channel '{name}' has a secret inline; write it as ${{VAR}} or use "
+                               f"url_env, and export the variable")
+
+    def resolve(match: re.Match[str]) -> str:
+        value = os.environ.get(match.group(1))
+        if value is None:
+            raise AlertConfigError(f"{source}: channel '{name}' needs the environment variable {match.group(1)}")
+        return value
+
+    return ENV_REF.sub(resolve, url)
+
+
+def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
+    """The alert config from `path`, the project's strataqc_alerts.yml, or STRATAQC_ALERT_URLS; None if none."""
+    source = path or Path(project_dir) / CONFIG_NAME
+    data: dict[str, Any] = {}
+    if path is not None and not path.exists():
+        raise AlertConfigError(f"{path} not found: pass an existing alert config or leave --alerts out")
+    if source.exists():
+        try:
+            data = yaml.safe_load(source.read_text()) or {}
+        except yaml.YAMLError as exc:
+            raise AlertConfigError(f"{source} is not valid YAML: {exc}") from exc
+        if not isinstance(data, dict):
+            raise AlertConfigError(f"{source}: expected a mapping with 'channels'")
+    channels = []
+    for i, entry in enumerate(data.get("channels") or []):
+        name = str(entry.get("name") or f"channel-{i + 1}")
+        if entry.get("url_env"):
+            url = os.environ.get(str(entry["url_env"]))
+            if not url:
+                raise AlertConfigError(f"{source}: channel '{name}' reads its URL from ${entry['url_env']}, "
+                                       "which is not set: export it")
+        elif entry.get("url"):
+            url = _inline_url(name, str(entry["url"]), source)
+        else:
+            raise AlertConfigError(f"{source}: channel '{name}' needs url_env or url")
+        channels.append(Channel(name, url))
+    for i, url in enumerate(re.split(r"[\s,]+", os.environ.get(ENV_URLS, "").strip())):
+        if url:
+            channels.append(Channel(f"{ENV_URLS.lower()}-{i + 1}", url))
+    if not channels and not source.exists():
+        return None
+    min_status = str(data.get("min_status", "fail"))
+    if min_status not in ALERTING:
+        raise AlertConfigError(f"{source}: min_status must be fail or warn, not {min_status!r}")
+    try:
+        return AlertConfig(channels=channels, reminder_hours=float(data.get("reminder_hours", 24)),
+                           min_status=min_status, retries=max(int(data.get("retries", 2)), 0),
+                           retry_delay_s=float(data.get("retry_delay_s", 1.0)),
+                           timeout_s=float(data.get("timeout_s", 10)),
+                           spool_dir=Path(data.get("spool_dir") or Path(project_dir) / "reports" / "alert-spool"),
+                           dashboard_url=data.get("dashboard_url"))
+    except (TypeError, ValueError) as exc:
+        raise AlertConfigError(f"{source}: {exc}") from exc
+
+
+# -- what to say -----------------------------------------------------------------------------------
+
+@dataclass
+class Item:
+    result: CheckResult
+    reason: str  # new | changed | reminder
+
+
+@dataclass
+class Plan:
+    items: list[Item] = field(default_factory=list)
+    fixed: list[CheckResult] = field(default_factory=list)
+    anomalies: list[dict[str, Any]] = field(default_factory=list)
+    quiet: dict[str, int] = field(default_factory=dict)
+    state_rows: list[dict[str, Any]] = field(default_factory=list)
+    cleared: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.items or self.fixed or self.anomalies)
+
+
+def _parse_time(value: Any) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks: Any,
+         now: dt.datetime | None = None) -> Plan:
+    """Decide what tonight's message says, given what was alerted before and what is acknowledged."""
+    from strataqc.history import active_ack, changed
+
+    now = now or dt.datetime.now(dt.timezone.utc)
+    stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    reminder = dt.timedelta(hours=config.reminder_hours)
+    alerting = ALERTING[config.min_status]
+    out = Plan()
+
+    def remember(key: str, status: str, failures: Any, observed: Any, prev: dict[str, Any] | None) -> None:
+        out.state_rows.append({"check_key": key, "status": status, "failures": failures, "observed": observed,
+                               "first_alerted_at": (prev or {}).get("first_alerted_at") or stamp,
+                               "last_alerted_at": stamp, "run_id": run.run_id})
+
+    def quiet(reason: str) -> None:
+        out.quiet[reason] = out.quiet.get(reason, 0) + 1
+
+    for r in run.results:
+        key = check_key(r)
+        prev = state.get(key)
+        if r.status not in alerting:
+            if prev is not None and prev.get("status") != "anomaly" and r.status is not Status.SKIP:
+                out.fixed.append(r)
+                out.cleared.append(key)
+            continue
+        if active_ack(r, acks) is not None:
+            quiet("acknowledged")
+            continue
+        if prev is None:
+            reason = "new"
+        elif changed(prev.get("status"), prev.get("failures"), prev.get("observed"), r):
+            reason = "changed"
+        elif (_parse_time(prev.get("last_alerted_at")) or now - reminder) <= now - reminder:
+            reason = "reminder"
+        else:
+            quiet("already alerted, unchanged")
+            continue
+        out.items.append(Item(r, reason))
+        remember(key, str(r.status), r.failures, r.observed, prev)
+
+    for anomaly in run.context.get("anomalies") or []:
+        key = "anomaly|" + anomaly["check_key"]
+        prev = state.get(key)
+        last = _parse_time((prev or {}).get("last_alerted_at"))
+        same = prev is not None and prev.get("observed") is not None and anomaly.get("observed") is not None and \
+            abs(float(prev["observed"]) - float(anomaly["observed"])) <= 0.1 * max(abs(float(prev["observed"])), 1e-12)
+        if same and last is not None and last > now - reminder:
+            quiet("anomaly already alerted")
+            continue
+        out.anomalies.append(anomaly)
+        remember(key, "anomaly", None, anomaly.get("observed"), prev)
+    return out
+
+
+def compose(run: QCRun, p: Plan, config: AlertConfig) -> tuple[str, str]:
+    """Title and body: one message, grouped by layer and model."""
+    counts: dict[str, int] = {}
+    for item in p.items:
+        counts[str(item.result.status)] = counts.get(str(item.result.status), 0) + 1
+    models = {item.result.model for item in p.items}
+    what = ", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no new failures"
+    title = f"StrataQC {run.status}: {what} in {len(models)} model{'s' if len(models) != 1 else ''}"
+    if p.fixed:
+        title += f", {len(p.fixed)} fixed"
+    lines = [f"Run {run.run_id} at {run.generated_at}"]
+    grouped: dict[str, dict[str, list[Item]]] = {}
+    for item in sorted(p.items, key=lambda i: (layer_rank(i.result.layer), i.result.model or "", i.result.check)):
+        grouped.setdefault(item.result.layer or "other", {}).setdefault(item.result.model or "-", []).append(item)
+    for layer, models_ in grouped.items():
+        lines.append("")
+        lines.append(f"## {layer.upper()}")
+        for model, items in models_.items():
+            lines.append(f"{model}:")
+            for item in items:
+                r = item.result
+                numbers = ", ".join(f"{k} {v:.4g}" for k, v in (("observed", r.observed), ("threshold", r.threshold))
+                                    if v is not None)
+                lines.append(f"  - [{r.status}] {r.check}{'.' + r.column if r.column else ''}: {r.message[:200]}"
+                             f"{' (' + numbers + ')' if numbers else ''} — {item.reason}")
+    if p.anomalies:
+        lines += ["", "## Trend anomalies"]
+        lines += [f"  - {a['check']} on {a['model']}{'.' + a['column'] if a.get('column') else ''}: {a['message']}"
+                  for a in p.anomalies]
+    if p.fixed:
+        lines += ["", "## Fixed"]
+        lines += [f"  - {r.check} on {r.model}{'.' + r.column if r.column else ''} ({r.layer or 'other'})"
+                  for r in p.fixed]
+    if p.quiet:
+        lines += ["", "Not repeated: " + ", ".join(f"{n} {why}" for why, n in p.quiet.items())]
+    if config.dashboard_url:
+        lines += ["", f"Dashboard: {config.dashboard_url}"]
+    return title, "\n".join(lines)
+
+
+# -- delivery --------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    sent: bool = False
+    delivered: list[str] = field(default_factory=list)
+    undelivered: list[str] = field(default_factory=list)
+    spool: Path | None = None
+    title: str = ""
+    body: str = ""
+
+
+def _with_timeouts(url: str, timeout_s: float) -> str:
+    """apprise's connect/read timeouts (cto/rto) for HTTP services, unless the URL sets them."""
+    if url.startswith(("mailto", "mailtos")) or "rto=" in url:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}cto={timeout_s:g}&rto={timeout_s:g}"
+
+
+def deliver(channel: Channel, title: str, body: str, config: AlertConfig) -> str | None:
+    """Send with bounded retries; None when delivered, else the reason."""
+    import apprise
+
+    reason = "not attempted"
+    for attempt in range(config.retries + 1):
+        if attempt:
+            time.sleep(config.retry_delay_s * 2 ** (attempt - 1))
+        sender = apprise.Apprise()
+        if not sender.add(_with_timeouts(channel.url, config.timeout_s)):
+            return "apprise does not understand this URL (check the scheme)"
+        try:
+            if sender.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT):
+                return None
+            reason = f"the service refused or did not answer ({attempt + 1} attempts)"
+        except Exception as exc:  # a plugin crash is one more failed attempt
+            reason = f"{type(exc).__name__}: {exc}"
+    return reason
+
+
+def spool(config: AlertConfig, run: QCRun, channel: Channel, title: str, body: str, reason: str) -> Path:
+    """Keep an undelivered message (without the channel URL) for `qc-report resend-alerts`."""
+    config.spool_dir.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{run.run_id}-{channel.name}")
+    path = config.spool_dir / f"{dt.datetime.now(dt.timezone.utc):%Y%m%dT%H%M%S%f}-{safe}.json"
+    path.write_text(json.dumps({"run_id": run.run_id, "channel": channel.name, "title": title, "body": body,
+                                "reason": reason, "spooled_at": dt.datetime.now(dt.timezone.utc).isoformat()},
+                               indent=2, ensure_ascii=False))
+    return path
+
+
+def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: Any = None,
+           now: dt.datetime | None = None) -> Outcome:
+    """Plan, compose, deliver and remember one run's alert."""
+    state = history.alert_state() if history is not None else {}
+    acks = history.acks() if history is not None else None
+    p = plan(run, config, state, acks, now)
+    outcome = Outcome()
+    if p.empty:
+        if history is not None and p.quiet:
+            log.info("alerts: nothing new to say (%s)", ", ".join(f"{n} {w}" for w, n in p.quiet.items()))
+        return outcome
+    title, body = compose(run, p, config)
+    if redactor is not None:
+        title, body = redactor.text(title), redactor.text(body)
+    outcome.title, outcome.body = title, body
+    for channel in config.channels:
+        reason = deliver(channel, title, body, config)
+        if reason is None:
+            outcome.delivered.append(channel.name)
+        else:
+            outcome.undelivered.append(channel.name)
+            outcome.spool = spool(config, run, channel, title, body, reason)
+            log.error("alert to %s not delivered: %s", channel.name, reason)
+    outcome.sent = bool(outcome.delivered)
+    # remembered once someone was told; what did not arrive is in the spool, not lost
+    if history is not None and outcome.sent:
+        history.save_alert_state(p.state_rows, p.cleared)
+    if outcome.delivered:
+        log.info("alert sent to %s", ", ".join(outcome.delivered))
+    return outcome
+
+
+def resend(config: AlertConfig) -> tuple[int, int]:
+    """Deliver spooled messages to their channels again; returns (sent, still spooled)."""
+    by_name = {c.name: c for c in config.channels}
+    sent = kept = 0
+    for path in sorted(config.spool_dir.glob("*.json")) if config.spool_dir.exists() else []:
+        message = json.loads(path.read_text())
+        channel = by_name.get(message.get("channel"))
+        reason = deliver(channel, message["title"], message["body"], config) if channel else \
+            f"no channel named {message.get('channel')!r} in the config"
+        if reason is None:
+            path.unlink()
+            sent += 1
+        else:
+            message["reason"], message["last_retry_at"] = reason, dt.datetime.now(dt.timezone.utc).isoformat()
+            path.write_text(json.dumps(message, indent=2, ensure_ascii=False))
+            kept += 1
+    return sent, kept

@@ -71,10 +71,11 @@ class AlertConfig:
     timeout_s: float = 10.0
     spool_dir: Path = Path("reports/alert-spool")
     dashboard_url: str | None = None
+    env_secrets: list[str] = field(default_factory=list, repr=False)
 
     def secrets(self) -> list[str]:
         """Values to mask wherever text leaves StrataQC."""
-        found = []
+        found = list(self.env_secrets)
         for channel in self.channels:
             found.append(channel.url)
             parts = urlsplit(channel.url)
@@ -84,7 +85,7 @@ class AlertConfig:
         return found
 
 
-def _inline_url(name: str, url: str, source: Path) -> str:
+def _inline_url(name: str, url: str, source: Path, secrets: list[str]) -> str:
     """An inline URL may carry secrets only as ${ENV} references."""
     parts = urlsplit(ENV_REF.sub("x", url))
     secret_query = [k for k, _ in parse_qsl(parts.query) if SECRET_QUERY.search(k)]
@@ -96,6 +97,7 @@ def _inline_url(name: str, url: str, source: Path) -> str:
         value = os.environ.get(match.group(1))
         if value is None:
             raise AlertConfigError(f"{source}: channel '{name}' needs the environment variable {match.group(1)}")
+        secrets.append(value)
         return value
 
     return ENV_REF.sub(resolve, url)
@@ -114,7 +116,7 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
             raise AlertConfigError(f"{source} is not valid YAML: {exc}") from exc
         if not isinstance(data, dict):
             raise AlertConfigError(f"{source}: expected a mapping with 'channels'")
-    channels = []
+    channels, secrets = [], []
     for i, entry in enumerate(data.get("channels") or []):
         name = str(entry.get("name") or f"channel-{i + 1}")
         if entry.get("url_env"):
@@ -123,7 +125,7 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
                 raise AlertConfigError(f"{source}: channel '{name}' reads its URL from ${entry['url_env']}, "
                                        "which is not set: export it")
         elif entry.get("url"):
-            url = _inline_url(name, str(entry["url"]), source)
+            url = _inline_url(name, str(entry["url"]), source, secrets)
         else:
             raise AlertConfigError(f"{source}: channel '{name}' needs url_env or url")
         channels.append(Channel(name, url))
@@ -141,7 +143,7 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
                            retry_delay_s=float(data.get("retry_delay_s", 1.0)),
                            timeout_s=float(data.get("timeout_s", 10)),
                            spool_dir=Path(data.get("spool_dir") or Path(project_dir) / "reports" / "alert-spool"),
-                           dashboard_url=data.get("dashboard_url"))
+                           dashboard_url=data.get("dashboard_url"), env_secrets=secrets)
     except (TypeError, ValueError) as exc:
         raise AlertConfigError(f"{source}: {exc}") from exc
 

@@ -61,6 +61,13 @@ class CannotRun(Exception):
     """StrataQC itself cannot run; the message says what to do (exit 2)."""
 
 
+def cannot_run(exc: object) -> None:
+    """One unwrapped line on stderr: paths and commands stay copy-pasteable."""
+    from rich.markup import escape
+
+    stderr.print(f"[red]qc-report cannot run[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+
+
 def _interactive() -> bool:
     """Spinners only for a person at a terminal; CI logs stay quiet."""
     return stderr.is_terminal and os.environ.get("CI", "").lower() not in ("1", "true", "yes")
@@ -78,10 +85,25 @@ def step(message: str) -> Iterator[None]:
         log.info("%s (%.1fs)", message, time.monotonic() - started)
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is now (the report owns stdout)."""
+
+    @property
+    def stream(self):  # type: ignore[override]
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value) -> None:
+        pass
+
+
 def _setup_logging(verbose: bool = False) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if verbose else logging.INFO,
-                            format="%(message)s")
+    if not any(isinstance(h, _StderrHandler) for h in log.handlers):
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+        log.propagate = False
+    log.setLevel(logging.DEBUG if verbose else logging.INFO)
     # apprise logs notification URLs at debug level: they may carry tokens
     logging.getLogger("apprise").setLevel(logging.ERROR)
 
@@ -218,7 +240,7 @@ def run(
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
     except CannotRun as exc:
-        stderr.print(f"[red]qc-report cannot run[/]: {exc}", markup=True, highlight=False)
+        cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
     raise typer.Exit(code)
 
@@ -269,7 +291,7 @@ def night(
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
     except CannotRun as exc:
-        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
     raise typer.Exit(code)
 
@@ -320,7 +342,7 @@ def history(
         with Warehouse.from_project(project_dir, profiles_dir, target) as wh:
             frame = History(wh).last_runs(runs)
     except WarehouseError as exc:
-        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
     if check:
         frame = frame[frame["check_name"] == check]
@@ -340,7 +362,7 @@ def history(
         raise typer.Exit(EXIT_OK)
     from strataqc.report.terminal import print_history
 
-    print_history(rows, changes, Console(highlight=False))
+    print_history(rows, changes, Console(highlight=False, width=None if sys.stdout.isatty() else 200))
 
 
 @app.command()
@@ -370,7 +392,7 @@ def ack(
             row = History(wh).add_ack(check, model, reason.strip(), column=column, by=who,
                                       until=until.date() if until else None)
     except WarehouseError as exc:
-        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
     scope = f"{check} on {model}" + (f".{column}" if column else "")
     expiry = f" until {row['until_date']}" if row["until_date"] else ""
@@ -390,10 +412,11 @@ def resend_alerts(
     try:
         config = load_config(alerts, project_dir)
     except AlertConfigError as exc:
-        stderr.print(f"[red]qc-report cannot run[/]: {exc}", highlight=False)
+        cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
     if config is None:
-        stderr.print(f"no alert config: write {project_dir / 'strataqc_alerts.yml'} or set STRATAQC_ALERT_URLS")
+        stderr.print(f"no alert config: write {project_dir / 'strataqc_alerts.yml'} or set STRATAQC_ALERT_URLS",
+                     soft_wrap=True, markup=False)
         raise typer.Exit(EXIT_CANNOT_RUN)
     sent, kept = resend(config)
     typer.echo(f"resent {sent} spooled alert(s); {kept} still undelivered in {config.spool_dir}")

@@ -71,3 +71,80 @@ def make_run(run_id: str, night: int, rows: list[tuple], context: dict | None = 
     run = QCRun.merge(run_id, when, results)
     run.context.update(context or {})
     return run
+
+
+def big_night(checks: int = 500, nights: int = 90, seed: int = 7, tmp_path: Path | None = None):
+    """A run of `checks` records with `nights` earlier runs in an in-memory history.
+
+    History rows are bulk-loaded from Parquet (the path `History.append` takes is
+    exercised elsewhere); tonight's run goes through `append` and `run_context`.
+    Returns (run, warehouse).
+    """
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from strataqc.history import History, run_context
+    from strataqc.report.run import QCRun, check_key
+    from strataqc.results import CheckResult, CheckType, Status
+
+    rng = np.random.default_rng(seed)
+    layers = ["ods", "dwd", "dws", "ads"]
+    sql_checks = ["unique_key", "not_null", "value_range", "abnormal_value_ratio", "date_continuity",
+                  "special_characters", "reconcile_sum", "accepted_values_ratio"]
+    results = []
+    for i in range(checks):
+        layer = layers[i % 4]
+        model = f"{layer}_model_{i % 37:02d}"
+        kind = i % 25
+        status = Status.PASS
+        details: dict = {}
+        observed = float(rng.normal(0.02, 0.002))
+        if kind == 0:
+            status = Status.FAIL
+            details["sample_rows"] = [{"store_id": f"S{k}", "category": "<script>alert('x')</script>",
+                                       "observed": observed} for k in range(5)]
+        elif kind == 1:
+            status = Status.WARN
+        if layer == "ads" and i % 20 == 3:
+            bins = [f"[{b}, {b + 1})" for b in range(20)]
+            ref = rng.integers(50, 500, 20).tolist()
+            cur = (np.array(ref) * rng.uniform(0.5, 1.5, 20)).astype(int).tolist()
+            results.append(CheckResult(check="feature_drift", check_type=CheckType.DRIFT, status=status,
+                                       model=model, layer=layer, column=f"feature_{i}", observed=observed,
+                                       threshold=0.25, message=f"PSI {observed:.3f}",
+                                       details={"bins": bins, "reference": ref, "current": cur}))
+            continue
+        if layer == "ads" and i % 100 == 7:
+            table = [{"feature": f"f{k}", "mean_abs_shap": float(rng.random()), "permutation": float(rng.random())}
+                     for k in range(15)]
+            results.append(CheckResult(check="error_attribution", check_type=CheckType.ATTRIBUTION, status=status,
+                                       model=model, layer=layer, message="top features of the worst errors",
+                                       details={"table": table}))
+            continue
+        results.append(CheckResult(check=sql_checks[i % len(sql_checks)], status=status, model=model, layer=layer,
+                                   column=f"col_{i}", observed=observed, threshold=0.05, failures=int(kind == 0) * 12,
+                                   message=f"observed {observed:.4f}", duration_s=0.01,
+                                   details={"test_name": f"t_{i}"}))
+    start = dt.datetime(2026, 1, 1, 3, tzinfo=dt.timezone.utc)
+    stamp = lambda n: (start + dt.timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: E731
+    rows = []
+    for night in range(nights):
+        for r in results:
+            rows.append({"run_id": f"night-{night:03d}", "generated_at": stamp(night), "check_key": check_key(r),
+                         "check_name": r.check, "check_type": str(r.check_type), "layer": r.layer, "model": r.model,
+                         "column_name": r.column, "status": "fail" if rng.random() < 0.03 else "pass",
+                         "observed": None if r.observed is None else float(rng.normal(0.02, 0.002)),
+                         "threshold": r.threshold, "failures": None if r.failures is None else 0,
+                         "message": "", "duration_s": 0.01})
+    wh = memory_warehouse()
+    history = History(wh)
+    history.ensure()
+    parquet = (tmp_path or Path("/tmp")) / f"history-{seed}.parquet"
+    pd.DataFrame(rows).to_parquet(parquet)
+    wh.execute(f"insert into \"strataqc_history\".\"check_results\" select * from read_parquet('{parquet}')")
+    run = QCRun.merge("tonight", stamp(nights), results)
+    history.append(run)
+    run.context.update(run_context(history, run))
+    return run, wh

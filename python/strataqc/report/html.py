@@ -125,7 +125,9 @@ def dashboard_context(run: QCRun) -> dict[str, Any]:
         "run": run, "summary": summary, "layers": layers, "rows": rows, "problems": problems,
         "skipped": [x for x in rows if x["status"] == "skip"], "drift": drift, "tables": tables,
         "runs_chart": svg.stacked_runs(runs) if len(runs) > 1 else "", "run_count": len(runs),
-        "anomalies": run.context.get("anomalies") or [], "changes": run.context.get("changes") or {},
+        "anomalies": run.context.get("anomalies") or [],
+        "changes": {"previous_run_id": None, "new": [], "fixed": [], "newly_failing": [],
+                    **(run.context.get("changes") or {})},
         "history_note": run.context.get("history_note"), "colors": svg.COLORS,
     }
 

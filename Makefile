@@ -23,6 +23,7 @@ demo: setup
 	bash scripts/demo.sh
 
 test: setup
+	bash scripts/install-chromium.sh
 	$(BIN)/pytest python/tests -q
 
 bench: setup

@@ -126,7 +126,7 @@ def big_night(checks: int = 500, nights: int = 90, seed: int = 7, tmp_path: Path
         results.append(CheckResult(check=sql_checks[i % len(sql_checks)], status=status, model=model, layer=layer,
                                    column=f"col_{i}", observed=observed, threshold=0.05, failures=int(kind == 0) * 12,
                                    message=f"observed {observed:.4f}", duration_s=0.01,
-                                   details={"test_name": f"t_{i}"}))
+                                   details={**details, "test_name": f"t_{i}"}))
     start = dt.datetime(2026, 1, 1, 3, tzinfo=dt.timezone.utc)
     stamp = lambda n: (start + dt.timedelta(days=n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # noqa: E731
     rows = []

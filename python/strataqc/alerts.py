@@ -87,9 +87,11 @@ class AlertConfig:
 
 def _inline_url(name: str, url: str, source: Path, secrets: list[str]) -> str:
     """An inline URL may carry secrets only as ${ENV} references."""
-    parts = urlsplit(ENV_REF.sub("x", url))
-    secret_query = [k for k, _ in parse_qsl(parts.query) if SECRET_QUERY.search(k)]
-    if parts.password or secret_query:
+    parts = urlsplit(url)
+    # a secret-looking part is fine only when it is an ${ENV} reference
+    literal = [v for k, v in parse_qsl(parts.query) if SECRET_QUERY.search(k)]
+    literal += [parts.password] if parts.password else []
+    if any(not ENV_REF.fullmatch(v) for v in literal):
         raise AlertConfigError(f"{source}: channel '{name}' has a secret inline; write it as ${{VAR}} or use "
                                f"url_env, and export the variable")
 

@@ -47,6 +47,10 @@ Select = Annotated[list[str] | None, typer.Option("--select", "-s", help="only t
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="report on stdout (or --output)")]
 Output = Annotated[Path | None, typer.Option("--output", "-o", help="write the report here instead of stdout")]
 HtmlOut = Annotated[Path | None, typer.Option("--html", help="also write the HTML dashboard here")]
+JsonOut = Annotated[Path | None, typer.Option("--json", help="also write the JSON report here")]
+JunitOut = Annotated[Path | None, typer.Option("--junit", help="also write JUnit XML here (CI test reports)")]
+MarkdownOut = Annotated[Path | None, typer.Option("--markdown", help="also write the Markdown summary here "
+                                                                    "(pull-request comment)")]
 FailOnOpt = Annotated[FailOn, typer.Option(help="least severe status that exits 1")]
 SampleRows = Annotated[int, typer.Option(help="failing rows fetched per failed test (0: none)")]
 Alerts = Annotated[Path | None, typer.Option("--alerts", help="alert config YAML (default: PROJECT_DIR/"
@@ -134,6 +138,7 @@ def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select
 
 def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None, target_path: Path | None,
             select: list[str] | None, fmt: Format, output: Path | None, html: Path | None, fail_on: FailOn,
+            also: dict[Format, Path | None] | None = None,
             sample_rows: int, alerts: Path | None, no_alerts: bool, no_history: bool,
             python_checks: bool) -> int:
     """Merge tonight's results; store, render, alert. Returns the exit code."""
@@ -184,10 +189,11 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
             print_table(run, Console(highlight=False))
         else:
             sys.stdout.write(text)
-        if html:
-            html.parent.mkdir(parents=True, exist_ok=True)
-            html.write_text(redactor.text(render(run, Format.html)))
-            log.info("wrote the HTML dashboard to %s", html)
+        for extra_fmt, path in {**(also or {}), Format.html: html}.items():
+            if path:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(redactor.text(render(run, extra_fmt)))
+                log.info("wrote the %s report to %s", extra_fmt.value, path)
         code = EXIT_CHECKS_FAILED if run.breaches(fail_on) else EXIT_OK
         if alert_config is not None and alert_config.channels:
             from strataqc.alerts import notify
@@ -218,6 +224,9 @@ def run(
     fmt: FormatOpt = Format.table,
     output: Output = None,
     html: HtmlOut = None,
+    json_out: JsonOut = None,
+    junit: JunitOut = None,
+    markdown: MarkdownOut = None,
     fail_on: FailOnOpt = FailOn.error,
     sample_rows: SampleRows = 5,
     alerts: Alerts = None,
@@ -238,6 +247,7 @@ def run(
     try:
         code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
+                       also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
     except CannotRun as exc:
         cannot_run(exc)
@@ -263,6 +273,9 @@ def night(
     fmt: FormatOpt = Format.table,
     output: Output = None,
     html: HtmlOut = None,
+    json_out: JsonOut = None,
+    junit: JunitOut = None,
+    markdown: MarkdownOut = None,
     fail_on: FailOnOpt = FailOn.error,
     sample_rows: SampleRows = 5,
     alerts: Alerts = None,
@@ -289,6 +302,7 @@ def night(
         _dbt_build(project_dir, profiles_dir, target, target_path, _selection(select), dbt_arg or [])
         code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
+                       also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
     except CannotRun as exc:
         cannot_run(exc)

@@ -199,3 +199,16 @@ def test_environment_urls_are_enough(tmp_path, monkeypatch):
     assert [c.name for c in cfg.channels] == ["strataqc_alert_urls-1", "strataqc_alert_urls-2"]
     monkeypatch.delenv("STRATAQC_ALERT_URLS")
     assert load_config(None, tmp_path) is None
+
+
+def test_the_example_alert_config_loads_with_secrets_from_the_environment(monkeypatch, tmp_path):
+    example = Path(__file__).resolve().parents[2] / "examples" / "strataqc_alerts.yml"
+    with pytest.raises(AlertConfigError, match="STRATAQC_SLACK_URL"):
+        load_config(example, tmp_path)
+    monkeypatch.setenv("STRATAQC_SLACK_URL", "slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ/#oncall")
+    monkeypatch.setenv("STRATAQC_DINGTALK_TOKEN", "d1ngt4lkt0k3nvalue")
+    monkeypatch.setenv("STRATAQC_SMTP_PASSWORD", "smtp-pw-123")
+    cfg = load_config(example, tmp_path)
+    assert [c.name for c in cfg.channels] == ["oncall-slack", "dingtalk", "email", "webhook"]
+    assert {"d1ngt4lkt0k3nvalue", "smtp-pw-123"} <= set(cfg.secrets())
+    assert (cfg.reminder_hours, cfg.min_status, cfg.retries) == (24.0, "fail", 2)

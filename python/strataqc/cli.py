@@ -330,8 +330,11 @@ def _dbt_build(project_dir: Path, profiles_dir: Path | None, target: str | None,
         if done.returncode not in (0, 1):
             stderr.print(done.stdout[-4000:], markup=False, highlight=False)
     else:
-        log.info("running %s", " ".join(cmd[1:3]))
-        done = subprocess.run(cmd, stdout=sys.stderr, stderr=sys.stderr)
+        log.info("running dbt build")
+        # streamed line by line to stderr: CI logs show dbt's progress, stdout stays the report's
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as done:
+            for line in done.stdout:
+                sys.stderr.write(line)
     # dbt exits 1 when tests fail: that is tonight's report, not a crash
     if not stale.exists():
         raise CannotRun(f"dbt build exited {done.returncode} without writing {stale}: see dbt's output above")

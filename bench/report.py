@@ -1,0 +1,191 @@
+"""Ratios against the targets, and the table printed and written beside the JSON."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+GIB = 2**30
+TARGET_ROWS = 10_000_000
+
+# the phase that is the work itself (no interpreter start, no imports, no parse)
+INNER = ("query_s", "checks_s", "report_s", "sum_test_s")
+
+
+def inner_s(row: dict[str, Any]) -> float | None:
+    for key in INNER:
+        if row.get("phases", {}).get(key) is not None:
+            return row["phases"][key]
+    return None
+
+
+def _find(rows: Iterable[dict[str, Any]], case: str, tool: str, task_start: str, n: int | None = None,
+          engine: str = "duckdb") -> dict[str, Any] | None:
+    for r in rows:
+        if (r["case"] == case and r["tool"] == tool and r["task"].startswith(task_start) and r["engine"] == engine
+                and (n is None or r["rows"] == n) and r["status"] == "ok"):
+            return r
+    return None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None or b == 0:
+        return None
+    return round(a / b, 2)
+
+
+def _target(name: str, value: float | None, goal: str, met: bool | None, note: str = "") -> dict[str, Any]:
+    return {"target": name, "value": value, "goal": goal,
+            "met": None if value is None else met, "note": note}
+
+
+def _sizes(rows: list[dict[str, Any]], case: str) -> list[int]:
+    return sorted({r["rows"] for r in rows if r["case"] == case and r["rows"] and r["status"] == "ok"})
+
+
+def _at(sizes: list[int], want: int = TARGET_ROWS) -> int | None:
+    """The size the target is judged at: `want` if measured, else the largest measured."""
+    if not sizes:
+        return None
+    return want if want in sizes else max(sizes)
+
+
+def ratios_and_targets(raw_rows: list[Any], sizes: list[int]) -> list[dict[str, Any]]:
+    rows = [r.as_json() if hasattr(r, "as_json") else r for r in raw_rows]
+    out: list[dict[str, Any]] = []
+
+    # case 1, per engine
+    for engine, per_test_goal in (("duckdb", 3.0), ("postgres", 10.0)):
+        c1 = sorted({r["rows"] for r in rows if r["case"] == "1" and r["engine"] == engine and r["status"] == "ok"
+                     and r["rows"]})
+        if not c1:
+            continue
+        n = c1[-1]
+        limit = _find(rows, "1", engine, "hand-written", n, engine)  # the engine itself is the "tool"
+        direct = _find(rows, "1", "strataqc", "column_checks compiled", n, engine)
+        single = _find(rows, "1", "strataqc", "dbt test: column_checks", n, engine)
+        per_test = _find(rows, "1", "dbt + strataqc", "dbt test: one test per rule", n, engine)
+        lim = inner_s(limit) if limit else None
+        r1 = _ratio(inner_s(direct) if direct else None, lim)
+        out.append(_target(f"case 1 ({engine}, {n:,} rows): column_checks query / hand-written aggregate", r1,
+                           "<= 1.5", r1 is not None and r1 <= 1.5,
+                           "same process harness, query time alone"))
+        r1b = _ratio(single["phases"].get("sum_test_s") if single else None, lim)
+        out.append(_target(f"case 1 ({engine}, {n:,} rows): column_checks inside dbt (run_results) / hand-written",
+                           r1b, "<= 1.5", r1b is not None and r1b <= 1.5, "dbt's own execution_time of the test"))
+        r2 = _ratio(per_test["wall_s"] if per_test else None, single["wall_s"] if single else None)
+        out.append(_target(f"case 1 ({engine}, {n:,} rows): one-test-per-rule dbt wall / column_checks dbt wall", r2,
+                           f">= {per_test_goal:g}", r2 is not None and r2 >= per_test_goal,
+                           "whole `dbt test` processes, parse included"))
+        r2b = _ratio(per_test["phases"].get("sum_test_s") if per_test else None,
+                     single["phases"].get("sum_test_s") if single else None)
+        out.append(_target(f"case 1 ({engine}, {n:,} rows): one-test-per-rule query time / column_checks query time",
+                           r2b, f">= {per_test_goal:g}", r2b is not None and r2b >= per_test_goal,
+                           "sum of dbt's execution_time per test"))
+
+    # case 2
+    c2 = _sizes(rows, "2")
+    n = _at(c2)
+    if n:
+        ours = _find(rows, "2", "strataqc", "check_relation", n)
+        evid = _find(rows, "2", "evidently", "DataDrift", n)
+        note = ""
+        if ours and not evid:
+            both = [s for s in c2 if _find(rows, "2", "evidently", "DataDrift", s) and _find(rows, "2", "strataqc",
+                                                                                              "check_relation", s)]
+            if both:
+                n2 = max(both)
+                ours, evid = _find(rows, "2", "strataqc", "check_relation", n2), _find(rows, "2", "evidently",
+                                                                                      "DataDrift", n2)
+                note = f"evidently did not run at {n:,} rows; judged at {n2:,}"
+                n = n2
+        r = _ratio(evid["wall_s"] if evid else None, ours["wall_s"] if ours else None)
+        out.append(_target(f"case 2 ({n:,} ADS rows): evidently wall / StrataQC wall", r, ">= 20",
+                           r is not None and r >= 20, note or "whole processes: load + checks"))
+        ours_all = [r for r in rows if r["case"] == "2" and r["tool"] == "strataqc" and r["status"] == "ok"]
+        if ours_all:
+            small, big = min(ours_all, key=lambda r: r["rows"]), max(ours_all, key=lambda r: r["rows"])
+            top_gib = round(max(r["peak_rss_bytes"] for r in ours_all if r["rows"] <= TARGET_ROWS) / GIB, 3) \
+                if any(r["rows"] <= TARGET_ROWS for r in ours_all) else None
+            out.append(_target("case 2: StrataQC peak RSS up to 10M rows (GiB)", top_gib, "< 1",
+                               top_gib is not None and top_gib < 1))
+            growth = _ratio(big["peak_rss_bytes"], small["peak_rss_bytes"])
+            out.append(_target(f"case 2: StrataQC RSS growth {small['rows']:,} -> {big['rows']:,} rows", growth,
+                               "~1 (flat)", growth is not None and growth < 1.5,
+                               f"rows grew {big['rows'] / max(small['rows'], 1):.1f}x"))
+            over = [r for r in ours_all if r["rows"] > TARGET_ROWS]
+            if over:
+                g = round(max(r["peak_rss_bytes"] for r in over) / GIB, 3)
+                out.append(_target(f"case 2: StrataQC peak RSS at {max(r['rows'] for r in over):,} rows (GiB)", g,
+                                   "< 2", g < 2))
+        ev_all = [r for r in rows if r["case"] == "2" and r["tool"] == "evidently" and r["status"] == "ok"]
+        if len(ev_all) > 1:
+            small, big = min(ev_all, key=lambda r: r["rows"]), max(ev_all, key=lambda r: r["rows"])
+            out.append(_target(f"case 2: evidently RSS growth {small['rows']:,} -> {big['rows']:,} rows",
+                               _ratio(big["peak_rss_bytes"], small["peak_rss_bytes"]), "(grows, for contrast)", None))
+
+    # case 3
+    for n in _sizes(rows, "3"):
+        full = _find(rows, "3", "strataqc", "night: full", n)
+        inc = _find(rows, "3", "strataqc", "night: incremental", n)
+        r = _ratio(full["wall_s"] if full else None, inc["wall_s"] if inc else None)
+        out.append(_target(f"case 3 ({n:,} landing rows): full-refresh night / incremental night", r, ">= 10",
+                           r is not None and r >= 10))
+        if n >= 30_000_000 and full:
+            g = round(full["peak_rss_bytes"] / GIB, 3)
+            out.append(_target(f"case 3 ({n:,} landing rows): night peak RSS (GiB)", g, "< 4", g < 4))
+
+    # case 4
+    rep = _find(rows, "4", "strataqc", "qc-report")
+    if rep:
+        ph = rep["phases"]
+        out.append(_target("case 4: store + trends + render HTML, 500 checks x 90 nights (s)", ph.get("report_s"),
+                           "< 2", ph.get("report_s") is not None and ph["report_s"] < 2))
+        mb = round(ph["html_bytes"] / 1e6, 2) if ph.get("html_bytes") is not None else None
+        out.append(_target("case 4: HTML size (MB)", mb, "< 3", mb is not None and mb < 3))
+    return out
+
+
+def _fmt_rows(n: int | None) -> str:
+    if not n:
+        return "-"
+    return f"{n / 1e6:.1f}M" if n >= 1_000_000 else f"{n:,}"
+
+
+def _cells(r: dict[str, Any]) -> list[str]:
+    inner = inner_s(r)
+    wall = "" if r["wall_s"] is None else f"{r['wall_s']:.2f}"
+    rss = "" if r["peak_rss_bytes"] is None else f"{r['peak_rss_bytes'] / GIB:.2f}"
+    note = r["status"] if r["status"] != "ok" else ""
+    if r["reason"]:
+        note = f"{note}: {r['reason']}" if note else r["reason"]
+    return [r["case"], r["tool"], r["task"], _fmt_rows(r["rows"]), r["engine"], wall,
+            "" if inner is None else f"{inner:.3f}", rss, note[:90]]
+
+
+HEADER = ["case", "tool", "task", "rows", "engine", "wall s", "work s", "peak RSS GiB", "note"]
+
+
+def render_table(doc: dict[str, Any]) -> str:
+    body = [_cells(r) for r in doc["results"]]
+    widths = [max(len(str(x)) for x in col) for col in zip(HEADER, *body)]
+    line = lambda cells: "  ".join(str(c).ljust(w) for c, w in zip(cells, widths))  # noqa: E731
+    out = [line(HEADER), line(["-" * w for w in widths]), *[line(c) for c in body], "", "targets:"]
+    for t in doc["targets"]:
+        mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
+        out.append(f"  [{mark}] {t['target']}: {t['value']} (goal {t['goal']})" + (f" — {t['note']}" if t["note"] else ""))
+    return "\n".join(out)
+
+
+def render_markdown(doc: dict[str, Any]) -> str:
+    m = doc["machine"]
+    out = [f"Measured {doc['started_at']} on {m['cores']} cores ({m['cpu']}), {m['memory_gib']} GiB, "
+           f"commit {doc['versions'].get('strataqc_commit')}. `work s` is the work alone (query, checks or "
+           "render) as timed inside the process; `wall s` and peak RSS are the whole process tree.", "",
+           "| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+    for r in doc["results"]:
+        out.append("| " + " | ".join(c.replace("|", "/") for c in _cells(r)) + " |")
+    out += ["", "| target | value | goal | met |", "|---|---|---|---|"]
+    for t in doc["targets"]:
+        mark = {True: "yes", False: "**no**", None: "n/a"}[t["met"]]
+        out.append(f"| {t['target']} | {t['value']} | {t['goal']} | {mark} |")
+    return "\n".join(out) + "\n"

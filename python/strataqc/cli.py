@@ -445,12 +445,20 @@ def generate(
     out: Annotated[Path, typer.Option(help="landing directory to write")] = Path("data/landing"),
     rows: Annotated[int, typer.Option(help="approximate point-of-sale lines")] = 200_000,
     seed: Annotated[int, typer.Option(help="random seed; same seed, same files")] = 42,
+    days: Annotated[int | None, typer.Option(help="days of sales (default: 84, or 364 above 2M rows)")] = None,
+    extend_days: Annotated[int, typer.Option(help="append this many new days to the landing zone in OUT "
+                                                  "(a nightly delivery) instead of writing a new one")] = 0,
 ) -> None:
     """Write a deterministic landing zone with known defects and its manifest."""
     from strataqc.landing.generate import generate as run_generate
 
-    manifest = run_generate(out=out, rows=rows, seed=seed)
-    typer.echo(f"wrote {manifest['rows']['pos_sales']} sales lines to {out} (manifest: {out / 'manifest.json'})")
+    try:
+        manifest = run_generate(out=out, rows=rows, seed=seed, days=days, extend_days=extend_days)
+    except (ValueError, FileNotFoundError) as exc:
+        stderr.print(f"[red]cannot generate[/red]: {exc}")
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    typer.echo(f"wrote {manifest['rows']['pos_sales']} sales lines over {manifest['generator']['days']} days "
+               f"to {out} (manifest: {out / 'manifest.json'})")
 
 
 @app.command()

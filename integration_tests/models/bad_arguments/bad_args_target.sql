@@ -1,0 +1,2 @@
+-- the model the misconfigured tests point at (independent of failing fixtures)
+select 1 as id, cast('1.5' as {{ strataqc.type_double() }}) as amount, 'ok' as note

@@ -1,0 +1,52 @@
+{#- The shared body of reconcile_row_count and reconcile_sum: one aggregate per
+    group on each side, a full outer join on the group (NULL groups match), and
+    the relative gap judged against the compared (upstream) model. -#}
+{% macro reconcile_totals(label, model, this_expr, compare_model, compare_expr, groups, tolerance_ratio, allow_empty, what) %}
+  {%- set g = groups | join(', ') -%}
+  {%- set texts = [] -%}
+  {%- for c in groups %}{% do texts.append("coalesce(" ~ strataqc.to_text(c) ~ ", 'NULL')") %}{% endfor -%}
+  {%- set group_text = texts | join(" || ', ' || ") if groups else "''" -%}
+with this_side as (
+  select {{ g ~ ', ' if groups }}{{ this_expr }} as this_value, count(*) as this_rows
+  from {{ model }}
+  {% if groups %}group by {{ g }}{% endif %}
+),
+compare_side as (
+  select {{ g ~ ', ' if groups }}{{ compare_expr }} as compare_value, count(*) as compare_rows
+  from {{ compare_model }}
+  {% if groups %}group by {{ g }}{% endif %}
+),
+joined as (
+  select
+    {% for c in groups %}coalesce(this_side.{{ c }}, compare_side.{{ c }}) as {{ c }},
+    {% endfor -%}
+    {{ strataqc.as_double('coalesce(this_side.this_value, 0)') }} as this_value,
+    {{ strataqc.as_double('coalesce(compare_side.compare_value, 0)') }} as compare_value,
+    coalesce(this_side.this_rows, 0) + coalesce(compare_side.compare_rows, 0) as rows_seen
+  from this_side
+  full outer join compare_side
+    on {% for c in groups %}{{ strataqc.null_safe_equals('this_side.' ~ c, 'compare_side.' ~ c) }}{{ ' and ' if not loop.last }}{% else %}1 = 1{% endfor %}
+),
+judged as (
+  select joined.*,
+    abs(this_value - compare_value) / nullif(abs(compare_value), 0) as observed
+  from joined
+)
+select {{ g ~ ', ' if groups }}this_value, compare_value, observed, {{ strataqc.as_double(tolerance_ratio) }} as threshold,
+  {{ strataqc.sql_message([label ~ (' in group (' ~ groups | join(', ') | replace('"', '') ~ ') = (' if groups else ''),
+      {'text': group_text}, (')' if groups else ''),
+      ': ' ~ what ~ ' ', {'num': 'this_value'}, ' vs ', {'num': 'compare_value'},
+      ' in the compared model (relative gap ', {'num': 'observed'}, ', tolerance ' ~ tolerance_ratio ~ ')']) }} as message
+from judged
+-- tolerance is relative to the compared model; a gap against zero always fails
+where observed > {{ tolerance_ratio }}
+   or (compare_value = 0 and this_value <> 0)
+{%- if not allow_empty %}
+union all
+select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as this_value, cast(null as {{ strataqc.type_double() }}) as compare_value,
+  cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(tolerance_ratio) }} as threshold,
+  {{ strataqc.sql_message([label ~ ': both models have no rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
+from (select coalesce(sum(rows_seen), 0) as n from joined) counted
+where n = 0
+{%- endif %}
+{% endmacro %}

@@ -1,0 +1,26 @@
+{#- The stored schema of a model: {column: family}. The first run records the
+    current schema and returns it (so it passes); var strataqc_accept_schema: true
+    re-records it after an intended change. Keyed by schema.identifier so a
+    warehouse file or database rename keeps the baseline. -#}
+{% macro schema_baseline(model, actual) %}
+  {%- set table = strataqc.ensure_schema_baseline() -%}
+  {%- set key = (model.schema ~ '.' ~ model.identifier) if model.identifier is defined else strataqc.relation_label(model) -%}
+  {%- set key_lit = strataqc.string_literal(key | lower) -%}
+  {%- if var('strataqc_accept_schema', false) -%}
+    {%- do run_query('delete from ' ~ table ~ ' where model_key = ' ~ key_lit) -%}
+  {%- endif -%}
+  {%- set stored = run_query('select column_name, type_family from ' ~ table ~ ' where model_key = ' ~ key_lit) -%}
+  {%- if stored | length > 0 -%}
+    {%- set expected = {} -%}
+    {%- for row in stored -%}{%- do expected.update({row[0]: row[1]}) -%}{%- endfor -%}
+    {{ return(expected) }}
+  {%- endif -%}
+  {%- if actual -%}
+    {%- set rows = [] -%}
+    {%- for name, family in actual.items() -%}
+      {%- do rows.append('select ' ~ key_lit ~ ', ' ~ strataqc.string_literal(name) ~ ', ' ~ strataqc.string_literal(family) ~ ', ' ~ strataqc.string_literal(family) ~ ', ' ~ strataqc.current_time()) -%}
+    {%- endfor -%}
+    {%- do run_query('insert into ' ~ table ~ ' (model_key, column_name, data_type, type_family, recorded_at) ' ~ rows | join(' union all ')) -%}
+  {%- endif -%}
+  {{ return(actual) }}
+{% endmacro %}

@@ -1,0 +1,22 @@
+{#- Create the table `schema_unchanged` keeps baselines in, once. Returns its name. -#}
+{% macro ensure_schema_baseline() %}
+  {{ return(adapter.dispatch('ensure_schema_baseline', 'strataqc')()) }}
+{% endmacro %}
+
+{% macro default__ensure_schema_baseline() %}
+  {%- set schema = var('strataqc_audit_schema', 'strataqc_audit') -%}
+  {%- set table = strataqc.quote_identifier(schema) ~ '.' ~ strataqc.quote_identifier('schema_baseline') -%}
+  {%- if execute -%}
+    {%- call statement('strataqc_schema_baseline_ddl') -%}
+      create schema if not exists {{ strataqc.quote_identifier(schema) }};
+      create table if not exists {{ table }} (
+        model_key {{ dbt.type_string() }},
+        column_name {{ dbt.type_string() }},
+        data_type {{ dbt.type_string() }},
+        type_family {{ dbt.type_string() }},
+        recorded_at {{ dbt.type_timestamp() }}
+      );
+    {%- endcall -%}
+  {%- endif -%}
+  {{ return(table) }}
+{% endmacro %}

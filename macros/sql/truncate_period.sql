@@ -1,0 +1,12 @@
+{#- Start of the day/week/month holding a DATE or TIMESTAMP, always as a DATE,
+    so DATE and TIMESTAMP columns compare period for period. -#}
+{% macro truncate_period(expr, interval) %}
+  {{ return(adapter.dispatch('truncate_period', 'strataqc')(expr, interval)) }}
+{% endmacro %}
+
+{% macro default__truncate_period(expr, interval) %}
+  {%- if interval == 'day' -%}
+    {{ return('cast(' ~ expr ~ ' as date)') }}
+  {%- endif -%}
+  {{ return('cast(' ~ dbt.date_trunc(interval, expr) ~ ' as date)') }}
+{% endmacro %}

@@ -130,3 +130,12 @@ def test_html_for_500_checks_and_90_nights_stays_under_3_mb(night):
 def test_every_format_renders_an_empty_run(fmt):
     run = make_run("empty", 0, [])
     assert render(run, fmt).strip()
+
+
+def test_json_and_html_carry_each_checks_trend_verdict(night):
+    doc = json.loads(render_json(night))
+    verdicts = {r["trend"]["verdict"] for r in doc["results"] if "trend" in r}
+    assert {"normal", "no_value"} <= verdicts
+    normal = next(r for r in doc["results"] if r.get("trend", {}).get("verdict") == "normal")
+    assert normal["trend"]["history_n"] == 28  # the window, not all 90 nights
+    assert "trend: robust z" in render_html(night)

@@ -75,6 +75,12 @@ def _table(details: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _trend_note(trend: dict[str, Any]) -> str:
+    from strataqc.history import Trend
+
+    return Trend(**trend).describe() if trend and trend.get("verdict") != "no_value" else ""
+
+
 def _runs(run: QCRun) -> list[tuple[str, dict[str, int]]]:
     """Status counts per stored run plus tonight's: the checks are aggregated, not listed."""
     per_run: dict[str, Counter] = defaultdict(Counter)
@@ -102,7 +108,7 @@ def dashboard_context(run: QCRun) -> dict[str, Any]:
             "r": r, "key": key, "status": str(r.status), "ack": acks.get(key),
             "spark": svg.sparkline(values + [now], statuses, label=f"{r.check} {r.model or ''}") if values else "",
             "strip": svg.status_strip(statuses[-90:]) if len(statuses) > 1 else "",
-            "trend": trend.get("verdict"), "sample": _sample(r.details.get("sample_rows") or []),
+            "trend": trend.get("verdict"), "trend_note": _trend_note(trend), "sample": _sample(r.details.get("sample_rows") or []),
             "rules": r.details.get("rules") or [],
         }
 

@@ -28,11 +28,18 @@ def json_safe(value: Any) -> Any:
 
 
 def document(run: QCRun) -> dict[str, Any]:
+    from strataqc.report.run import check_key
+
+    trends = run.context.get("trends") or {}
     results = []
     for r in run.ordered():
         record = r.record()
         if r.details:
             record["details"] = json_safe(r.details)
+        trend = trends.get(check_key(r))
+        if trend:
+            # anomaly | normal | insufficient_history | no_value, against the check's own history
+            record["trend"] = json_safe({k: trend.get(k) for k in ("verdict", "history_n", "median", "z")})
         results.append(record)
     doc = {"run_id": run.run_id, "generated_at": run.generated_at, "summary": run.summary(), "results": results}
     for name in ("anomalies", "changes", "acks"):

@@ -266,13 +266,16 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
         if rows:
             details["sample_rows"] = rows
             found = _from_rows(rows)
-            observed, threshold = _number(found.get("observed")), _number(found.get("threshold"))
-            if found.get("message"):
-                message = str(found["message"])
+            # one failing row (a ratio check) carries the check's own numbers; many rows only examples
+            if len(rows) == 1 or not found.get("rules"):
+                observed, threshold = _number(found.get("observed")), _number(found.get("threshold"))
             if found.get("rules"):
                 details["rules"] = found["rules"]
-                message = f"{message}; rules: {', '.join(found['rules'])}" if found.get("message") else \
-                    f"{_rows(failures)}; rules: {', '.join(found['rules'])}"
+                messages = [str(m) for m in dict.fromkeys(r.get("message") for r in rows) if m]
+                message = "; ".join(messages) if messages else f"{_rows(failures)}; rules: {', '.join(found['rules'])}"
+            elif found.get("message"):
+                many = isinstance(failures, int) and failures > 1
+                message = f"{_rows(failures)}, e.g. {found['message']}" if many else str(found["message"])
         elif problem:
             details["sample_problem"] = problem
         if message.startswith("Got ") and failures is not None:

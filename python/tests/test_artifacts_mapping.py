@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from qc_report_support import DATA, fixture_project
@@ -110,3 +111,45 @@ def test_missing_or_corrupt_artifacts_name_the_file_and_the_fix(tmp_path, write,
     with pytest.raises(ArtifactsError, match="run `dbt build` first") as err:
         load_artifacts(tmp_path)
     assert expected in str(err.value) and str(tmp_path) in str(err.value)
+
+
+class RowsWarehouse:
+    """Answers every sample query with the same failing rows."""
+
+    dialect = "duckdb"
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def query(self, sql):
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+
+def test_many_failing_rows_give_a_count_and_an_example(project, tmp_path):
+    target = tmp_path / "target"
+    shutil.copytree(project / "target", target)
+    results = json.loads((target / "run_results.json").read_text())
+    for r in results["results"]:
+        if r["unique_id"].startswith("test.qcfix.unique_key_dwd_sales_id"):
+            r["failures"] = 12
+    (target / "run_results.json").write_text(json.dumps(results))
+    rows = [{"period": f"2026-01-0{d}", "message": f"dws_x: no row for the day starting 2026-01-0{d}"} for d in (3, 4)]
+    found = sql_results(load_artifacts(target), RowsWarehouse(rows), select=["dwd_sales"])
+    r = next(r for r in found if r.check == "unique_key")
+    assert r.message == "12 failing rows, e.g. dws_x: no row for the day starting 2026-01-03"
+    assert len(r.details["sample_rows"]) == 2
+
+
+def test_column_checks_rows_list_each_rule_message(project):
+    rows = [{"column_name": "qty", "rule": "not_null", "observed": 3.0, "threshold": 0.0,
+             "message": "dwd_sales.qty not_null: 3 rows fail"},
+            {"column_name": "price", "rule": "value_range", "observed": 0.2, "threshold": 0.1,
+             "message": "dwd_sales.price value_range: 20 of 100 rows fail (ratio 0.2, limit 0.1)"}]
+    found = sql_results(load_artifacts(project / "target"), RowsWarehouse(rows), select=["dwd_sales"])
+    r = next(r for r in found if r.details.get("test_name") == "column_checks_dwd_sales_non_negative")
+    assert r.details["rules"] == ["price: value_range", "qty: not_null"]
+    assert r.message == ("dwd_sales.qty not_null: 3 rows fail; "
+                         "dwd_sales.price value_range: 20 of 100 rows fail (ratio 0.2, limit 0.1)")
+    assert r.observed is None  # two rules: no single observed value

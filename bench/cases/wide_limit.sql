@@ -27,10 +27,10 @@ select
     count_if(promo_flag is not null and try_cast(promo_flag as boolean) is null) as promo_flag_type,
     count_if(promo_flag not in ('true', 'false')) as promo_flag_values,
     count_if(qty_raw is not null and try_cast(qty_raw as bigint) is null) as qty_raw_type,
-    count_if(category not in ('beverages', 'dairy', 'bakery', 'produce', 'frozen', 'snacks', 'household', 'personal_care')) as category_values,
+    count_if(category not in ('Dairy', 'Bakery', 'Beverages', 'Produce', 'Frozen', 'Snacks', 'Household')) as category_values,
     count_if(regexp_matches(category, '[\x00-\x1F\x7F-\x9F\x{A0}\x{2007}\x{202F}\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{FFFD}]|^\s|\s$')) as category_special,
     count(*) - count(region) as region_null,
-    count_if(region not in ('north', 'south', 'east', 'west', 'central')) as region_values,
+    count_if(region not in ('North', 'South', 'East', 'West')) as region_values,
     count_if(regexp_matches(store_name, '[\x00-\x1F\x7F-\x9F\x{A0}\x{2007}\x{202F}\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{FFFD}]|^\s|\s$')) as store_name_special,
     count_if(store_name is null or trim(store_name) = '') as store_name_abnormal,
     count_if(regexp_matches(note, '[\x00-\x1F\x7F-\x9F\x{A0}\x{2007}\x{202F}\x{200B}-\x{200D}\x{2060}\x{FEFF}\x{FFFD}]|^\s|\s$')) as note_special

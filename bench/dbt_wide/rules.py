@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 
-CATEGORIES = ["beverages", "dairy", "bakery", "produce", "frozen", "snacks", "household", "personal_care"]
-REGIONS = ["north", "south", "east", "west", "central"]
+CATEGORIES = ["Dairy", "Bakery", "Beverages", "Produce", "Frozen", "Snacks", "Household"]
+REGIONS = ["North", "South", "East", "West"]
 
 # column -> {rule: arguments}; the rules of DESIGN §3 that apply to one column
 RULES: dict[str, dict[str, dict]] = {

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Case 3: one night as a scheduler runs it, step by step so each step is timed.
+#   full        generate the landing zone, load it, dbt build --full-refresh, qc-report run
+#   incremental the next night: one more day lands, load it, dbt build, qc-report run
+# usage: night.sh full|incremental WORKDIR ROWS SEED   (env: DBT_*, STRATAQC_DUCKDB_PATH)
+set -euo pipefail
+mode=$1 wd=$2 rows=$3 seed=$4
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+bin="$root/.venv/bin"
+landing="$wd/landing"
+phases=()
+timed() {  # timed NAME CMD...: run, keep its seconds as a phase
+  local name=$1; shift
+  local t0=$EPOCHREALTIME
+  "$@"
+  phases+=("\"${name}_s\": $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}')")
+}
+dbt_build() {
+  # dbt exits 1 when a check at error severity fails: the generated data is defective on purpose
+  "$bin/dbt" build --project-dir "$root" "$@" || [[ $? -eq 1 ]]
+}
+
+if [[ $mode == full ]]; then
+  rm -rf "$landing" "$STRATAQC_DUCKDB_PATH"
+  timed generate "$bin/qc-report" generate --out "$landing" --rows "$rows" --seed "$seed"
+  full_refresh=(--full-refresh)
+else
+  timed generate "$bin/qc-report" generate --out "$landing" --extend-days 1
+  full_refresh=()
+fi
+timed load "$bin/qc-report" load --landing "$landing" --project-dir "$root"
+timed dbt_build dbt_build "${full_refresh[@]}"
+timed qc_report "$bin/qc-report" run --project-dir "$root" --target-path "$DBT_TARGET_PATH" --fail-on never \
+  --no-alerts --format json --output "$wd/report-$mode.json" --html "$wd/report-$mode.html"
+(IFS=,; echo "BENCH {${phases[*]}}")

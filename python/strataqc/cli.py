@@ -6,7 +6,8 @@ Exit codes of `run` and `night`:
   0  every check passed the --fail-on bar (and alerts, if any, were delivered)
   1  a check failed at the --fail-on level (error: fail/error; warn: also warn)
   2  StrataQC itself could not run (no dbt artifacts, warehouse unreachable, bad options)
-  3  alerts could not be delivered (kept in the spool file); wins over 1 because nobody was told
+  3  alerts could not be delivered (kept in the spool file); wins over 1 and 2 because nobody was told
+  (a report that went out while its history could not be stored exits 2)
 """
 
 from __future__ import annotations
@@ -154,6 +155,8 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
         wh = Warehouse.from_project(project_dir, profiles_dir, target)
     except (ArtifactsError, WarehouseError) as exc:
         raise CannotRun(str(exc)) from exc
+    except Exception as exc:  # the engine's own error (a locked DuckDB file, a refused login)
+        raise CannotRun(f"cannot open the warehouse: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
     alert_config = None
     if not no_alerts and importlib.util.find_spec("strataqc.alerts") is not None:
         from strataqc.alerts import AlertConfigError, load_config
@@ -170,14 +173,18 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
         python = _python_results(artifacts.manifest, wh, project_dir, select) if python_checks else []
         run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
         run.results = [redactor.result(r) for r in run.results]
-        history = None
+        history, history_failed = None, False
         if not no_history:
             from strataqc.history import History, run_context
 
             history = History(wh)
-            with step("storing history"):
-                history.append(run)
-                run.context.update(run_context(history, run))
+            try:
+                with step("storing history"):
+                    history.append(run)
+                    run.context.update(run_context(history, run))
+            except Exception as exc:  # the report still goes out; the exit code says history failed
+                log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
+                history, history_failed = None, True
         text = redactor.text(render(run, fmt))
         if output:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -195,6 +202,8 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
                 path.write_text(redactor.text(render(run, extra_fmt)))
                 log.info("wrote the %s report to %s", extra_fmt.value, path)
         code = EXIT_CHECKS_FAILED if run.breaches(fail_on) else EXIT_OK
+        if history_failed:
+            code = EXIT_CANNOT_RUN
         if alert_config is not None and alert_config.channels:
             from strataqc.alerts import notify
 
@@ -252,6 +261,11 @@ def run(
     except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
+    except Exception as exc:
+        if os.environ.get("STRATAQC_DEBUG"):
+            raise
+        cannot_run(f"{type(exc).__name__}: {exc} (set STRATAQC_DEBUG=1 for the traceback)")
+        raise typer.Exit(EXIT_CANNOT_RUN)
     raise typer.Exit(code)
 
 
@@ -306,6 +320,11 @@ def night(
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
     except CannotRun as exc:
         cannot_run(exc)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    except Exception as exc:
+        if os.environ.get("STRATAQC_DEBUG"):
+            raise
+        cannot_run(f"{type(exc).__name__}: {exc} (set STRATAQC_DEBUG=1 for the traceback)")
         raise typer.Exit(EXIT_CANNOT_RUN)
     raise typer.Exit(code)
 

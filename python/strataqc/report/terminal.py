@@ -27,7 +27,7 @@ def _row(r: CheckResult, acked: set[str]) -> list[str]:
     if check_key(r) in acked:
         status += " [dim](ack)[/]"
     return [status, escape(r.model or ""), escape(r.check), escape(r.column or ""), _number(r.observed),
-            _number(r.threshold), "" if r.failures is None else str(r.failures), escape(r.message[:160])]
+            _number(r.threshold), "" if r.failures is None else str(r.failures), escape(r.message[:300])]
 
 
 def print_table(run: QCRun, console: Console, *, passing: bool = True) -> None:

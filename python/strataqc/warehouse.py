@@ -68,7 +68,10 @@ def load_target(project_dir: Path, profiles_dir: Path | None = None, target: str
         raise WarehouseError(f"{project_file} not found: pass --project-dir pointing at the dbt project")
     profile_name = yaml.safe_load(project_file.read_text())["profile"]
     path = find_profiles_dir(Path(project_dir), profiles_dir) / "profiles.yml"
-    rendered = jinja2.Environment().from_string(path.read_text()).render(env_var=_env_var)
+    env = jinja2.Environment()
+    # dbt's profile filters; values are parsed back by YAML below
+    env.filters.update(as_number=lambda v: v, as_text=lambda v: v, as_bool=lambda v: v, as_native=lambda v: v)
+    rendered = env.from_string(path.read_text()).render(env_var=_env_var)
     profiles = yaml.safe_load(rendered) or {}
     if profile_name not in profiles:
         raise WarehouseError(f"{path} has no profile '{profile_name}' (named in dbt_project.yml)")

@@ -8,6 +8,7 @@
   {%- set key_lit = strataqc.string_literal(key | lower) -%}
   {%- if var('strataqc_accept_schema', false) -%}
     {%- do run_query('delete from ' ~ table ~ ' where model_key = ' ~ key_lit) -%}
+    {%- do adapter.commit() -%}
   {%- endif -%}
   {%- set stored = run_query('select column_name, type_family from ' ~ table ~ ' where model_key = ' ~ key_lit) -%}
   {%- if stored | length > 0 -%}
@@ -21,6 +22,8 @@
       {%- do rows.append('select ' ~ key_lit ~ ', ' ~ strataqc.string_literal(name) ~ ', ' ~ strataqc.string_literal(family) ~ ', ' ~ strataqc.string_literal(family) ~ ', ' ~ strataqc.current_time()) -%}
     {%- endfor -%}
     {%- do run_query('insert into ' ~ table ~ ' (model_key, column_name, data_type, type_family, recorded_at) ' ~ rows | join(' union all ')) -%}
+    {#- a test's transaction is rolled back when it ends: the baseline must outlive it -#}
+    {%- do adapter.commit() -%}
   {%- endif -%}
   {{ return(actual) }}
 {% endmacro %}

@@ -17,6 +17,8 @@
         recorded_at {{ dbt.type_timestamp() }}
       );
     {%- endcall -%}
+    {#- tests roll their transaction back; DDL must be committed to stay -#}
+    {%- do adapter.commit() -%}
   {%- endif -%}
   {{ return(table) }}
 {% endmacro %}

@@ -1,0 +1,241 @@
+"""StrataQC's generic tests against the fixture project in integration_tests/.
+
+One `dbt build` of the fixture project per module; every fixture test carries
+its expected outcome in `meta` (`expect`, `failures`), and each case here
+asserts dbt's status and failure count from run_results.json. The target comes
+from STRATAQC_IT_TARGET (default duckdb), so other engines run the same cases.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT = REPO / "integration_tests"
+DBT = str(Path(sys.executable).parent / "dbt")
+TARGET = os.environ.get("STRATAQC_IT_TARGET", "duckdb")
+
+# DESIGN §3: every public test, each needing a passing and a failing fixture
+DESIGN_TESTS = [
+    "unique_key", "date_continuity", "value_continuity", "abnormal_value_ratio", "valid_type",
+    "column_type", "value_range", "special_characters", "reconcile_row_count", "reconcile_sum",
+    "reconcile_date_range", "column_checks", "recency", "row_count_between",
+    "accepted_values_ratio", "schema_unchanged", "volume_anomaly",
+]
+
+
+def _fixture_tests() -> dict[str, dict]:
+    """Test name -> its YAML entry, read from the fixture project's YAML files."""
+    found: dict[str, dict] = {}
+
+    def visit(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key.startswith("strataqc.") and isinstance(value, dict) and "name" in value:
+                    found[value["name"]] = {"test": key.removeprefix("strataqc."), **value}
+                visit(value)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item)
+
+    for path in sorted(PROJECT.rglob("*.yml")):
+        if "dbt_packages" in path.parts or path.name in {"dbt_project.yml", "packages.yml", "profiles.yml"}:
+            continue
+        visit(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return found
+
+
+FIXTURE_TESTS = _fixture_tests()
+OUTCOME_CASES = {n: t for n, t in FIXTURE_TESTS.items() if not n.startswith("bad_args__")}
+BAD_ARG_CASES = {n: t for n, t in FIXTURE_TESTS.items() if n.startswith("bad_args__")}
+
+
+@dataclass
+class DbtRun:
+    returncode: int
+    output: str
+    results: dict[str, dict]   # test/model name -> run_results entry
+    manifest: dict
+
+
+@dataclass
+class FixtureProject:
+    tmp: Path
+    env: dict[str, str]
+
+    def dbt(self, *args: str, target_path: str = "target") -> DbtRun:
+        target = self.tmp / target_path
+        cmd = [DBT, *args, "--target", TARGET, "--target-path", str(target),
+               "--log-path", str(self.tmp / "logs")]
+        proc = subprocess.run(cmd, cwd=PROJECT, env=self.env, capture_output=True, text=True, timeout=300)
+        run_results = json.loads((target / "run_results.json").read_text())
+        manifest = json.loads((target / "manifest.json").read_text())
+        names = {uid: node["name"] for uid, node in manifest["nodes"].items()}
+        results = {names.get(r["unique_id"], r["unique_id"]): r for r in run_results["results"]}
+        return DbtRun(proc.returncode, proc.stdout + proc.stderr, results, manifest)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> FixtureProject:
+    tmp = tmp_path_factory.mktemp("sql_fixtures")
+    env = {**os.environ,
+           "DBT_PROFILES_DIR": str(PROJECT),
+           "STRATAQC_DUCKDB_PATH": str(tmp / "fixtures.duckdb"),
+           "STRATAQC_IT_PACKAGES": str(tmp / "dbt_packages"),
+           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    deps = subprocess.run([DBT, "deps", "--log-path", str(tmp / "logs")], cwd=PROJECT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert deps.returncode == 0, deps.stdout + deps.stderr
+    return FixtureProject(tmp, env)
+
+
+@pytest.fixture(scope="module")
+def build(project) -> DbtRun:
+    run = project.dbt("build")
+    # the must-fail fixtures make the build exit 1; anything but test failures is a broken fixture
+    broken = {n: r["message"] for n, r in run.results.items()
+              if r["status"] in ("error", "skipped") and not n.startswith(tuple(DESIGN_TESTS))}
+    assert not broken, broken
+    return run
+
+
+def test_every_design_test_is_proven_both_ways():
+    for name in DESIGN_TESTS:
+        cases = [n for n in OUTCOME_CASES if n.startswith(name + "__")]
+        assert any("__passes_" in n for n in cases), f"{name} has no must-pass fixture"
+        assert any("__fails_" in n for n in cases), f"{name} has no must-fail fixture"
+        assert all(OUTCOME_CASES[n]["test"] == name for n in cases)
+
+
+@pytest.mark.parametrize("name", sorted(OUTCOME_CASES))
+def test_fixture_outcome(build, name):
+    meta = OUTCOME_CASES[name]["config"]["meta"]
+    result = build.results[name]
+    assert result["status"] == meta["expect"], result["message"]
+    assert result["failures"] == meta.get("failures", 0), result["message"]
+
+
+def _rows(project: FixtureProject, sql: str) -> list[tuple]:
+    import duckdb
+
+    with duckdb.connect(project.env["STRATAQC_DUCKDB_PATH"], read_only=True) as con:
+        return con.sql(sql).fetchall()
+
+
+def _compiled(build: DbtRun, name: str) -> str:
+    return build.results[name]["compiled_code"]
+
+
+duckdb_only = pytest.mark.skipif(TARGET != "duckdb", reason="reads the DuckDB file directly")
+
+
+@duckdb_only
+def test_failing_rows_carry_observed_threshold_and_message(build, project):
+    rows = _rows(project, f"select observed, threshold, message from ({_compiled(build, 'abnormal_value_ratio__fails_nan_inf')})")
+    assert rows == [(0.3, 0.2, "strataqc.abnormal_value_ratio on numbers_double.amount: "
+                                "3 of 10 rows are nan/inf (ratio 0.3, limit 0.2)")]
+
+
+@duckdb_only
+def test_column_checks_rows_name_column_and_rule(build, project):
+    rows = _rows(project, f"select column_name, rule, observed, threshold from ({_compiled(build, 'column_checks__fails_five_rules')}) order by 1, 2")
+    assert rows == [("amount", "abnormal_value_ratio", 0.3, 0.2), ("amount", "value_range", 3.0, 0.0),
+                    ("note", "accepted_values_ratio", pytest.approx(4 / 9), 0.0),
+                    ("note", "not_null", 1.0, 0.0), ("note", "special_characters", 1.0, 0.0)]
+
+
+@duckdb_only
+def test_column_checks_scans_the_model_once(build, project):
+    """EXPLAIN ANALYZE of a 3-column, 7-rule column_checks: one table scan of the model."""
+    import duckdb
+
+    with duckdb.connect(project.env["STRATAQC_DUCKDB_PATH"], read_only=True) as con:
+        plan = json.loads(con.sql("explain (analyze, format json) " + _compiled(build, "column_checks__fails_five_rules")).fetchall()[0][1])
+
+    def scans(node):
+        own = [node["extra_info"].get("Table")] if node["type"] in ("TABLE_SCAN", "SEQ_SCAN") else []
+        return own + [t for child in node.get("children", []) for t in scans(child)]
+
+    tables = [t for op in plan["operator"] for t in scans(op)]
+    assert len(tables) == 1 and tables[0].endswith("numbers_double"), tables
+
+
+@duckdb_only
+def test_nothing_to_check_message(build, project):
+    rows = _rows(project, f"select message from ({_compiled(build, 'unique_key__fails_empty')})")
+    assert rows == [("strataqc.unique_key on empty_table: the model has no rows, nothing to check "
+                     "(set allow_empty: true if that is expected)",)]
+
+
+@duckdb_only
+def test_not_enough_history_message(build, project):
+    (message,), = _rows(project, f"select message from ({_compiled(build, 'volume_anomaly__fails_not_enough_history')})")
+    assert "not enough history" in message and "2 earlier days, need 7" in message
+
+
+@duckdb_only
+def test_store_failures_keeps_the_failing_rows(build, project):
+    rows = _rows(project, "select store_id, sku_id, occurrences, message from main_dbt_test__audit.unique_key__fails_store_failures order by 1")
+    assert [r[:3] for r in rows] == [(1, None, 2), (2, 3, 2)]
+    assert rows[0][3] == "strataqc.unique_key on keys_null_duplicates: key (store_id, sku_id) = (1, NULL) occurs 2 times"
+
+
+def test_tags_config_reaches_the_test(build):
+    node = next(n for n in build.manifest["nodes"].values() if n["name"] == "unique_key__fails_store_failures")
+    assert "strataqc_stored" in node["tags"]
+
+
+@duckdb_only
+def test_injection_text_stays_a_value(build, project):
+    # names_quoted holds "x'); drop table orders; --" and the tests compare it as text
+    assert build.results["accepted_values_ratio__passes_quotes_and_injection_text"]["status"] == "pass"
+    assert _rows(project, "select count(*) from main.orders") == [(10,)]
+    sql = _compiled(build, "accepted_values_ratio__passes_quotes_and_injection_text")
+    assert "'x''); drop table orders; --'" in sql and "'O''Brien'" in sql
+
+
+def test_identifiers_are_quoted_with_embedded_quotes_escaped(build):
+    sql = _compiled(build, "unique_key__fails_injection_identifier")
+    assert '"we""ird; --col"' in sql
+    # a quote: true column arrives quoted from dbt and is not quoted twice
+    assert '"semi; --col"' in _compiled(build, "valid_type__fails_quoted_column")
+    assert '"""semi' not in _compiled(build, "valid_type__fails_quoted_column")
+
+
+@pytest.fixture(scope="module")
+def bad_args_run(build, project) -> DbtRun:
+    # also rebuilds schema_probe with a drifted schema against the baseline the first build stored
+    return project.dbt("build", "--select", "bad_args_target", "schema_probe",
+                       "--vars", "{strataqc_bad_args: true, strataqc_it_schema_drift: true}",
+                       target_path="target_bad_args")
+
+
+@pytest.mark.parametrize("name", sorted(BAD_ARG_CASES))
+def test_bad_arguments_fail_at_compile_time_with_a_fix(bad_args_run, name):
+    case = BAD_ARG_CASES[name]
+    result = bad_args_run.results[name]
+    assert result["status"] == "error"
+    message = result["message"]
+    assert "Compilation Error" in message
+    assert f"strataqc.{case['test']} on bad_args_target" in message
+    assert f"`{case['config']['meta']['argument']}`" in message
+    assert re.search(r"Fix: \S", message), message
+
+
+def test_schema_unchanged_compares_with_the_stored_baseline(build, bad_args_run, project):
+    assert build.results["schema_unchanged__passes_first_run_records_baseline"]["status"] == "pass"
+    drifted = bad_args_run.results["schema_unchanged__passes_first_run_records_baseline"]
+    assert (drifted["status"], drifted["failures"]) == ("fail", 2)   # label retyped, extra added
+    accepted = project.dbt("test", "--select", "schema_probe",
+                           "--vars", "{strataqc_it_schema_drift: true, strataqc_accept_schema: true}",
+                           target_path="target_accept")
+    assert accepted.results["schema_unchanged__passes_first_run_records_baseline"]["status"] == "pass"

@@ -20,7 +20,7 @@ MAX_TABLE_ROWS = 50
 
 def _env() -> jinja2.Environment:
     # autoescape everything: data values (category names, messages) are never markup
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, extensions=["jinja2.ext.do"],
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = _num
     return env

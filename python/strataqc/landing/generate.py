@@ -96,8 +96,8 @@ DEFECT_DOCS = {
                        "drift checks compare train with predict"),
     "new_category": ("ads", "ads_demand_features", "category",
                      f"SKUs of a new category '{NEW_CATEGORY}' sell only in the prediction window", "new_categories drift check"),
-    "leaking_feature": ("ads", "ads_demand_features", "units_mean_7d_centered",
-                        "a 7-day centred mean of units: it averages 3 future days, so it leaks the target",
+    "leaking_feature": ("ads", "ads_demand_features", "units_mean_14d_centered",
+                        "a centred 14-day mean of units (6 days back, 7 ahead): it spans the target period, so it leaks it",
                         "target_correlation / model checks"),
 }
 
@@ -400,7 +400,7 @@ def _ads_facts(shape: Shape, days: int) -> dict:
     end = shape.start + dt.timedelta(days=days - 1)
     return {
         "model": "ads_demand_features", "target": "units_next_7d", "split_column": "dataset_split",
-        "leaking_feature": "units_mean_7d_centered", "drifted_features": ["unit_price", "is_promo"],
+        "leaking_feature": "units_mean_14d_centered", "drifted_features": ["unit_price", "is_promo"],
         "new_category": NEW_CATEGORY, "new_category_skus": [sku_id(k) for k in range(shape.skus, shape.skus + shape.new_skus)],
         "surviving_spelling": SURVIVING_SPELLING,
         "predict_dates": [(end - dt.timedelta(days=PREDICT_DAYS - 1)).isoformat(), end.isoformat()],

@@ -1,0 +1,93 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
+{#- Rows whose target or split can change with a new day lie in the last 21 days (7 predict +
+    14 valid); an incremental run rebuilds the last 28 and reads 28 more for lags and rolling means,
+    so it gives exactly what a full refresh gives. -#}
+{%- set rebuild_days = 28 -%}
+{%- set history_days = 28 -%}
+-- The demand-forecasting feature set: one row per store × SKU × day with lags, rolling means,
+-- calendar features, category and region, the target units_next_7d and a time-based split.
+-- units_mean_14d_centered is a planted leak: a centred smoothing window that reaches 7 days ahead,
+-- i.e. over the whole target period (the checks must flag it).
+with bounds as (
+    select
+        max(date_day) as last_day
+        {%- if is_incremental() %},
+        (select {{ dbt.dateadd('day', -rebuild_days, 'max(date_day)') }} from {{ this }}) as rebuild_from
+        {%- endif %}
+    from {{ ref('dws_sales_daily') }}
+),
+
+daily as (
+    select daily.*
+    from {{ ref('dws_sales_daily') }} as daily
+    {%- if is_incremental() %}
+    cross join bounds
+    where bounds.rebuild_from is null
+        or daily.date_day > {{ dbt.dateadd('day', -history_days, 'bounds.rebuild_from') }}
+    {%- endif %}
+),
+
+windows as (
+    select
+        daily.store_id,
+        daily.sku_id,
+        daily.date_day,
+        daily.unit_price,
+        daily.is_promo,
+        lag(daily.units, 1) over series as units_lag_1,
+        lag(daily.units, 7) over series as units_lag_7,
+        lag(daily.units, 14) over series as units_lag_14,
+        lag(daily.units, 28) over series as units_lag_28,
+        avg(daily.units) over (series rows between 6 preceding and current row) as units_mean_7d,
+        avg(daily.units) over (series rows between 27 preceding and current row) as units_mean_28d,
+        avg(daily.units) over (series rows between 6 preceding and 7 following) as units_mean_14d_centered,
+        cast(sum(daily.units) over (series rows between 1 following and 7 following) as bigint) as units_following_7d
+    from daily
+    window series as (partition by daily.store_id, daily.sku_id order by daily.date_day)
+),
+
+features as (
+    select
+        windows.store_id,
+        windows.sku_id,
+        windows.date_day,
+        {{ strataqc.demo_date_part('dow', 'windows.date_day') }} as day_of_week,
+        {{ strataqc.demo_date_part('week', 'windows.date_day') }} as week_of_year,
+        {{ strataqc.demo_date_part('month', 'windows.date_day') }} as month,
+        case when {{ strataqc.demo_date_part('dow', 'windows.date_day') }} in (0, 6) then 1 else 0 end as is_weekend,
+        sku.category,
+        store.region,
+        store.store_size_m2,
+        windows.unit_price,
+        windows.is_promo,
+        windows.units_lag_1,
+        windows.units_lag_7,
+        windows.units_lag_14,
+        windows.units_lag_28,
+        windows.units_mean_7d,
+        windows.units_mean_28d,
+        windows.units_mean_14d_centered,
+        -- the next 7 days are known only up to 7 days before the last landed day
+        case
+            when windows.date_day <= {{ dbt.dateadd('day', -7, 'bounds.last_day') }} then windows.units_following_7d
+        end as units_next_7d,
+        case
+            when windows.date_day > {{ dbt.dateadd('day', -7, 'bounds.last_day') }} then 'predict'
+            when windows.date_day > {{ dbt.dateadd('day', -21, 'bounds.last_day') }} then 'valid'
+            else 'train'
+        end as dataset_split
+    from windows
+    cross join bounds
+    left join {{ ref('dwd_sku') }} as sku on sku.sku_id = windows.sku_id
+    left join {{ ref('dwd_store') }} as store on store.store_id = windows.store_id
+    {%- if is_incremental() %}
+    where bounds.rebuild_from is null or windows.date_day > bounds.rebuild_from
+    {%- endif %}
+)
+
+select * from features

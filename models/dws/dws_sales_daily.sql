@@ -1,0 +1,78 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='date_day',
+    on_schema_change='fail'
+) }}
+{#- An incremental run rebuilds the days after the last one built, minus a small overlap
+    (var strataqc_reprocess_days) so a late line for yesterday is still counted. -#}
+{%- set overlap = var('strataqc_reprocess_days', 2) | int -%}
+-- Store × SKU × day on a complete date spine: every series runs from its first sale to the
+-- last day landed; a day without a clean line is zero-filled and flagged is_filled.
+with sales as (
+    select * from {{ ref('dwd_sales') }}
+),
+
+series as (
+    select store_id, sku_id, min(sale_date) as first_day
+    from sales
+    group by store_id, sku_id
+),
+
+bounds as (
+    select
+        {% if is_incremental() -%}
+        coalesce(
+            (select {{ dbt.dateadd('day', -overlap, 'max(date_day)') }} from {{ this }}),
+            min(sale_date)
+        )
+        {%- else -%}
+        min(sale_date)
+        {%- endif %} as from_day,
+        max(sale_date) as last_day
+    from sales
+),
+
+days as (
+    select cast({{ dbt.dateadd('day', 'numbers.n', 'bounds.from_day') }} as date) as date_day
+    from ({{ strataqc.demo_day_numbers() }}) as numbers
+    cross join bounds
+    where numbers.n <= {{ dbt.datediff('bounds.from_day', 'bounds.last_day', 'day') }}
+),
+
+spine as (
+    select series.store_id, series.sku_id, days.date_day
+    from series
+    inner join days on days.date_day >= series.first_day
+),
+
+daily as (
+    select
+        store_id,
+        sku_id,
+        sale_date as date_day,
+        cast(sum(units) as bigint) as units,
+        sum(sales_amount) as sales_amount,
+        avg(unit_price) as unit_price,
+        max(is_promo) as is_promo,
+        cast(count(*) as integer) as line_count
+    from sales
+    where sale_date >= (select from_day from bounds)
+    group by store_id, sku_id, sale_date
+)
+
+select
+    spine.store_id,
+    spine.sku_id,
+    spine.date_day,
+    coalesce(daily.units, 0) as units,
+    coalesce(daily.sales_amount, 0) as sales_amount,
+    daily.unit_price,
+    coalesce(daily.is_promo, 0) as is_promo,
+    coalesce(daily.line_count, 0) as line_count,
+    daily.store_id is null as is_filled
+from spine
+left join daily
+    on daily.store_id = spine.store_id
+    and daily.sku_id = spine.sku_id
+    and daily.date_day = spine.date_day

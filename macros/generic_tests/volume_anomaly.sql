@@ -67,8 +67,10 @@ judged as (
   left join per_period latest on latest.period = span.latest_period
 ),
 scored as (
+  -- too little history gives no z-score at all, not a shaky one
   select judged.*,
-    {{ strataqc.as_double('(latest_count - baseline_median)') }} / scale as observed
+    case when history_points >= {{ min_history }}
+      then {{ strataqc.as_double('(latest_count - baseline_median)') }} / scale end as observed
   from judged
 )
 select latest_period, latest_count, history_points, baseline_median, observed, {{ strataqc.as_double(max_z) }} as threshold,

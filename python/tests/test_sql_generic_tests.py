@@ -138,6 +138,34 @@ def _compiled(build: DbtRun, name: str) -> str:
 duckdb_only = pytest.mark.skipif(TARGET != "duckdb", reason="reads the DuckDB file directly")
 
 
+FAILING_CASES = sorted(n for n in OUTCOME_CASES if "__fails_" in n)
+
+
+def test_every_must_fail_fixture_names_its_reason():
+    missing = [n for n in FAILING_CASES if "reason" not in OUTCOME_CASES[n]["config"]["meta"]]
+    assert not missing, f"must-fail fixtures without meta.reason: {missing}"
+
+
+@duckdb_only
+@pytest.mark.parametrize("name", FAILING_CASES)
+def test_failing_row_says_why(build, project, name):
+    """The failing rows hold meta.reason as a message, with its observed value and threshold."""
+    meta = OUTCOME_CASES[name]["config"]["meta"]
+    sql = _compiled(build, name)
+    with_numbers = "observed" in meta
+    columns = "message, observed, threshold" if with_numbers else "message"
+    rows = _rows(project, f"select {columns} from ({sql}) failing")
+    matching = [r for r in rows if r[0] == meta["reason"]]
+    assert matching, f"no failing row says {meta['reason']!r}; rows: {rows}"
+    if with_numbers:
+        _, observed, threshold = matching[0]
+        for got, want in ((observed, meta["observed"]), (threshold, meta["threshold"])):
+            if want is None:
+                assert got is None or got != got, rows   # NULL (or NaN) when nothing was measured
+            else:
+                assert got == pytest.approx(want, abs=1e-6), rows
+
+
 @duckdb_only
 def test_failing_rows_carry_observed_threshold_and_message(build, project):
     rows = _rows(project, f"select observed, threshold, message from ({_compiled(build, 'abnormal_value_ratio__fails_nan_inf')})")

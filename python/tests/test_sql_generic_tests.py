@@ -267,3 +267,35 @@ def test_schema_unchanged_compares_with_the_stored_baseline(build, bad_args_run,
                            "--vars", "{strataqc_it_schema_drift: true, strataqc_accept_schema: true}",
                            target_path="target_accept")
     assert accepted.results["schema_unchanged__passes_first_run_records_baseline"]["status"] == "pass"
+
+
+MACROS = REPO / "macros" / "generic_tests"
+
+
+def _signature(name: str) -> list[str]:
+    sql = (MACROS / f"{name}.sql").read_text(encoding="utf-8")
+    args = re.search(r"{%\s*test\s+" + name + r"\((.*?)\)\s*%}", sql, re.S).group(1)
+    return [a.split("=")[0].strip() for a in args.split(",")]
+
+
+@pytest.mark.parametrize("name", DESIGN_TESTS)
+def test_every_test_has_its_doc_beside_it(name):
+    from dbt.parser.schemas import is_valid_type
+
+    (entry,) = yaml.safe_load((MACROS / f"{name}.yml").read_text(encoding="utf-8"))["macros"]
+    assert entry["name"] == f"test_{name}"
+    assert [a["name"] for a in entry["arguments"]] == _signature(name)
+    assert all(is_valid_type(a["type"]) and a["description"] for a in entry["arguments"])
+    description = entry["description"]
+    assert "**Fails on:**" in description
+    example = yaml.safe_load(description.split("```yaml")[1].split("```")[0])
+    assert f"strataqc.{name}" in json.dumps(example)
+
+
+def test_macro_docs_reach_the_host_manifest(build):
+    """dbt parsed the docs with validate_macro_args on: names and types match the macros."""
+    for name in DESIGN_TESTS:
+        macro = build.manifest["macros"][f"macro.strataqc.test_{name}"]
+        assert "Fails on" in macro["description"]
+        assert [a["name"] for a in macro["arguments"]] == _signature(name)
+    assert "InvalidMacroAnnotation" not in build.output and "does not match the jinja" not in build.output

@@ -1,0 +1,359 @@
+"""Model quality gates, fallback to a baseline and error attribution for one ADS model (DESIGN §4).
+
+`run_model_quality` reads bounded samples of the train / valid / predict splits, trains (or reuses, or
+loads the user's) model, judges it with the gates of `strataqc.model.gates`, writes the predict
+window's forecasts (from the model, or from the best baseline when an error-severity gate failed)
+and explains the worst valid errors. Every step that raises becomes one `error` record; the others
+still run and every record is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+from sqlglot import exp
+
+from strataqc.model import artifact as artifacts
+from strataqc.model import gates
+from strataqc.model.attribution import attribution_results
+from strataqc.model.baselines import baseline_columns, baseline_forecasts
+from strataqc.model.config import ModelConfig, ModelConfigError, parse_model_config
+from strataqc.model.data import USER_PREDICTION, column, fingerprint, load_rows, split_filter, table_columns
+from strataqc.model.measure import feature_variation, single_row_latencies_ms
+from strataqc.model.metrics import all_metrics
+from strataqc.model.predictions import predictions_relation, write_predictions
+from strataqc.model.predictor import Predictor, is_numeric
+from strataqc.model.train import categorical_features, train_reference
+from strataqc.results import CheckResult, CheckType, Status
+
+LAYERS = ("ods", "dwd", "dws", "ads")
+GATE_ORDER = ("overfitting", "leaf_count", "baseline_comparison", "importance_spike",
+              "low_importance_high_variance", "inference_latency")
+
+
+@dataclass
+class Night:
+    """What one model-quality run has read and computed so far."""
+
+    model: str
+    relation: str
+    cfg: ModelConfig
+    target: str
+    split_column: str
+    ids: list[str]
+    features: list[str]
+    categorical: list[str]
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    predictor: Predictor | None = None
+    version_dir: Path | None = None
+    predictions: dict[str, np.ndarray] = field(default_factory=dict)   # split -> model forecast
+    baselines: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # split -> name -> forecast
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any,
+                      project_dir: Path) -> list[CheckResult]:
+    """All model-quality and attribution records for `model_name` (config = its meta.strataqc block)."""
+    layer = _layer(relation_name)
+    results: list[CheckResult] = []
+
+    def stamp(records: list[CheckResult]) -> list[CheckResult]:
+        return [r if r.layer else r.replace(layer=layer) for r in records]
+
+    try:
+        night = _prepare(model_name, relation_name, config or {}, wh, Path(project_dir))
+    except Exception as exc:
+        return stamp([_error("model_quality", model_name, exc)])
+
+    results += _step("model_artifact", model_name, lambda: [_load_data_and_model(night, wh)])
+    if any(r.status == Status.ERROR for r in results):
+        return stamp(results)
+    results += _step("model_predict", model_name, lambda: _predict_all(night))
+    gate_results = _run_gates(night)
+    results += gate_results
+    written = _step("prediction_source", model_name, lambda: [_write_forecasts(night, wh, gate_results)])
+    results = _mark_fallback(results, written[0])
+    results += written
+    if night.cfg.attribution.enabled:
+        results += _step("error_attribution", model_name, lambda: _attribution(night))
+    if night.version_dir is not None:
+        _record_on_card(night, gate_results)
+    return stamp(results)
+
+
+# ---------------------------------------------------------------- preparation
+
+def _prepare(model: str, relation: str, config: dict, wh: Any, project_dir: Path) -> Night:
+    target = config.get("target")
+    split = config.get("split")
+    if not target:
+        raise ModelConfigError(f"{model}: meta.strataqc.target is needed for model quality (the column to forecast)")
+    if not isinstance(split, dict) or not split.get("column"):
+        raise ModelConfigError(f"{model}: model quality needs meta.strataqc.split "
+                               "{column: dataset_split, reference: train, current: predict} with a valid split too")
+    cfg = parse_model_config(model, config.get("model"), project_dir, list(config.get("categorical") or []), split)
+    ids = list(config.get("ids") or [])
+    columns = table_columns(wh, relation)
+    missing = [c for c in [target, split["column"], *ids] if c not in columns]
+    if missing:
+        raise ModelConfigError(f"{model}: column(s) {', '.join(missing)} named in meta.strataqc are not in "
+                               f"{relation}; fix the names or rebuild the model")
+    reserved = {target, split["column"], *ids}
+    features = list(cfg.features) if cfg.features else [c for c in columns if c not in reserved and c not in cfg.exclude]
+    unknown = [c for c in [*features, *cfg.exclude] if c not in columns]
+    if unknown:
+        raise ModelConfigError(f"{model}: meta.strataqc.model names column(s) {', '.join(unknown)} that "
+                               f"{relation} does not have")
+    return Night(model=model, relation=relation, cfg=cfg, target=target, split_column=split["column"], ids=ids,
+                 features=features, categorical=list(config.get("categorical") or []))
+
+
+def _load_data_and_model(night: Night, wh: Any) -> CheckResult:
+    cfg = night.cfg
+    start = time.perf_counter()
+    predictor: Predictor | None = None
+    if cfg.artifact is not None:
+        predictor = artifacts.load_model_file(cfg.artifact, list(cfg.features) if cfg.features else night.features)
+        absent = [f for f in predictor.features if f not in night.features + night.ids]
+        if absent:
+            raise artifacts.ArtifactError(f"{cfg.artifact}: the model reads {', '.join(absent)}, which "
+                                          f"{night.relation} does not have (or lists as id/target/split)")
+        night.features = list(predictor.features)
+
+    columns = _dedupe([*night.ids, *night.features, night.target, *baseline_columns(cfg.baselines),
+                       *[s for s in cfg.attribution.segments]])
+    available = set(table_columns(wh, night.relation))
+    absent = [c for c in baseline_columns(cfg.baselines) if c not in available]
+    if absent:
+        raise ModelConfigError(f"{night.model}: baseline column(s) {', '.join(absent)} are not in {night.relation}; "
+                               "set meta.strataqc.model.baselines to columns it has")
+    columns = [c for c in columns if c in available]
+    has_target = column(night.target).is_(exp.Null()).not_()
+    for split in ("train", "valid", "predict"):
+        value = cfg.splits.get(split)
+        if value is None:
+            continue
+        where = split_filter(night.split_column, value)
+        if split != "predict":
+            where = exp.and_(where, has_target)
+        night.frames[split] = load_rows(wh, night.relation, columns, where, cfg.sample[split], night.ids,
+                                        cfg.seed, cfg.user_predictions)
+    if night.frames.get("valid") is None or night.frames["valid"].empty:
+        raise ValueError(f"{night.model}: no rows with {night.split_column} = '{cfg.splits['valid']}' and a "
+                         f"{night.target}; the gates compare on the valid split (set model.splits.valid)")
+
+    train = night.frames.get("train")
+    message = ""
+    if predictor is None and cfg.train:
+        if train is None or train.empty:
+            raise ValueError(f"{night.model}: no train rows ({night.split_column} = '{cfg.splits['train']}') to train on")
+        night.categorical = categorical_features(train, night.features, night.categorical)
+        numeric = [c for c in [*night.features, night.target] if c not in night.categorical and is_numeric(train[c])]
+        other = [c for c in [*night.features, *night.ids] if c not in numeric]
+        fp = fingerprint(wh, night.relation, exp.and_(split_filter(night.split_column, cfg.splits["train"]), has_target),
+                         numeric, other)
+        found = artifacts.find_version(cfg.artifact_dir, fp["sha256"], cfg.params, night.features)
+        if found is not None:
+            predictor = artifacts.load_version(found)
+            message = f"reused {found.name} (same train data fingerprint {fp['sha256'][:12]}, params and features)"
+        else:
+            predictor, seconds = train_reference(train, night.features, night.categorical, night.target, cfg.params)
+            found = artifacts.save_version(cfg.artifact_dir, predictor, {
+                "model": night.model, "target": night.target, "training_rows": int(len(train)),
+                "params": cfg.params, "fingerprint": fp, "training_seconds": round(seconds, 3),
+                "relation": night.relation})
+            message = (f"trained {found.name} on {len(train):,} rows x {len(night.features)} features in "
+                       f"{seconds:.1f} s (fingerprint {fp['sha256'][:12]})")
+        night.version_dir = found
+    elif predictor is not None:
+        message = f"loaded {predictor.kind} model from {predictor.source} ({len(predictor.features)} features)"
+    else:
+        message = f"scoring the user's predictions in {cfg.user_predictions['relation']} (no model file)"
+    night.predictor = predictor
+    return CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
+                       model=night.model, observed=float(len(train)) if train is not None else None,
+                       message=message, duration_s=time.perf_counter() - start,
+                       details={"source": getattr(predictor, "source", None) or cfg.user_predictions,
+                                "rows": {k: int(len(v)) for k, v in night.frames.items()}})
+
+
+def _predict_all(night: Night) -> list[CheckResult]:
+    """Model (or user) forecasts and baselines for every split read; metrics where a target exists."""
+    for split, frame in night.frames.items():
+        if frame.empty:
+            continue
+        if night.predictor is not None:
+            night.predictions[split] = night.predictor.predict(night.predictor.prepare(frame))
+        elif USER_PREDICTION in frame.columns:
+            night.predictions[split] = pd.to_numeric(frame[USER_PREDICTION], errors="coerce").astype(float).to_numpy()
+        night.baselines[split] = baseline_forecasts(frame, night.cfg.baselines)
+        if split == "predict":
+            continue
+        actual = _actual(night, split)
+        if split in night.predictions:
+            forecast = night.predictions[split]
+            if not np.isfinite(forecast).all():
+                raise ValueError(f"{night.model}: {int((~np.isfinite(forecast)).sum())} {split} rows have no "
+                                 "prediction (missing in user_predictions?)")
+            night.metrics[f"model_{split}"] = all_metrics(actual, forecast)
+        for name, forecast in night.baselines[split].items():
+            night.metrics[f"{name}_{split}"] = all_metrics(actual, forecast)
+    return []
+
+
+# ---------------------------------------------------------------- gates
+
+def _run_gates(night: Night) -> list[CheckResult]:
+    cfg = night.cfg
+    out = []
+    for name in GATE_ORDER:
+        params = cfg.gates[name]
+        if params.get("enabled", True) is False:
+            continue
+        out += _step(name, night.model, lambda name=name, params=params: [_gate(night, name, params)])
+    return out
+
+
+def _gate(night: Night, name: str, params: dict) -> CheckResult:
+    model, predictor = night.model, night.predictor
+    needs_model = name in ("leaf_count", "importance_spike", "low_importance_high_variance", "inference_latency")
+    if needs_model and predictor is None:
+        return CheckResult(check=name, status=Status.SKIP, check_type=CheckType.MODEL_QUALITY, model=model,
+                           message="no model file: only the user's predictions are scored")
+    if name == "overfitting":
+        if "model_train" not in night.metrics:
+            return CheckResult(check=name, status=Status.SKIP, check_type=CheckType.MODEL_QUALITY, model=model,
+                               message="no train rows with a target and a prediction")
+        metric = params["metric"]
+        return gates.overfitting(model, night.metrics["model_train"][metric], night.metrics["model_valid"][metric],
+                                 **params)
+    if name == "leaf_count":
+        return gates.leaf_count(model, predictor.leaf_counts(), **params)
+    if name == "baseline_comparison":
+        baseline_metrics = {b: night.metrics[f"{b}_valid"] for b in night.cfg.baselines}
+        return gates.baseline_comparison(model, night.metrics["model_valid"], baseline_metrics, **params)
+    if name == "importance_spike":
+        return gates.importance_spike(model, predictor.importance(), **params)
+    if name == "low_importance_high_variance":
+        frame = night.frames.get("train")
+        frame = frame if frame is not None and not frame.empty else night.frames["valid"]
+        return gates.low_importance_high_variance(model, predictor.importance(),
+                                                  feature_variation(frame, predictor.features), **params)
+    if name == "inference_latency":
+        X = predictor.prepare(night.frames["valid"].head(int(params["rows"])))
+        return gates.inference_latency(model, single_row_latencies_ms(predictor, X, int(params["rows"])), **params)
+    raise KeyError(name)
+
+
+# ---------------------------------------------------------------- fallback
+
+def _blocking(night: Night, gate_results: list[CheckResult]) -> list[str]:
+    """Error-severity gates that failed, or could not be judged: their model is not trusted."""
+    return [r.check for r in gate_results
+            if r.check in night.cfg.gates and night.cfg.gates[r.check]["severity"] == "error"
+            and r.status in (Status.FAIL, Status.ERROR)]
+
+
+def _best_baseline(night: Night) -> str:
+    metric = night.cfg.gates["baseline_comparison"]["metric"]
+    scores = {b: night.metrics.get(f"{b}_valid", {}).get(metric, math.inf) for b in night.cfg.baselines}
+    return min(scores, key=lambda b: scores[b] if math.isfinite(scores[b]) else math.inf)
+
+
+def _write_forecasts(night: Night, wh: Any, gate_results: list[CheckResult]) -> CheckResult:
+    start = time.perf_counter()
+    frame = night.frames.get("predict")
+    target = predictions_relation(night.relation, night.model, night.cfg.predictions_table)
+    where = target.sql(dialect="duckdb")
+    if frame is None or frame.empty:
+        return CheckResult(check="prediction_source", status=Status.SKIP, check_type=CheckType.MODEL_QUALITY,
+                           model=night.model, message="no predict rows: nothing to forecast")
+    blocking = _blocking(night, gate_results)
+    have_model = "predict" in night.predictions and np.isfinite(night.predictions["predict"]).all()
+    if blocking or not have_model:
+        best = _best_baseline(night)
+        forecast, source, forecaster = night.baselines["predict"][best], "baseline", best
+        why = (f"model failed error-severity gate(s) {', '.join(blocking)}" if blocking
+               else "no model forecast for every predict row")
+        status, message = Status.WARN, f"fallback: {why}; {len(frame):,} predict rows from baseline {best} -> {where}"
+    else:
+        forecast, source = night.predictions["predict"], "model"
+        forecaster = Path(night.predictor.source).name if night.predictor and night.predictor.source else "user"
+        status, message = Status.PASS, f"model passed its error-severity gates; {len(frame):,} predict rows from model {forecaster} -> {where}"
+    ids = frame[night.ids] if night.ids else pd.DataFrame(index=frame.index)
+    written = write_predictions(wh, target, ids, forecast, source, forecaster)
+    if len(frame) >= night.cfg.sample["predict"]:
+        message += f" (only the first {len(frame):,} predict rows: raise model.sample.predict)"
+    return CheckResult(check="prediction_source", status=status, check_type=CheckType.MODEL_QUALITY,
+                       model=night.model, observed=float(written), failures=len(blocking), message=message,
+                       duration_s=time.perf_counter() - start,
+                       details={"source": source, "forecaster": forecaster,
+                                "predictions_table": where, "blocking_gates": blocking})
+
+
+def _mark_fallback(results: list[CheckResult], written: CheckResult) -> list[CheckResult]:
+    """The gates that sent the predictions to a baseline say so in their own message too."""
+    blocking = written.details.get("blocking_gates") or []
+    if written.details.get("source") != "baseline":
+        return results
+    suffix = f"; predictions fell back to baseline {written.details.get('forecaster')}"
+    return [r.replace(message=r.message + suffix) if r.check in blocking else r for r in results]
+
+
+# ---------------------------------------------------------------- attribution
+
+def _attribution(night: Night) -> list[CheckResult]:
+    if night.predictor is None:
+        return [CheckResult(check="error_attribution", status=Status.SKIP, check_type=CheckType.ATTRIBUTION,
+                            model=night.model, message="no model file to explain (only user predictions)")]
+    valid = night.frames["valid"]
+    X = night.predictor.prepare(valid)
+    return attribution_results(night.model, night.predictor, valid, X, _actual(night, "valid"),
+                               night.predictions["valid"], night.cfg.attribution, night.cfg.seed)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _record_on_card(night: Night, gate_results: list[CheckResult]) -> None:
+    """The card keeps the model's last metrics and gate verdicts beside its training facts."""
+    try:
+        artifacts.update_card(night.version_dir, metrics=night.metrics,
+                              gates={r.check: {"status": str(r.status), "observed": r.observed} for r in gate_results})
+    except OSError:
+        pass  # a read-only artifact directory must not lose the night's records
+
+
+def _actual(night: Night, split: str) -> np.ndarray:
+    return pd.to_numeric(night.frames[split][night.target], errors="coerce").astype(float).to_numpy()
+
+
+def _step(check: str, model: str, fn: Callable[[], list[CheckResult]]) -> list[CheckResult]:
+    start = time.perf_counter()
+    try:
+        out = fn()
+    except Exception as exc:
+        return [_error(check, model, exc).replace(duration_s=time.perf_counter() - start)]
+    elapsed = time.perf_counter() - start
+    return [r if r.duration_s is not None else r.replace(duration_s=elapsed) for r in out]
+
+
+def _error(check: str, model: str, exc: Exception) -> CheckResult:
+    known = (ModelConfigError, artifacts.ArtifactError, KeyError, ValueError)
+    text = str(exc) if isinstance(exc, known) else f"{type(exc).__name__}: {exc}"
+    check_type = CheckType.ATTRIBUTION if check.startswith("error_attribution") else CheckType.MODEL_QUALITY
+    return CheckResult(check=check, status=Status.ERROR, check_type=check_type, model=model, message=text.strip("'\""))
+
+
+def _layer(relation: str) -> str | None:
+    parts = [p.strip('"`') for p in relation.split(".")]
+    return parts[-2] if len(parts) >= 2 and parts[-2] in LAYERS else None
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))

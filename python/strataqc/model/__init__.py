@@ -1,0 +1,1 @@
+"""The reference forecasting model, user models, baselines, metrics, gates and attribution."""

@@ -1,0 +1,115 @@
+"""Rows and fingerprints from the warehouse: bounded, quoted, written once and transpiled."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+
+import pandas as pd
+from sqlglot import exp
+
+from strataqc.warehouse import Warehouse, table
+
+
+def column(name: str) -> exp.Column:
+    return exp.column(name, quoted=True)
+
+
+def table_columns(wh: Warehouse, relation: str) -> list[str]:
+    """Column names of a relation, read from an empty result (works on every engine)."""
+    return list(wh.query(exp.select("*").from_(table(relation)).limit(0)).columns)
+
+
+def split_filter(split_column: str, value: str) -> exp.Expression:
+    # the split value comes from YAML: a literal, never pasted into SQL text
+    return column(split_column).eq(exp.Literal.string(value))
+
+
+def _sample_key(ids: list[str], seed: int) -> exp.Expression:
+    """md5 of the ids: a deterministic, engine-portable shuffle for a bounded sample."""
+    parts: list[exp.Expression] = [exp.Literal.string(str(seed))]
+    for name in ids:
+        parts.append(exp.Literal.string("|"))
+        parts.append(exp.Coalesce(this=exp.cast(column(name), "varchar"), expressions=[exp.Literal.string("")]))
+    return exp.MD5(this=exp.Concat(expressions=parts))
+
+
+USER_PREDICTION = "_strataqc_user_prediction"
+
+
+def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expression | None,
+              limit: int, ids: list[str], seed: int = 42,
+              user_predictions: dict[str, str] | None = None) -> pd.DataFrame:
+    """At most `limit` rows of `columns`, a deterministic md5-ordered sample when the split is larger.
+    With `user_predictions` ({relation, column}), the user's prediction for each row is joined on the
+    ids and comes back as column _strataqc_user_prediction."""
+    source = table(relation)
+    source.set("alias", exp.TableAlias(this=exp.to_identifier("r")))
+    selects: list[exp.Expression] = [exp.column(c, table="r", quoted=True) for c in columns]
+    query = exp.select(*selects).from_(source)
+    if user_predictions:
+        if not ids:
+            raise ValueError("user_predictions are joined on meta.strataqc.ids: declare the ids")
+        preds = table(user_predictions["relation"])
+        preds.set("alias", exp.TableAlias(this=exp.to_identifier("p")))
+        on = exp.and_(*[exp.column(i, table="r", quoted=True).eq(exp.column(i, table="p", quoted=True)) for i in ids])
+        query = query.join(preds, on=on, join_type="left")
+        query = query.select(exp.column(user_predictions["column"], table="p", quoted=True).as_(USER_PREDICTION))
+    if where is not None:
+        query = query.where(_qualify(where, "r"))
+    key = _sample_key(ids or columns, seed)
+    query = query.order_by(_qualify(key, "r")).limit(int(limit))
+    return wh.query(query)
+
+
+def _qualify(expression: exp.Expression, alias: str) -> exp.Expression:
+    """Columns of a filter built without a table, bound to `alias` (the join makes bare names ambiguous)."""
+    expression = expression.copy()
+    for col in expression.find_all(exp.Column):
+        if not col.table:
+            col.set("table", exp.to_identifier(alias))
+    return expression
+
+
+def count_rows(wh: Warehouse, relation: str, where: exp.Expression | None) -> int:
+    query = exp.select(exp.Count(this=exp.Star()).as_("n")).from_(table(relation))
+    if where is not None:
+        query = query.where(where)
+    return int(wh.query(query).iloc[0, 0])
+
+
+def fingerprint(wh: Warehouse, relation: str, where: exp.Expression | None,
+                numeric: list[str], other: list[str]) -> dict:
+    """Aggregates of the whole split computed in SQL (rows, per-column sums / counts / distincts)
+    and their sha256: any added, dropped or changed row moves some aggregate."""
+    selects: list[exp.Expression] = [exp.Count(this=exp.Star()).as_("rows")]
+    for i, name in enumerate(numeric):
+        selects.append(exp.Sum(this=exp.cast(column(name), "double")).as_(f"s{i}"))
+        selects.append(exp.Count(this=column(name)).as_(f"c{i}"))
+    for i, name in enumerate(other):
+        text = exp.cast(column(name), "varchar")
+        selects.append(exp.Count(this=exp.Distinct(expressions=[text])).as_(f"d{i}"))
+        selects.append(exp.Min(this=text).as_(f"lo{i}"))
+        selects.append(exp.Max(this=text).as_(f"hi{i}"))
+    query = exp.select(*selects).from_(table(relation))
+    if where is not None:
+        query = query.where(where)
+    row = wh.query(query).iloc[0].to_dict()
+
+    def clean(value):
+        if value is None or (isinstance(value, float) and not math.isfinite(value)):
+            return None
+        if isinstance(value, float):
+            return round(value, 6)  # engines sum doubles in different orders
+        if hasattr(value, "item"):
+            return clean(value.item())
+        return value if isinstance(value, (int, str)) else str(value)
+
+    values = {"rows": clean(row["rows"])}
+    for i, name in enumerate(numeric):
+        values[name] = {"sum": clean(row[f"s{i}"]), "count": clean(row[f"c{i}"])}
+    for i, name in enumerate(other):
+        values[name] = {"distinct": clean(row[f"d{i}"]), "min": clean(row[f"lo{i}"]), "max": clean(row[f"hi{i}"])}
+    digest = hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
+    return {"rows": values["rows"], "sha256": digest, "aggregates": values}

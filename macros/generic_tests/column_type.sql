@@ -13,8 +13,7 @@
   {%- set type = strataqc.require_choice(label, 'type', type, families) -%}
   {#- the physical type is metadata: judged while compiling, the query only reports it -#}
   {%- set types = strataqc.column_types(model) -%}
-  {%- set key = (column_name | string | lower) -%}
-  {%- if key[0:1] == '"' and key[-1:] == '"' %}{% set key = key[1:-1] | replace('""', '"') %}{% endif -%}
+  {%- set key = strataqc.unquote_name(column_name) | lower -%}
   {%- set actual = types.get(key) -%}
   {%- set family = strataqc.type_family(actual) if actual is not none else none -%}
   {%- set ok = family == type or (type == 'number' and family in ['integer', 'float', 'decimal']) -%}

@@ -17,9 +17,20 @@
 {% macro check_label(test, model, column=none) %}
   {%- set label = 'strataqc.' ~ test ~ ' on ' ~ strataqc.relation_label(model) -%}
   {%- if column is not none -%}
-    {%- set label = label ~ '.' ~ (column | string | replace('"', '')) -%}
+    {%- set label = label ~ '.' ~ strataqc.unquote_name(column) -%}
   {%- endif -%}
   {{ return(label) }}
+{% endmacro %}
+
+{% macro unquote_name(name) %}
+  {#- the column's own name: quote: true columns arrive wrapped in quotes by dbt,
+      escaped ("a""b") or not ("a"b") -#}
+  {%- set name = name | string -%}
+  {%- if name | length > 1 and name[0] == '"' and name[-1] == '"' -%}
+    {%- set inner = name[1:-1] -%}
+    {{ return(inner | replace('""', '"') if '"' not in inner | replace('""', '') else inner) }}
+  {%- endif -%}
+  {{ return(name) }}
 {% endmacro %}
 
 {% macro argument_error(label, argument, problem, fix) %}
@@ -107,8 +118,7 @@
 
 {% macro require_column_exists(label, argument, column, types) %}
   {#- types: column_types() of the model; an unknown column is named with the fix -#}
-  {%- set key = (column | string | lower) -%}
-  {%- if key[0:1] == '"' and key[-1:] == '"' -%}{%- set key = key[1:-1] | replace('""', '"') -%}{%- endif -%}
+  {%- set key = strataqc.unquote_name(column) | lower -%}
   {%- if execute and types and key not in types -%}
     {{ strataqc.argument_error(label, argument, 'names column ' ~ (column | tojson) ~ ', which the model does not have',
        'use one of: ' ~ (types.keys() | list | sort | join(', '))) }}

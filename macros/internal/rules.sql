@@ -52,6 +52,10 @@
     {%- set v = args.get(bound) -%}
     {%- if v is not none -%}
       {%- if temporal -%}
+        {#- checked here so a typo is a compile error naming the argument, not a cast error at run time -#}
+        {%- if v is not string or not modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?$', v) -%}
+          {{ strataqc.argument_error(label, bound, 'must be a date or timestamp text for this ' ~ family ~ ' column, got ' ~ (v | tojson), 'write it quoted, e.g. `' ~ bound ~ ': "2024-01-31"`') }}
+        {%- endif -%}
         {%- do out.update({bound: 'cast(' ~ strataqc.string_literal(v) ~ ' as ' ~ ('date' if family == 'date' else dbt.type_timestamp()) ~ ')'}) -%}
       {%- else -%}
         {%- do out.update({bound: strataqc.require_number(label, bound, v, example='0') | string}) -%}
@@ -102,9 +106,10 @@
 
 {% macro special_reason(col, allow, family) %}
   {%- set ns = namespace(text=col if family == 'string' else strataqc.to_text(col)) -%}
-  {#- single characters the user allows are removed before matching -#}
+  {#- single characters the user allows become a plain letter before matching:
+      removing them would turn 'a ;' into 'a ' and invent an edge blank -#}
   {%- for a in allow if a | length == 1 -%}
-    {%- set ns.text = 'replace(' ~ ns.text ~ ', ' ~ strataqc.string_literal(a) ~ ", '')" -%}
+    {%- set ns.text = 'replace(' ~ ns.text ~ ', ' ~ strataqc.string_literal(a) ~ ", 'x')" -%}
   {%- endfor -%}
   {%- set text = ns.text -%}
   {%- set whens = [] -%}

@@ -6,11 +6,15 @@
 
 {% macro default__quote_identifier(name) %}
   {%- set name = name | string -%}
-  {#- quote: true columns arrive quoted; keep a well-formed one -#}
-  {%- if name | length > 1 and name[0] == '"' and name[-1] == '"'
-        and '"' not in name[1:-1] | replace('""', '') -%}
-    {{ return(name) }}
+  {#- quote: true columns arrive wrapped in quotes by dbt, whose adapter.quote()
+      does not escape an embedded quote: take the inside and escape it, so a
+      well-formed quoted name is kept and `"a"b"` becomes "a""b" -#}
+  {%- if name | length > 1 and name[0] == '"' and name[-1] == '"' -%}
+    {%- set inner = name[1:-1] -%}
+    {%- if '"' not in inner | replace('""', '') -%}
+      {{ return(name) }}
+    {%- endif -%}
+    {%- set name = inner -%}
   {%- endif -%}
-  {#- adapter.quote() does not escape an embedded quote -#}
   {{ return('"' ~ name | replace('"', '""') ~ '"') }}
 {% endmacro %}

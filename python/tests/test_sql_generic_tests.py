@@ -299,3 +299,38 @@ def test_macro_docs_reach_the_host_manifest(build):
         assert "Fails on" in macro["description"]
         assert [a["name"] for a in macro["arguments"]] == _signature(name)
     assert "InvalidMacroAnnotation" not in build.output and "does not match the jinja" not in build.output
+
+
+# what the hostile fixtures carry; each must stay inside one quoted name or string literal
+PAYLOADS = ["k'ey", 'd"ate', "v;al", "g--rp", "t/*xt", 'q"uoted',
+            "x'); drop table orders; --", 'a"b; /* c */', "*/ or 1=1", "O'Brien"]
+HOSTILE_CASES = sorted(n for n in OUTCOME_CASES if "_hostile_" in n)
+
+
+@pytest.mark.parametrize("name", HOSTILE_CASES)
+def test_hostile_names_and_values_stay_names_and_values(build, name):
+    """Tokenized, the compiled SQL holds each payload only as a quoted name or a
+    string literal: one statement, no DROP, no payload inside a comment."""
+    from sqlglot.tokens import TokenType
+    from sqlglot.dialects.duckdb import DuckDB
+
+    sql = _compiled(build, name)
+    tokens = DuckDB().tokenize(sql)
+    assert not [t for t in tokens if t.token_type in (TokenType.SEMICOLON, TokenType.DROP)], name
+    inert = [t.text for t in tokens if t.token_type in (TokenType.STRING, TokenType.IDENTIFIER)]
+    comments = " ".join(c for t in tokens for c in t.comments)
+    for payload in PAYLOADS:
+        in_sql = payload.replace("'", "''") in sql or payload.replace('"', '""') in sql
+        if not in_sql:
+            continue
+        assert any(payload in text for text in inert), (payload, name)
+        assert payload not in comments, (payload, comments)
+    assert "drop table" not in comments and "or 1=1" not in comments
+
+
+@duckdb_only
+def test_hostile_payloads_did_not_run(build, project):
+    assert {n: build.results[n]["status"] for n in HOSTILE_CASES} == {
+        n: OUTCOME_CASES[n]["config"]["meta"]["expect"] for n in HOSTILE_CASES}
+    assert _rows(project, "select count(*) from main.orders") == [(10,)]
+    assert _rows(project, 'select count(*) from main.hostile_names') == [(6,)]

@@ -217,9 +217,23 @@ def test_store_failures_keeps_the_failing_rows(build, project):
     assert rows[0][3] == "strataqc.unique_key on keys_null_duplicates: key (store_id, sku_id) = (1, NULL) occurs 2 times"
 
 
-def test_tags_config_reaches_the_test(build):
-    node = next(n for n in build.manifest["nodes"].values() if n["name"] == "unique_key__fails_store_failures")
-    assert "strataqc_stored" in node["tags"]
+@pytest.mark.parametrize(("name", "tag"), [
+    ("unique_key__fails_store_failures", "strataqc_stored"),
+    ("column_checks__fails_where_and_store_failures", "strataqc_stored"),
+    ("abnormal_value_ratio__fails_severity_warn", "strataqc_ratio"),
+    ("reconcile_sum__fails_total_beyond_tolerance", "strataqc_reconcile"),
+])
+def test_tags_config_reaches_the_test(build, name, tag):
+    node = next(n for n in build.manifest["nodes"].values() if n["name"] == name)
+    assert tag in node["tags"]
+
+
+@duckdb_only
+def test_store_failures_keeps_column_checks_rows_under_where(build, project):
+    rows = _rows(project, "select column_name, rule, observed, threshold from "
+                          "main_dbt_test__audit.column_checks__fails_where_and_store_failures order by 1, 2")
+    # where id <= 4 leaves NaN and +inf in amount and 3 of 4 notes off the list
+    assert rows == [("amount", "value_range", 2.0, 0.0), ("note", "accepted_values_ratio", 0.75, 0.5)]
 
 
 @duckdb_only

@@ -16,8 +16,16 @@ timed() {  # timed NAME CMD...: run, keep its seconds as a phase
   phases+=("\"${name}_s\": $(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}')")
 }
 dbt_build() {
-  # dbt exits 1 when a check at error severity fails: the generated data is defective on purpose
-  "$bin/dbt" build --project-dir "$root" "$@" || [[ $? -eq 1 ]]
+  # dbt exits 1 when a check at error severity fails: the generated data is defective on purpose,
+  # so the exit code cannot tell a failed check from a model that did not build; run_results can
+  "$bin/dbt" build --project-dir "$root" "$@" || [[ $? -eq 1 ]] || return 1
+  "$bin/python" - "$DBT_TARGET_PATH/run_results.json" <<'PY'
+import json, sys
+broken = [f"{r['unique_id']} ({r['status']})" for r in json.load(open(sys.argv[1]))["results"]
+          if r["unique_id"].split(".")[0] in ("model", "seed", "snapshot") and r["status"] in ("error", "skipped")]
+if broken:
+    sys.exit(f"the night is not valid: {len(broken)} model(s) did not build: {', '.join(broken[:5])}")
+PY
 }
 
 if [[ $mode == full ]]; then

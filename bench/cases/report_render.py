@@ -41,13 +41,19 @@ def checks(n: int, night: int, rng: random.Random) -> list[CheckResult]:
         status = Status.FAIL if bad else (Status.WARN if rng.random() < 0.03 else Status.PASS)
         if i % 10 == 9:  # one in ten is a Python check with a drift histogram
             name, kind = PY_CHECKS[i % len(PY_CHECKS)]
-            bins = [round(x * 0.1, 1) for x in range(11)]
+            # the drift details the checks write (distribution + metrics), ten bins as drift uses
+            bins = [f"[{x / 10:.1f}, {(x + 1) / 10:.1f})" for x in range(10)]
             ref = [rng.randint(50, 150) for _ in range(10)]
             cur = [max(0, r + rng.randint(-20, 20 + (80 if bad else 0))) for r in ref]
+            psi = rng.random() * (0.4 if bad else 0.08)
+            details = {"distribution": {"column": column, "kind": "numeric", "bins": bins,
+                                        "reference": [round(x / sum(ref), 4) for x in ref],
+                                        "current": [round(x / sum(cur), 4) for x in cur]},
+                       "metrics": {"psi": round(psi, 4), "ks": round(psi / 3, 4), "ks_pvalue": 0.01 if bad else 0.4}}
             out.append(CheckResult(check=name, status=status, model="ads_demand_features", column=column,
-                                   check_type=kind, layer="ads", observed=rng.random() * (0.4 if bad else 0.08),
-                                   threshold=0.25, message=f"{column}: PSI", duration_s=0.01,
-                                   details={"bins": bins, "reference": ref, "current": cur}))
+                                   check_type=kind, layer="ads", observed=psi, threshold=0.25,
+                                   message=f"{column}: PSI {psi:.3f}, limit 0.25", duration_s=0.01,
+                                   details=details))
             continue
         test = SQL_TESTS[i % len(SQL_TESTS)]
         failures = rng.randint(1, 500) if bad else 0
@@ -92,6 +98,7 @@ def main() -> None:
     wh.close()
     report_phases(setup_history_s=round(setup_s, 3), store_s=round(t1 - t0, 3), context_s=round(t2 - t1, 3),
                   render_s=round(t3 - t2, 3), report_s=round(t3 - t0, 3), html_bytes=len(html.encode()),
+                  svg_plots=html.count("<svg"),
                   checks=len(run.results), nights=args.nights, history_runs=run.context.get("history_runs"))
 
 

@@ -1,0 +1,38 @@
+-- The physical limit of case 1 on PostgreSQL: bench/cases/wide_limit.sql by hand in
+-- PostgreSQL's dialect (filtered counts, one regex per text column; PostgreSQL has
+-- no isnan()/try_cast: NaN equals 'NaN'::float8 there, castability is a pattern).
+select
+    count(*) as rows_checked,
+    count(*) - count(row_id) as row_id_null,
+    count(row_id) - count(distinct row_id) as row_id_dup,
+    count(*) - count(store_id) as store_id_null,
+    count(*) filter (where store_id < 0) as store_id_range,
+    count(*) - count(sku_id) as sku_id_null,
+    count(*) filter (where sku_id < 0) as sku_id_range,
+    count(*) - count(date_day) as date_day_null,
+    count(*) filter (where units is null or units in ('NaN', 'Infinity', '-Infinity')) as units_abnormal,
+    count(*) filter (where units in ('NaN', 'Infinity', '-Infinity') or units < 0) as units_range,
+    count(*) filter (where price is null or price in ('NaN', 'Infinity', '-Infinity')) as price_abnormal,
+    count(*) filter (where price in ('NaN', 'Infinity', '-Infinity') or price < 0 or price > 100000) as price_range,
+    count(*) filter (where revenue is null or revenue in ('NaN', 'Infinity', '-Infinity')) as revenue_abnormal,
+    count(*) filter (where discount < 0 or discount > 1) as discount_range,
+    count(*) filter (where lag_7_units < 0) as lag_7_units_range,
+    count(*) filter (where rolling_mean_28 < 0 or rolling_mean_28 in ('NaN', 'Infinity', '-Infinity')) as rolling_mean_28_range,
+    count(*) filter (where rolling_mean_28 is null or rolling_mean_28 in ('NaN', 'Infinity', '-Infinity')) as rolling_mean_28_abnormal,
+    count(*) filter (where weekday < 0 or weekday > 6) as weekday_range,
+    count(*) filter (where units_raw !~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$') as units_raw_type,
+    count(*) filter (where units_raw ~ '[\x01-\x1F\x7F-\x9F\u00A0\u2007\u202F\u200B-\u200D\u2060\uFEFF\uFFFD]|^\s|\s$') as units_raw_special,
+    count(*) filter (where price_raw !~ '^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$') as price_raw_type,
+    count(*) filter (where price_raw is null or trim(price_raw) = '' or lower(trim(price_raw)) in ('nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity')) as price_raw_abnormal,
+    count(*) filter (where date_raw !~ '^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$') as date_raw_type,
+    count(*) filter (where lower(trim(promo_flag)) not in ('true', 'false', 't', 'f', 'yes', 'no', 'y', 'n', '1', '0', 'on', 'off')) as promo_flag_type,
+    count(*) filter (where promo_flag not in ('true', 'false')) as promo_flag_values,
+    count(*) filter (where qty_raw !~ '^\s*[-+]?[0-9]+\s*$') as qty_raw_type,
+    count(*) filter (where category not in ('Dairy', 'Bakery', 'Beverages', 'Produce', 'Frozen', 'Snacks', 'Household')) as category_values,
+    count(*) filter (where category ~ '[\x01-\x1F\x7F-\x9F\u00A0\u2007\u202F\u200B-\u200D\u2060\uFEFF\uFFFD]|^\s|\s$') as category_special,
+    count(*) - count(region) as region_null,
+    count(*) filter (where region not in ('North', 'South', 'East', 'West')) as region_values,
+    count(*) filter (where store_name ~ '[\x01-\x1F\x7F-\x9F\u00A0\u2007\u202F\u200B-\u200D\u2060\uFEFF\uFFFD]|^\s|\s$') as store_name_special,
+    count(*) filter (where store_name is null or trim(store_name) = '') as store_name_abnormal,
+    count(*) filter (where note ~ '[\x01-\x1F\x7F-\x9F\u00A0\u2007\u202F\u200B-\u200D\u2060\uFEFF\uFFFD]|^\s|\s$') as note_special
+from bench.wide_features

@@ -1,0 +1,82 @@
+"""The bench's own machinery: measurement, judging against targets, generated test YAML.
+
+Speed itself is never asserted here; `make bench` measures it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _load(path: Path):
+    """A bench module under its own name: bench/ is scripts, not a package on sys.path."""
+    spec = importlib.util.spec_from_file_location(f"strataqc_bench_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+measure = _load(BENCH / "harness.py").measure
+_report = _load(BENCH / "report.py")
+ratios_and_targets, render_markdown, render_table = (_report.ratios_and_targets, _report.render_markdown,
+                                                     _report.render_table)
+
+
+def test_measure_reads_phases_and_memory_of_the_child():
+    code = ("import json; block = bytearray(200 * 2**20); block[::4096] = b'x' * len(block[::4096]); "
+            "import time; time.sleep(0.3); print('BENCH ' + json.dumps({'query_s': 0.25}))")
+    m = measure([sys.executable, "-c", code])
+    assert m.ok and m.phases == {"query_s": 0.25}
+    assert m.peak_rss_bytes > 200 * 2**20  # the 200 MiB the child touched
+    assert m.wall_s >= 0.3
+
+
+def test_measure_stops_a_child_over_its_cap_and_reports_failures():
+    slow = measure([sys.executable, "-c", "import time; time.sleep(30)"], timeout_s=0.5)
+    assert slow.timed_out and not slow.ok and slow.wall_s < 15
+    failed = measure([sys.executable, "-c", "import sys; sys.exit('no warehouse')"])
+    assert failed.returncode == 1 and "no warehouse" in failed.stderr_tail
+
+
+def _row(case, tool, task, rows, wall, engine="duckdb", **phases):
+    return {"case": case, "tool": tool, "task": task, "rows": rows, "engine": engine, "status": "ok",
+            "wall_s": wall, "peak_rss_bytes": 2**28, "reason": "", "phases": phases}
+
+
+@pytest.mark.parametrize(("direct_s", "met"), [
+    pytest.param(0.15, True, id="at-1.5x-met"),
+    pytest.param(0.16, False, id="over-1.5x-missed"),
+])
+def test_case1_is_judged_against_the_limit_measured_in_the_same_run(direct_s, met):
+    rows = [_row("1", "duckdb", "hand-written aggregate (physical limit)", 10, 1.0, query_s=0.1),
+            _row("1", "strataqc", "column_checks compiled SQL, direct", 10, 1.0, query_s=direct_s)]
+    target = next(t for t in ratios_and_targets(rows, [10]) if "hand-written aggregate" in t["target"])
+    assert (target["value"], target["met"]) == (round(direct_s / 0.1, 2), met)
+
+
+def test_incremental_night_ratio_and_the_printed_table():
+    rows = [_row("3", "strataqc", "night: full refresh", 1000, 50.0),
+            _row("3", "strataqc", "night: incremental, one more day", 1000, 10.0)]
+    targets = ratios_and_targets(rows, [1000])
+    assert [(t["value"], t["met"]) for t in targets] == [(5.0, False)]
+    doc = {"results": rows, "targets": targets, "started_at": "2026-01-01T00:00:00+00:00",
+           "machine": {"cores": 2, "cpu": "x", "memory_gib": 1}, "versions": {"strataqc_commit": "abc"}}
+    assert "[MISSED] case 3 (1,000 landing rows)" in render_table(doc)
+    assert "| 3 | strataqc | night: full refresh | 1,000 | duckdb | 50.00 |" in render_markdown(doc)
+
+
+def test_wide_table_yaml_is_what_its_rules_render():
+    rules = _load(BENCH / "dbt_wide" / "rules.py")
+    committed = yaml.safe_load((BENCH / "dbt_wide" / "models" / "_bench__sources.yml").read_text())
+    assert committed == rules.render()
+    table = committed["sources"][0]["tables"][0]
+    per_test = sum(len(c["data_tests"]) for c in table["columns"])
+    assert (len(table["columns"]), per_test) == (20, rules.rule_count())

@@ -1,0 +1,451 @@
+"""The `meta.strataqc` block of a model, checked against the warehouse (DESIGN §4).
+
+`build_spec` turns the YAML block into a `CheckSpec`: column types come from
+the warehouse (information_schema, or DESCRIBE on Spark), every column that is
+not an id, the target or the split column is a feature, and check parameters
+are the defaults merged with the model's overrides. A wrong block never
+raises: each problem becomes one `error` record naming the model, the key and
+what to write instead, and whatever is still usable is kept so the other
+checks run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlglot import exp
+
+from strataqc.results import CheckResult, CheckType, Status
+
+# Default parameters of every Python check; the YAML overrides them one by one.
+# Feature-set checks fail on the blatant cases only; a check's `severity: warn`
+# turns its failures into warnings.
+FEATURE_SET_DEFAULTS: dict[str, dict[str, Any]] = {
+    "single_value": {},
+    "missing_values": {"max_ratio": 0.05},
+    "similar_strings": {"min_similarity": 0.9, "max_values": 500},
+    "duplicate_rows": {"max_ratio": 0.0, "columns": None},
+    "duplicate_columns": {"max_pairs": 0},
+    "target_correlation": {"max_abs_corr": 0.97},
+    "feature_collinearity": {"max_abs_corr": 0.98, "severity": "warn"},
+    "categorical_levels": {"max_levels": 100},
+    "class_imbalance": {"min_ratio": 0.1, "bins": None, "max_classes": 20},
+}
+DRIFT_DEFAULTS: dict[str, dict[str, Any]] = {
+    "new_categories": {},
+    "feature_drift": {},
+    "target_drift": {},
+    "multivariate_drift": {},
+}
+CHECK_DEFAULTS: dict[str, dict[str, Any]] = {**FEATURE_SET_DEFAULTS, **DRIFT_DEFAULTS}
+# Parameters every check accepts.
+COMMON_PARAMS: dict[str, Any] = {"enabled": True, "severity": "error", "allow_empty": False}
+
+BLOCK_KEYS = ("target", "split", "windows", "ids", "categorical", "checks", "sample_size", "seed",
+              "allow_empty", "model")
+DEFAULT_SAMPLE_SIZE = 50_000
+DEFAULT_SEED = 42
+
+FAMILIES = ("numeric", "categorical", "date", "boolean")
+# physical type (lower case, without parameters) -> family; engines spell types differently
+_TYPE_PATTERNS = [
+    (re.compile(r"^(bool|boolean)$"), "boolean"),
+    (re.compile(r"^(tinyint|smallint|int|integer|bigint|hugeint|uhugeint|utinyint|usmallint|uinteger|ubigint|"
+                r"int1|int2|int4|int8|int16|int32|int64|int128|long|short|byte|float|float4|float8|real|double|"
+                r"double precision|decimal|numeric|number|varint|bignum|smallserial|serial|bigserial)$"), "numeric"),
+    (re.compile(r"^(date|time|timestamp|datetime|interval|timestamptz|timestamp with time zone|"
+                r"timestamp without time zone|time with time zone|time without time zone|"
+                r"timestamp_s|timestamp_ms|timestamp_ns|timestamp_ntz|timestamp_ltz)$"), "date"),
+    (re.compile(r"^(varchar|text|string|char|character|character varying|bpchar|enum|uuid|name|citext)$"),
+     "categorical"),
+]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    model: str                  # dbt model name, e.g. "ads_demand_features"
+    relation: str               # quoted relation from the manifest
+    layer: str                  # "ads" etc.
+    columns: dict[str, str]     # column -> type family
+    target: str | None
+    ids: list[str]
+    categorical: list[str]      # categorical FEATURES: declared, text and boolean columns
+    numeric: list[str]          # numeric FEATURES (not ids/target/split)
+    features: list[str]         # every column that is not id / target / split column
+    split_column: str | None
+    reference: str | None
+    current: str | None
+    windows: dict | None        # {"column": date_col, "reference": [from, to], "current": [from, to]}
+    checks: dict[str, dict]     # enabled check name -> params (defaults merged)
+    sample_size: int
+    seed: int
+    dialect: str = "duckdb"     # dialect the relation name is written in
+
+    @property
+    def table(self) -> exp.Table:
+        return relation_table(self.relation, self.dialect)
+
+    @property
+    def has_sets(self) -> bool:
+        """True when a reference and a current set are defined (split values or windows)."""
+        return self.windows is not None or (self.split_column is not None and self.reference is not None
+                                             and self.current is not None)
+
+    def params(self, check: str) -> dict[str, Any]:
+        """The merged parameters of `check` (defaults when the block does not mention it)."""
+        return self.checks.get(check, {**COMMON_PARAMS, **CHECK_DEFAULTS.get(check, {})})
+
+
+class ConfigError(ValueError):
+    """One problem in a model's meta.strataqc block (message says what to write instead)."""
+
+
+def column(name: str) -> exp.Column:
+    """A quoted column: names with quotes, semicolons or `--` stay one identifier."""
+    return exp.column(exp.to_identifier(name, quoted=True))
+
+
+def relation_table(relation: str, dialect: str = "duckdb") -> exp.Table:
+    """A sqlglot table from dbt's `relation_name`."""
+    return exp.to_table(relation, dialect=dialect)
+
+
+def type_family(data_type: str) -> str | None:
+    """numeric | categorical | date | boolean for a physical type, None for nested/other types."""
+    base = re.sub(r"\(.*\)", "", str(data_type)).strip().lower()
+    base = re.sub(r"\s+", " ", base)
+    if base.endswith("[]") or base.startswith(("struct", "map", "array", "list", "union")):
+        return None
+    for pattern, family in _TYPE_PATTERNS:
+        if pattern.match(base):
+            return family
+    if base.startswith(("decimal", "numeric")):
+        return "numeric"
+    if base.startswith("timestamp"):
+        return "date"
+    if base.startswith(("varchar", "char")):
+        return "categorical"
+    return None
+
+
+def describe_relation(wh: Any, relation: str) -> dict[str, str]:
+    """Column -> physical type of `relation`, in table order ({} when it does not exist)."""
+    table = relation_table(relation, wh.dialect)
+    if wh.dialect == "spark":
+        frame = wh.query(exp.Describe(this=table))
+        out: dict[str, str] = {}
+        for name, data_type in zip(frame.iloc[:, 0], frame.iloc[:, 1]):
+            if not name or str(name).startswith("#"):
+                break  # partition/detail sections repeat columns after a '#' header
+            out[str(name)] = str(data_type)
+        return out
+    conditions = [exp.column("table_name").eq(exp.Literal.string(table.name))]
+    if table.db:
+        conditions.append(exp.column("table_schema").eq(exp.Literal.string(table.db)))
+    if table.catalog:
+        conditions.append(exp.column("table_catalog").eq(exp.Literal.string(table.catalog)))
+    query = (exp.select("column_name", "data_type")
+             .from_(exp.table_("columns", db="information_schema"))
+             .where(exp.and_(*conditions))
+             .order_by("ordinal_position"))
+    frame = wh.query(query)
+    return {str(n): str(t) for n, t in zip(frame["column_name"], frame["data_type"])}
+
+
+def reference_filter(spec: CheckSpec) -> exp.Expression:
+    """WHERE condition of the reference set (split value, or the reference date window)."""
+    return _set_filter(spec, "reference")
+
+
+def current_filter(spec: CheckSpec) -> exp.Expression:
+    """WHERE condition of the current set (split value, or the current date window)."""
+    return _set_filter(spec, "current")
+
+
+def _set_filter(spec: CheckSpec, which: str) -> exp.Expression:
+    if spec.windows is not None:
+        low, high = spec.windows[which]
+        # cast both sides to DATE: a timestamp column falls in its day's window, bounds inclusive
+        return exp.Between(this=exp.cast(column(spec.windows["column"]), "DATE"),
+                           low=exp.cast(exp.Literal.string(str(low)), "DATE"),
+                           high=exp.cast(exp.Literal.string(str(high)), "DATE"))
+    value = spec.reference if which == "reference" else spec.current
+    if spec.split_column is None or value is None:
+        raise ConfigError(f"{spec.model}: no {which} set: add split: {{column: ..., reference: ..., current: ...}}"
+                          " or windows: to meta.strataqc")
+    return column(spec.split_column).eq(_literal(value))
+
+
+def _literal(value: Any) -> exp.Expression:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return exp.Literal.string(str(value))
+    return exp.Literal.number(value)
+
+
+# ------------------------------------------------------------------ building the spec
+
+def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
+               wh: Any) -> tuple[CheckSpec | None, list[CheckResult]]:
+    """The checked spec of one model plus one `error` record per config problem.
+
+    The spec is None only when nothing can run (the relation has no readable
+    columns, or the block is not a mapping).
+    """
+    errors: list[CheckResult] = []
+
+    def problem(key: str, message: str) -> None:
+        errors.append(config_error(model, layer, key, message))
+
+    if not isinstance(meta_block, dict):
+        problem("strataqc", f"meta.strataqc must be a mapping such as {{target: y, ids: [id]}}, "
+                            f"got {type(meta_block).__name__}")
+        return None, errors
+    for key in meta_block:
+        if key not in BLOCK_KEYS:
+            problem(str(key), f"unknown key '{key}' in meta.strataqc{_did_you_mean(str(key), BLOCK_KEYS)}; "
+                              f"keys are {', '.join(BLOCK_KEYS)}")
+
+    try:
+        physical = describe_relation(wh, relation)
+    except Exception as exc:  # the engine's own message says why (missing table, no access)
+        problem("relation", f"cannot read the columns of {relation}: {_first_line(exc)}; run `dbt build` first")
+        return None, errors
+    if not physical:
+        problem("relation", f"{relation} has no columns or does not exist: run `dbt build` for {model} first")
+        return None, errors
+    columns: dict[str, str] = {}
+    for name, data_type in physical.items():
+        family = type_family(data_type)
+        if family is not None:  # nested types (lists, structs) are not checked
+            columns[name] = family
+
+    def known_column(key: str, name: Any) -> str | None:
+        if not isinstance(name, str) or not name:
+            problem(key, f"{key} must be a column name (a string), got {name!r}")
+            return None
+        if name not in columns:
+            hint = _did_you_mean(name, list(physical))
+            problem(key, f"column '{name}' is not in {relation}{hint}; "
+                         f"columns are {_listing(physical)}")
+            return None
+        return name
+
+    def name_list(key: str) -> list[str]:
+        raw = meta_block.get(key) or []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list):
+            problem(key, f"{key} must be a list of column names, e.g. {key}: [a, b]; got {raw!r}")
+            return []
+        return [n for n in (known_column(key, name) for name in raw) if n is not None]
+
+    target = known_column("target", meta_block["target"]) if meta_block.get("target") is not None else None
+    ids = name_list("ids")
+    declared_categorical = name_list("categorical")
+
+    split_column, reference, current = _split(meta_block, wh, relation, model, physical, columns, problem,
+                                              known_column)
+    windows = _windows(meta_block, columns, problem, known_column)
+    if windows is not None and split_column is not None:
+        problem("windows", "give either split: or windows:, not both; split is used")
+        windows = None
+
+    excluded = set(ids) | {target, split_column}
+    if windows is not None:
+        excluded.add(windows["column"])
+    features = [c for c in columns if c not in excluded]
+    categorical = [c for c in features if c in declared_categorical or columns[c] in ("categorical", "boolean")]
+    numeric = [c for c in features if columns[c] == "numeric" and c not in categorical]
+
+    allow_empty = meta_block.get("allow_empty", False)
+    if not isinstance(allow_empty, bool):
+        problem("allow_empty", f"allow_empty must be true or false, got {allow_empty!r}")
+        allow_empty = False
+    checks = _checks(meta_block.get("checks"), allow_empty, problem)
+    sample_size = _positive_int(meta_block, "sample_size", DEFAULT_SAMPLE_SIZE, problem)
+    seed = _positive_int(meta_block, "seed", DEFAULT_SEED, problem, allow_zero=True)
+
+    spec = CheckSpec(model=model, relation=relation, layer=layer, columns=columns, target=target, ids=ids,
+                     categorical=categorical, numeric=numeric, features=features, split_column=split_column,
+                     reference=reference, current=current, windows=windows, checks=checks,
+                     sample_size=sample_size, seed=seed, dialect=wh.dialect)
+    return spec, errors
+
+
+def _split(meta_block, wh, relation, model, physical, columns, problem, known_column):
+    split = meta_block.get("split")
+    if split is None:
+        return None, None, None
+    example = "split: {column: dataset_split, reference: train, current: predict}"
+    if not isinstance(split, dict):
+        problem("split", f"split must be a mapping, e.g. {example}; got {split!r}")
+        return None, None, None
+    for key in split:
+        if key not in ("column", "reference", "current"):
+            problem(f"split.{key}", f"unknown key '{key}' in split; write {example}")
+    missing = [k for k in ("column", "reference", "current") if split.get(k) is None]
+    if missing:
+        problem("split", f"split needs {', '.join(missing)}: write {example}")
+        return None, None, None
+    name = known_column("split.column", split["column"])
+    if name is None:
+        return None, None, None
+    present = _split_values(wh, relation, name)
+    ok = True
+    for key in ("reference", "current"):
+        value = split[key]
+        if str(value) not in present:
+            shown = ", ".join(repr(v) for v in list(present)[:20]) or "none (the table is empty)"
+            problem(f"split.{key}", f"no row has {name} = {value!r} in {relation}; "
+                                    f"values present: {shown}")
+            ok = False
+    if not ok:
+        # a wrong split value would make every drift check compare against nothing
+        return name, None, None
+    return name, str(split["reference"]), str(split["current"])
+
+
+def _split_values(wh, relation: str, name: str) -> dict[str, int]:
+    """Distinct values of the split column (as text) with their row counts, most rows first."""
+    col = column(name)
+    query = (exp.select(exp.cast(col, "VARCHAR").as_("value"), exp.Count(this=exp.Star()).as_("n"))
+             .from_(relation_table(relation, wh.dialect))
+             .group_by(exp.cast(col, "VARCHAR"))
+             .order_by(exp.Ordered(this=exp.Count(this=exp.Star()), desc=True))
+             .limit(100))
+    frame = wh.query(query)
+    return {str(v): int(n) for v, n in zip(frame["value"], frame["n"]) if v is not None}
+
+
+def _windows(meta_block, columns, problem, known_column):
+    windows = meta_block.get("windows")
+    if windows is None:
+        return None
+    example = "windows: {column: date_day, reference: ['2024-01-01', '2024-03-31'], current: ['2024-04-01', '2024-04-07']}"
+    if not isinstance(windows, dict) or windows.get("column") is None:
+        problem("windows", f"windows must be a mapping, e.g. {example}; got {windows!r}")
+        return None
+    name = known_column("windows.column", windows["column"])
+    if name is None:
+        return None
+    if columns[name] != "date":
+        problem("windows.column", f"windows.column '{name}' is {columns[name]}, not a date: name a date column")
+        return None
+    out: dict[str, Any] = {"column": name}
+    for key in ("reference", "current"):
+        bounds = windows.get(key)
+        if not (isinstance(bounds, (list, tuple)) and len(bounds) == 2 and all(_is_date(b) for b in bounds)):
+            problem(f"windows.{key}", f"must be [from, to] as ISO dates, e.g. {example}; got {bounds!r}")
+            return None
+        low, high = (str(b) for b in bounds)
+        if low > high:
+            problem(f"windows.{key}", f"starts after it ends: write [{high}, {low}]")
+            return None
+        out[key] = [low, high]
+    return out
+
+
+def _is_date(value: Any) -> bool:
+    return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)))
+
+
+def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
+    """Defaults for every check, overridden by the block; disabled checks are left out."""
+    overrides: dict[str, Any] = {}
+    if raw is not None and not isinstance(raw, dict):
+        problem("checks", f"checks must be a mapping of check name to parameters, e.g. "
+                          f"checks: {{missing_values: {{max_ratio: 0.1}}}}; got {raw!r}")
+    elif raw:
+        overrides = raw
+    for name in overrides:
+        if name not in CHECK_DEFAULTS:
+            problem(f"checks.{name}", f"unknown check '{name}'{_did_you_mean(str(name), list(CHECK_DEFAULTS))}; "
+                                      f"checks are {', '.join(CHECK_DEFAULTS)}")
+    out: dict[str, dict] = {}
+    for name, defaults in CHECK_DEFAULTS.items():
+        params = {**COMMON_PARAMS, "allow_empty": allow_empty, **defaults}
+        given = overrides.get(name)
+        if given is False:
+            continue
+        if given is True or given is None:
+            given = {}
+        if not isinstance(given, dict):
+            problem(f"checks.{name}", f"checks.{name} must be a mapping of parameters (or false to turn it off), "
+                                      f"got {given!r}")
+            given = {}
+        for key, value in given.items():
+            where = f"checks.{name}.{key}"
+            if key in COMMON_PARAMS or key in defaults or name in DRIFT_DEFAULTS:
+                # drift checks own their parameter names; feature-set ones are checked here
+                message = _bad_value(key, value, COMMON_PARAMS.get(key, defaults.get(key)))
+                if message:
+                    problem(where, message)
+                    continue
+                params[key] = value
+            else:
+                allowed = [*defaults, *COMMON_PARAMS]
+                problem(where, f"unknown parameter '{key}' of {name}{_did_you_mean(str(key), allowed)}; "
+                               f"parameters are {', '.join(allowed)}")
+        if params.get("enabled") is False:
+            continue
+        out[name] = params
+    return out
+
+
+def _bad_value(key: str, value: Any, default: Any) -> str | None:
+    """Why `value` cannot be used for parameter `key` (None when it can)."""
+    if key == "severity":
+        return None if value in ("error", "warn") else f"severity is error or warn, got {value!r}"
+    if isinstance(default, bool):
+        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+    if isinstance(default, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return f"expected a number, got {value!r}"
+        if value < 0:
+            return f"expected a number >= 0, got {value!r}"
+    if key == "bins" and value is not None:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 2:
+            return None
+        if isinstance(value, list) and len(value) >= 2 and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            return None
+        return f"bins is a number of quantile bins (>= 2) or a list of edges, got {value!r}"
+    if key == "columns" and value is not None:
+        if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
+            return f"columns is a list of column names, got {value!r}"
+    return None
+
+
+def _positive_int(meta_block, key, default, problem, allow_zero=False) -> int:
+    value = meta_block.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
+        problem(key, f"{key} must be a whole number {'>= 0' if allow_zero else '> 0'}, got {value!r}; "
+                     f"using {default}")
+        return default
+    return value
+
+
+def config_error(model: str, layer: str | None, key: str, message: str) -> CheckResult:
+    """The `error` record of one config problem: check `config`, column = the key."""
+    return CheckResult(check="config", status=Status.ERROR, model=model, column=key,
+                       check_type=CheckType.FEATURE_SET, layer=layer,
+                       message=f"{model}: meta.strataqc.{key}: {message}"[:1000])
+
+
+def _did_you_mean(name: str, choices) -> str:
+    close = difflib.get_close_matches(name, [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _listing(names, limit: int = 30) -> str:
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown + (f", … ({len(names)} in all)" if len(names) > limit else "")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}"

@@ -130,7 +130,7 @@ def test_model_leaking_feature_trips_importance_spike_and_falls_back(tmp_path):
 
 def test_model_deep_unregularised_on_tiny_data_trips_overfitting_and_leaf_count(tmp_path):
     wh, relation = make_warehouse(tmp_path, demand_table(n_stores=2, n_skus=5, days=50, seed=3))
-    deep = {"objective": "regression", "n_estimators": 150, "num_leaves": 512, "min_data_in_leaf": 1,
+    deep = {"objective": "regression", "n_estimators": 40, "num_leaves": 512, "min_data_in_leaf": 1,
             "min_sum_hessian_in_leaf": 0, "min_data_in_bin": 1, "learning_rate": 0.3, "lambda_l2": 0,
             "bagging_fraction": 1.0, "feature_fraction": 1.0, "max_depth": -1}
     with wh:
@@ -272,24 +272,19 @@ def test_model_bad_config_is_one_clear_error_record(tmp_path, clean, model_block
 
 def test_model_quality_on_demo_night(request, tmp_path):
     """The demo ADS model end to end: the planted leak trips importance_spike and the predictions fall back."""
-    import shutil
-
     import yaml
 
     try:
         demo_night = request.getfixturevalue("demo_night")
     except pytest.FixtureLookupError:
         pytest.skip("the shared demo_night fixture is not in conftest.py yet")
-    manifest = json.loads((Path(demo_night.target_path) / "manifest.json").read_text())
-    node = next(n for n in manifest["nodes"].values()
+    node = next(n for n in demo_night.dbt_manifest["nodes"].values()
                 if n["resource_type"] == "model" and n["name"] == "ads_demand_features")
     models = yaml.safe_load((Path(demo_night.project_dir) / "models/ads/_ads__models.yml").read_text())["models"]
     config = next(m for m in models if m["name"] == "ads_demand_features")["config"]["meta"]["strataqc"]
     config = {**config, "model": {**(config.get("model") or {}), "artifact_dir": str(tmp_path / "artifacts")}}
     # the shared warehouse is never written: a copy (same file name, so the same catalog) takes the predictions
-    copy = tmp_path / "copy" / Path(demo_night.duckdb_path).name
-    copy.parent.mkdir()
-    shutil.copy(demo_night.duckdb_path, copy)
+    copy, _ = demo_night.copy_warehouse(tmp_path / "copy")
     with Warehouse(Target("strataqc", "demo", "duckdb", {"path": str(copy)})) as wh:
         results = by_check(run_model_quality("ads_demand_features", node["relation_name"], config, wh, tmp_path))
         assert results["model_artifact"].status == Status.PASS, results["model_artifact"].message

@@ -33,7 +33,7 @@ DEFAULT_BASELINES: dict[str, dict[str, Any]] = {
 }
 
 DEFAULT_PARAMS: dict[str, Any] = {
-    "objective": "regression_l1",
+    "objective": "regression",
     "learning_rate": 0.1,
     "num_leaves": 31,
     "min_data_in_leaf": 50,

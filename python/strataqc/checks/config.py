@@ -26,7 +26,7 @@ from strataqc.results import CheckResult, CheckType, Status
 FEATURE_SET_DEFAULTS: dict[str, dict[str, Any]] = {
     "single_value": {},
     "missing_values": {"max_ratio": 0.05},
-    "similar_strings": {"min_similarity": 0.9, "max_values": 500},
+    "similar_strings": {"min_similarity": 0.9, "max_values": 500, "max_groups": 0},
     "duplicate_rows": {"max_ratio": 0.0, "columns": None},
     "duplicate_columns": {"max_pairs": 0},
     "target_correlation": {"max_abs_corr": 0.97},

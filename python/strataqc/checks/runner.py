@@ -1,0 +1,129 @@
+"""Runs the Python checks of every model that declares a `meta.strataqc` block (DESIGN §4).
+
+For each enabled model node of dbt's manifest with `config.meta.strataqc` (or
+`meta.strataqc`): the block is checked into a `CheckSpec`, then feature-set,
+drift and (when the block has a `model` key) model-quality checks run. Each
+part is imported lazily and guarded: a part that is missing or raises becomes
+one `error` record and the other parts still run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from pathlib import Path, PurePosixPath
+from typing import Any, Callable
+
+from strataqc.results import CheckResult, CheckType, Status
+
+
+def run_python_checks(manifest: dict, wh: Any, project_dir: Path,
+                      select: list[str] | None = None) -> list[CheckResult]:
+    """Every Python check of the selected models (all models with a block when `select` is empty)."""
+    results: list[CheckResult] = []
+    for node in model_nodes(manifest, select):
+        model = node.get("name") or node.get("unique_id", "?")
+        block = strataqc_block(node)
+        relation = node.get("relation_name")
+        layer = model_layer(node)
+        if not relation:
+            results.append(CheckResult(check="config", status=Status.ERROR, model=model, layer=layer,
+                                       check_type=CheckType.FEATURE_SET,
+                                       message=f"{model} has no relation in the manifest (ephemeral model?): "
+                                               "materialize it as a table or view to run its Python checks"))
+            continue
+        results += check_relation(wh, model, relation, block, layer=layer, project_dir=project_dir)
+    return results
+
+
+def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, layer: str | None = "ads",
+                   project_dir: Path | None = None) -> list[CheckResult]:
+    """Feature-set, drift and model-quality records of one relation, given its meta.strataqc block."""
+    from strataqc.checks.config import build_spec
+
+    project_dir = Path(project_dir) if project_dir is not None else Path.cwd()
+    results: list[CheckResult] = []
+    started = time.monotonic()
+    try:
+        spec, errors = build_spec(model_name, relation_name, layer, config, wh)
+    except Exception as exc:  # build_spec reports bad input as records; this is the engine failing
+        spec, errors = None, [_error("config", CheckType.FEATURE_SET, model_name, layer, exc, started)]
+    results += errors
+    if spec is not None:
+        results += _guarded("feature_set", CheckType.FEATURE_SET, model_name, layer,
+                            lambda: _module("feature_set").run_feature_set_checks(wh, spec))
+        results += _guarded("drift", CheckType.DRIFT, model_name, layer,
+                            lambda: _module("drift").run_drift_checks(wh, spec))
+    if isinstance(config, dict) and config.get("model") is not None:
+        results += _guarded("model_quality", CheckType.MODEL_QUALITY, model_name, layer,
+                            lambda: _module("model_quality").run_model_quality(
+                                model_name, relation_name, config, wh, project_dir))
+    # every record names its model and layer, whichever part wrote it
+    return [r.replace(model=r.model or model_name, layer=r.layer or layer) for r in results]
+
+
+def model_nodes(manifest: dict, select: list[str] | None = None) -> list[dict]:
+    """Enabled model nodes with a meta.strataqc block, in manifest order, filtered by `select`.
+
+    `select` holds model names (or unique ids); a name given but not found is
+    not an error here: `qc-report` selects SQL results by the same names.
+    """
+    wanted = set(select or [])
+    out = []
+    for unique_id, node in (manifest.get("nodes") or {}).items():
+        if node.get("resource_type") != "model":
+            continue
+        if (node.get("config") or {}).get("enabled") is False:
+            continue
+        if wanted and node.get("name") not in wanted and unique_id not in wanted:
+            continue
+        if strataqc_block(node) is None:
+            continue
+        out.append(node)
+    return out
+
+
+def strataqc_block(node: dict) -> Any:
+    """The node's meta.strataqc (config.meta wins: dbt merges YAML `meta` into it)."""
+    for meta in ((node.get("config") or {}).get("meta"), node.get("meta")):
+        if isinstance(meta, dict) and "strataqc" in meta:
+            return meta["strataqc"]
+    return None
+
+
+def model_layer(node: dict) -> str | None:
+    """The model's folder under models/ (ods/dwd/dws/ads), from its path or fqn."""
+    path = PurePosixPath(str(node.get("path") or "").replace("\\", "/"))
+    if len(path.parts) > 1:
+        return path.parts[0]
+    fqn = node.get("fqn") or []
+    return fqn[1] if len(fqn) > 2 else None
+
+
+def _module(name: str):
+    return importlib.import_module(f"strataqc.checks.{name}")
+
+
+def _guarded(part: str, check_type: CheckType, model: str, layer: str | None,
+             run: Callable[[], list[CheckResult]]) -> list[CheckResult]:
+    started = time.monotonic()
+    try:
+        return list(run())
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("strataqc."):
+            return [CheckResult(check=part, status=Status.ERROR, model=model, layer=layer, check_type=check_type,
+                                message=f"{part} checks of {model} could not run: module {exc.name} is missing; "
+                                        "reinstall StrataQC (pip install -e .)",
+                                duration_s=round(time.monotonic() - started, 3))]
+        return [_error(part, check_type, model, layer, exc, started)]
+    except Exception as exc:  # one broken part must not hide the others' results
+        return [_error(part, check_type, model, layer, exc, started)]
+
+
+def _error(part: str, check_type: CheckType, model: str, layer: str | None, exc: BaseException,
+           started: float) -> CheckResult:
+    lines = str(exc).strip().splitlines()
+    return CheckResult(check=part, status=Status.ERROR, model=model, layer=layer, check_type=check_type,
+                       message=f"{part} checks of {model} could not run: {type(exc).__name__}: "
+                               f"{lines[0][:400] if lines else ''}",
+                       duration_s=round(time.monotonic() - started, 3))

@@ -2,6 +2,7 @@
     dwd_sales__rejected so the two split the landed lines exactly. The first failing rule wins. -#}
 {% macro demo_sales_reject_reason() %}
   case
+    when nullif(trim(line_id), '') is null then 'line_id missing'
     when nullif(trim(sale_date), '') is null then 'sale_date missing'
     when {{ strataqc.demo_safe_cast('trim(sale_date)', 'date') }} is null then 'sale_date not a date'
     when nullif(trim(store_id), '') is null or nullif(trim(sku_id), '') is null then 'store_id or sku_id missing'

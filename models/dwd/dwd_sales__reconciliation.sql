@@ -10,7 +10,7 @@ landed as (
 ),
 
 arrivals as (
-    select _load_id, row_number() over (partition by line_id order by _load_id, _line_number) as arrival
+    select _load_id, {{ strataqc.demo_line_arrival() }} as arrival
     from ods
 ),
 

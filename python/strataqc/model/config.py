@@ -61,7 +61,7 @@ class ModelConfigError(ValueError):
 class AttributionConfig:
     worst: int = 200                 # worst valid rows explained with SHAP
     segments: tuple[str, ...] = ()   # columns to group the worst rows by (e.g. store_id, category)
-    permutation_rows: int = 5000     # valid rows for permutation importance
+    permutation_rows: int = 2000     # valid rows for permutation importance
     repeats: int = 3
     top: int = 5                     # contributors named in the message
     enabled: bool = True
@@ -169,7 +169,7 @@ def parse_model_config(model: str, block: Any, project_dir: Path, categorical: l
         attribution = AttributionConfig(
             worst=int(attribution_block.get("worst", 200)),
             segments=tuple(segments),
-            permutation_rows=int(attribution_block.get("permutation_rows", 5000)),
+            permutation_rows=int(attribution_block.get("permutation_rows", 2000)),
             repeats=int(attribution_block.get("repeats", 3)),
             top=int(attribution_block.get("top", 5)),
         )

@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 
 
+SMALL_BATCH = 1000
+
+
 def is_numeric(series: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)
 
@@ -24,14 +27,17 @@ class Predictor:
     source: str = ""               # file or version the model came from
 
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """The model's input: its features in order; LightGBM gets numbers as float and categories as
-        pandas categoricals (the booster maps them to its training levels, unseen ones to missing)."""
+        """The model's input: its features in order. For LightGBM every column is a float: categories
+        become the codes of the booster's training levels (unseen ones missing), exactly what
+        LightGBM does with a pandas categorical, done once instead of on every predict call."""
         X = frame[self.features].copy()
         if self.kind != "lightgbm":
             return X
+        levels = dict(zip([f for f in self.features if f in self.categorical], self.model.pandas_categorical or []))
         for name in self.features:
-            if name in self.categorical:
-                X[name] = X[name].astype("object").astype("category")
+            if name in levels:
+                codes = pd.Categorical(X[name].astype("object"), categories=levels[name]).codes
+                X[name] = np.where(codes < 0, np.nan, codes).astype("float64")
             else:
                 X[name] = pd.to_numeric(X[name], errors="coerce").astype("float64")
         return X
@@ -41,6 +47,11 @@ class Predictor:
         return self
 
     def predict(self, X: pd.DataFrame) -> np.ndarray:
+        if self.kind == "lightgbm":
+            X = X.to_numpy(dtype="float64") if isinstance(X, pd.DataFrame) else X
+            if len(X) < SMALL_BATCH:
+                # OpenMP's thread hand-off costs more than a few rows of trees (tens of ms on a busy host)
+                return np.asarray(self.model.predict(X, num_threads=1), dtype=float).reshape(-1)
         return np.asarray(self.model.predict(X), dtype=float).reshape(-1)
 
     def leaf_counts(self) -> list[int] | None:
@@ -83,7 +94,8 @@ class Predictor:
         if model is not self.model:
             raise TypeError("SHAP needs the tree model itself, not a pipeline around it")
         explainer = shap.TreeExplainer(model)
-        values = np.asarray(explainer.shap_values(X), dtype=float)
+        values = np.asarray(explainer.shap_values(X.to_numpy(dtype="float64") if self.kind == "lightgbm" else X),
+                            dtype=float)
         base = np.asarray(explainer.expected_value, dtype=float).reshape(-1)[0]
         return values.reshape(len(X), len(self.features)), float(base)
 

@@ -20,8 +20,14 @@ def train_reference(frame: pd.DataFrame, features: list[str], categorical: list[
                     params: dict) -> tuple[Predictor, float]:
     """A LightGBM regressor on `frame`; returns it and the seconds it took."""
     start = time.perf_counter()
-    predictor = Predictor(model=None, kind="lightgbm", features=list(features), categorical=list(categorical))
-    X = predictor.prepare(frame)
+    categorical = [f for f in features if f in categorical]  # feature order: LightGBM keeps levels in it
+    predictor = Predictor(model=None, kind="lightgbm", features=list(features), categorical=categorical)
+    X = frame[list(features)].copy()
+    for name in features:
+        if name in categorical:
+            X[name] = X[name].astype("object").astype("category")
+        else:
+            X[name] = pd.to_numeric(X[name], errors="coerce").astype("float64")
     y = pd.to_numeric(frame[target], errors="coerce").astype(float).to_numpy()
     keep = np.isfinite(y)
     dataset = lgb.Dataset(X[keep], label=y[keep], categorical_feature=list(categorical) or "auto",

@@ -5,7 +5,7 @@
   {%- set out = [] -%}
   {%- for p in parts -%}
     {%- if p is mapping and 'num' in p -%}
-      {%- do out.append("coalesce(" ~ strataqc.to_text("round(cast(" ~ p['num'] ~ " as " ~ strataqc.type_double() ~ "), 4)") ~ ", 'NULL')") -%}
+      {%- do out.append("coalesce(" ~ strataqc.to_text(strataqc.round_number(p['num'], 4)) ~ ", 'NULL')") -%}
     {%- elif p is mapping and 'int' in p -%}
       {%- do out.append("coalesce(" ~ strataqc.to_text("cast(" ~ p['int'] ~ " as bigint)") ~ ", 'NULL')") -%}
     {%- elif p is mapping and 'text' in p -%}

@@ -1,31 +1,29 @@
 {#- The shared body of reconcile_row_count and reconcile_sum: one aggregate per
-    group on each side, a full outer join on the group (NULL groups match), and
+    group on each side, stacked and summed per group (NULL groups match), and
     the relative gap judged against the compared (upstream) model. -#}
 {% macro reconcile_totals(label, model, this_expr, compare_model, compare_expr, groups, tolerance_ratio, allow_empty, what) %}
   {%- set g = groups | join(', ') -%}
   {%- set texts = [] -%}
   {%- for c in groups %}{% do texts.append("coalesce(" ~ strataqc.to_text(c) ~ ", 'NULL')") %}{% endfor -%}
   {%- set group_text = texts | join(" || ', ' || ") if groups else "''" -%}
-with this_side as (
-  select {{ g ~ ', ' if groups }}{{ this_expr }} as this_value, count(*) as this_rows
+with sides as (
+  -- both sides stacked and grouped once: GROUP BY matches NULL groups with each
+  -- other, and no FULL OUTER JOIN (which some engines cannot run on these keys)
+  select {{ g ~ ', ' if groups }}{{ strataqc.as_double(this_expr) }} as this_value, cast(0 as {{ strataqc.type_double() }}) as compare_value, count(*) as rows_seen
   from {{ model }}
   {% if groups %}group by {{ g }}{% endif %}
-),
-compare_side as (
-  select {{ g ~ ', ' if groups }}{{ compare_expr }} as compare_value, count(*) as compare_rows
+  union all
+  select {{ g ~ ', ' if groups }}cast(0 as {{ strataqc.type_double() }}) as this_value, {{ strataqc.as_double(compare_expr) }} as compare_value, count(*) as rows_seen
   from {{ compare_model }}
   {% if groups %}group by {{ g }}{% endif %}
 ),
 joined as (
-  select
-    {% for c in groups %}coalesce(this_side.{{ c }}, compare_side.{{ c }}) as {{ c }},
-    {% endfor -%}
-    {{ strataqc.as_double('coalesce(this_side.this_value, 0)') }} as this_value,
-    {{ strataqc.as_double('coalesce(compare_side.compare_value, 0)') }} as compare_value,
-    coalesce(this_side.this_rows, 0) + coalesce(compare_side.compare_rows, 0) as rows_seen
-  from this_side
-  full outer join compare_side
-    on {% for c in groups %}{{ strataqc.null_safe_equals('this_side.' ~ c, 'compare_side.' ~ c) }}{{ ' and ' if not loop.last }}{% else %}1 = 1{% endfor %}
+  select {{ g ~ ', ' if groups }}
+    coalesce(sum(this_value), 0) as this_value,
+    coalesce(sum(compare_value), 0) as compare_value,
+    sum(rows_seen) as rows_seen
+  from sides
+  {% if groups %}group by {{ g }}{% endif %}
 ),
 judged as (
   select joined.*,

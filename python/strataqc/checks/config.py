@@ -29,7 +29,7 @@ FEATURE_SET_DEFAULTS: dict[str, dict[str, Any]] = {
     "similar_strings": {"min_similarity": 0.9, "max_values": 500, "max_groups": 0},
     "duplicate_rows": {"max_ratio": 0.0, "columns": None},
     "duplicate_columns": {"max_pairs": 0},
-    "target_correlation": {"max_abs_corr": 0.97},
+    "target_correlation": {"max_abs_corr": 0.97, "max_r2": 0.99},
     "feature_collinearity": {"max_abs_corr": 0.98, "severity": "warn"},
     "categorical_levels": {"max_levels": 100},
     "class_imbalance": {"min_ratio": 0.1, "bins": None, "max_classes": 20},

@@ -355,11 +355,21 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
         for feature in numeric:
             eta = stats.correlation_ratios(ctx.wh, ctx.table, [spec.target], feature, where)[spec.target]
             strength[feature] = (eta, "correlation ratio")
+    leaks = linear_leaks(ctx, numeric, where, float(params["max_r2"])) if numeric_target else {}
     out = []
     for feature in features:
         if feature not in strength:
             continue
         value, measure = strength[feature]
+        if feature in leaks:
+            with_it, without = leaks[feature]
+            r = f"; alone {measure} {value:.3f}" if value is not None else ""
+            out.append(_record(spec, "target_correlation", _verdict(True, params), feature, observed=with_it,
+                               threshold=float(params["max_r2"]), failures=1,
+                               message=f"{feature} leaks the target {spec.target}: with it the numeric features "
+                                       f"explain R² {with_it:.3f} of it (> {params['max_r2']}), without it "
+                                       f"{without:.3f}{r}; check it is known at prediction time"))
+            continue
         if value is None:
             out.append(_record(spec, "target_correlation", Status.SKIP, feature, threshold=limit,
                                message=f"{feature}: no {measure} with {spec.target} (constant or no rows "
@@ -372,6 +382,43 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
         out.append(_record(spec, "target_correlation", _verdict(bad, params), feature, observed=abs(value),
                            threshold=limit, failures=1 if bad else 0, message=message))
     return out
+
+
+def linear_leaks(ctx: Context, numeric: list[str], where: exp.Expression,
+                 max_r2: float) -> dict[str, tuple[float, float]]:
+    """Features that make the target an (almost) exact linear function of the features.
+
+    A leak built from the target (a window reaching into the target period) is
+    often unremarkable alone but completes a linear identity with honest
+    features. R² of the target on the numeric features comes from their
+    correlation matrix (complete rows, one scan); while it exceeds `max_r2`,
+    the feature whose removal lowers it most is flagged and removed.
+    Returns feature -> (R² with it, R² without it).
+    """
+    import numpy as np
+
+    target = ctx.spec.target
+    rows, matrix = stats.correlation_matrix(ctx.wh, ctx.table, [*numeric, target], where)
+    y = len(numeric)
+    current = [i for i in range(y) if not np.isnan(matrix[i]).any()]
+    if np.isnan(matrix[y, current]).any() or rows < 10 + 2 * len(current):
+        return {}  # too few complete rows for a stable fit
+
+    def r2(idx: list[int]) -> float:
+        if not idx:
+            return 0.0
+        s = matrix[idx, y]
+        return float(min(1.0, max(0.0, s @ np.linalg.pinv(matrix[np.ix_(idx, idx)]) @ s)))
+
+    flagged: dict[str, tuple[float, float]] = {}
+    explained = r2(current)
+    while current and explained > max_r2:
+        without = {i: r2([j for j in current if j != i]) for i in current}
+        top = min(without, key=without.get)
+        flagged[numeric[top]] = (explained, without[top])
+        current.remove(top)
+        explained = without[top]
+    return flagged
 
 
 def feature_collinearity(ctx: Context, params: dict) -> list[CheckResult]:

@@ -182,6 +182,28 @@ def correlations(wh, table: exp.Table, pairs: list[tuple[str, str]],
     return out
 
 
+def correlation_matrix(wh, table: exp.Table, names: list[str], where: exp.Expression | None = None):
+    """(rows, matrix) of Pearson r over the rows where every column of `names` is a finite number.
+
+    Complete rows only (unlike `correlations`), so the matrix is one data
+    set's and linear algebra on it (R² of one column on the others) is sound.
+    The diagonal is 1; an undefined r (a constant column) is NaN.
+    """
+    import numpy as np
+
+    complete = exp.and_(*[exp.Not(this=exp.Is(this=finite(column(c)), expression=exp.Null())) for c in names])
+    condition = exp.and_(where.copy(), complete) if where is not None else complete
+    pairs = list(itertools.combinations(range(len(names)), 2))
+    frame = wh.query(_select(table, [count_star().as_("n_rows")], condition))
+    rows = int(_value(frame, "n_rows") or 0)
+    values = correlations(wh, table, [(names[i], names[j]) for i, j in pairs], condition) if rows else {}
+    matrix = np.eye(len(names))
+    for i, j in pairs:
+        r = values.get((names[i], names[j]))
+        matrix[i, j] = matrix[j, i] = np.nan if r is None else r
+    return rows, matrix
+
+
 def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,
                        where: exp.Expression | None = None, max_levels: int = 1000) -> dict[str, float | None]:
     """Correlation ratio η of a numeric target over each categorical column (sqrt of between/total variance).

@@ -226,6 +226,10 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
         if not isinstance(name, str) or not name:
             problem(key, f"{key} must be a column name (a string), got {name!r}")
             return None
+        if name in physical and name not in columns:
+            problem(key, f"column '{name}' is of type {physical[name]}, which the checks cannot read: "
+                         f"leave it out or cast it in the model")
+            return None
         if name not in columns:
             hint = _did_you_mean(name, list(physical))
             problem(key, f"column '{name}' is not in {relation}{hint}; "
@@ -436,7 +440,10 @@ def config_error(model: str, layer: str | None, key: str, message: str) -> Check
 
 
 def _did_you_mean(name: str, choices) -> str:
-    close = difflib.get_close_matches(name, [str(c) for c in choices], n=1, cutoff=0.6)
+    choices = [str(c) for c in choices]
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6) or \
+        [c for c in choices if len(name) >= 3 and len(c) >= 3
+                                    and (name.lower() in c.lower() or c.lower() in name.lower())][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

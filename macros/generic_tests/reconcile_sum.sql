@@ -17,5 +17,7 @@
   {%- do strataqc.require_column_exists(label, 'compare_column', compare_column, strataqc.column_types(compare_model)) -%}
 {{ strataqc.reconcile_totals(label ~ ' vs ' ~ strataqc.relation_label(compare_model) ~ '.' ~ compare_column, model,
      'sum(' ~ strataqc.quote_identifier(column) ~ ')', compare_model, 'sum(' ~ strataqc.quote_identifier(compare_column) ~ ')',
-     groups, tolerance_ratio, allow_empty, 'sum of ' ~ column) }}
+     groups, tolerance_ratio, allow_empty, 'sum of ' ~ column,
+     this_count='count(' ~ strataqc.quote_identifier(column) ~ ')', compare_count='count(' ~ strataqc.quote_identifier(compare_column) ~ ')',
+     nothing='neither model has a non-NULL value to sum') }}
 {% endmacro %}

@@ -1,7 +1,9 @@
 {#- The shared body of reconcile_row_count and reconcile_sum: one aggregate per
     group on each side, stacked and summed per group (NULL groups match), and
     the relative gap judged against the compared (upstream) model. -#}
-{% macro reconcile_totals(label, model, this_expr, compare_model, compare_expr, groups, tolerance_ratio, allow_empty, what) %}
+{#- this_count/compare_count count what was measured (rows, or non-NULL values of
+    the summed column): when both are 0 there was nothing to compare. -#}
+{% macro reconcile_totals(label, model, this_expr, compare_model, compare_expr, groups, tolerance_ratio, allow_empty, what, this_count='count(*)', compare_count='count(*)', nothing='both models have no rows') %}
   {%- set g = groups | join(', ') -%}
   {%- set texts = [] -%}
   {%- for c in groups %}{% do texts.append("coalesce(" ~ strataqc.to_text(c) ~ ", 'NULL')") %}{% endfor -%}
@@ -9,11 +11,11 @@
 with sides as (
   -- both sides stacked and grouped once: GROUP BY matches NULL groups with each
   -- other, and no FULL OUTER JOIN (which some engines cannot run on these keys)
-  select {{ g ~ ', ' if groups }}{{ strataqc.as_double(this_expr) }} as this_value, cast(0 as {{ strataqc.type_double() }}) as compare_value, count(*) as rows_seen
+  select {{ g ~ ', ' if groups }}{{ strataqc.as_double(this_expr) }} as this_value, cast(0 as {{ strataqc.type_double() }}) as compare_value, {{ this_count }} as rows_seen
   from {{ model }}
   {% if groups %}group by {{ g }}{% endif %}
   union all
-  select {{ g ~ ', ' if groups }}cast(0 as {{ strataqc.type_double() }}) as this_value, {{ strataqc.as_double(compare_expr) }} as compare_value, count(*) as rows_seen
+  select {{ g ~ ', ' if groups }}cast(0 as {{ strataqc.type_double() }}) as this_value, {{ strataqc.as_double(compare_expr) }} as compare_value, {{ compare_count }} as rows_seen
   from {{ compare_model }}
   {% if groups %}group by {{ g }}{% endif %}
 ),
@@ -43,7 +45,7 @@ where observed > {{ tolerance_ratio }}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as this_value, cast(null as {{ strataqc.type_double() }}) as compare_value,
   cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(tolerance_ratio) }} as threshold,
-  {{ strataqc.sql_message([label ~ ': both models have no rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message([label ~ ': ' ~ nothing ~ ', nothing to check (set allow_empty: true if that is expected)']) }} as message
 from (select coalesce(sum(rows_seen), 0) as n from joined) counted
 where n = 0
 {%- endif %}

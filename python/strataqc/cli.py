@@ -305,13 +305,13 @@ def night(
     target_path = target_path or project_dir / "target"
     try:
         if landing is not None:
-            from strataqc.landing.load import load_landing
+            from strataqc.landing.load import LandingError, load_landing
             from strataqc.warehouse import Warehouse, WarehouseError
 
             try:
                 with step(f"loading {landing}"), Warehouse.from_project(project_dir, profiles_dir, target) as wh:
                     load_landing(landing, wh)
-            except (WarehouseError, FileNotFoundError) as exc:
+            except (WarehouseError, FileNotFoundError, LandingError) as exc:
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
         _dbt_build(project_dir, profiles_dir, target, target_path, _selection(select), dbt_arg or [])
         code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
@@ -488,13 +488,13 @@ def load(
     target: Annotated[str | None, typer.Option(help="dbt target")] = None,
 ) -> None:
     """Load new landing files into the warehouse's landing schema as raw text."""
-    from strataqc.landing.load import load_landing
+    from strataqc.landing.load import LandingError, load_landing
     from strataqc.warehouse import Warehouse, WarehouseError
 
     try:
         with Warehouse.from_project(project_dir, profiles_dir, target) as wh:
             summary = load_landing(landing, wh)
-    except (WarehouseError, FileNotFoundError) as exc:
+    except (WarehouseError, FileNotFoundError, LandingError) as exc:
         stderr.print(f"[red]cannot load[/red]: {exc}")
         raise typer.Exit(EXIT_CANNOT_RUN)
     for name, count in summary.items():

@@ -4,8 +4,11 @@
 `landing._load_log` is never loaded again, so re-running a load adds nothing.
 The ERP master files are replaced on every load. Every table gets load metadata
 (`_source_file`, `_load_id`, `_loaded_at`, `_line_number`). Lines that cannot be
-read (wrong column count, bad encoding) go to `landing._rejects` with a reason:
-nothing is dropped.
+read (wrong column count, bad encoding, an unterminated quote) go to
+`landing._rejects` with a reason: nothing is dropped. A file that cannot be
+loaded at all (empty, not UTF-8, a header other than the documented one) stops
+the load before anything is written (`preflight`). Each file loads in one
+transaction with its load-log row, so an interrupted load never half-loads a file.
 
 Only `_read_csv_duckdb` knows an engine; another engine adds its reader to `READERS`.
 """
@@ -18,13 +21,16 @@ from pathlib import Path
 from typing import Callable
 
 from strataqc.landing.generate import SALES_COLUMNS, SALES_DIR, SKU_COLUMNS, STORE_COLUMNS
+from strataqc.landing.preflight import LandingError, check_files
 from strataqc.warehouse import Warehouse, quote
 
 METADATA = {"_source_file": "varchar", "_load_id": "integer", "_loaded_at": "timestamp", "_line_number": "integer"}
 LOG_COLUMNS = {"source_file": "varchar", "table_name": "varchar", "load_id": "integer", "loaded_at": "timestamp",
                "rows_loaded": "bigint", "rows_rejected": "bigint"}
 REJECT_COLUMNS = {"source_file": "varchar", "table_name": "varchar", "load_id": "integer", "loaded_at": "timestamp",
-                  "line_number": "bigint", "error_type": "varchar", "reason": "varchar", "raw_line": "varchar"}
+                  "line_number": "bigint", "error_type": "varchar", "reason": "varchar", "raw_line": "varchar",
+                  # physical lines the reject covers: an unterminated quote swallows the lines after it
+                  "lines": "bigint"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +90,8 @@ def _read_csv_duckdb(wh: Warehouse, load: FileLoad) -> tuple[int, int]:
         f"insert into {quote(load.schema)}._rejects "
         f"select {_literal(load.name)}, {_literal(load.source.table)}, {load.load_id}, "
         f"cast({_literal(load.loaded_at.isoformat(sep=' '))} as timestamp), e.line, min(e.error_type), "
-        "min(e.error_message), min(e.csv_line) "
+        "min(e.error_message), min(e.csv_line), "
+        "len(string_split(rtrim(min(e.csv_line), chr(13) || chr(10)), chr(10))) "
         "from strataqc_reject_errors e "
         "where e.scan_id = (select max(scan_id) from strataqc_reject_scans) "
         # DuckDB reports one error per missing column: one reject per line
@@ -152,12 +159,27 @@ def load_landing(landing_dir: Path, wh: Warehouse, schema: str = "landing") -> d
     loaded_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
     summary = {f"{schema}.{s.table}": 0 for _, s in masters} | {f"{schema}.{SALES.table}": 0, f"{schema}._rejects": 0}
     todo = masters + [(p, SALES) for p in sales if p.relative_to(landing_dir).as_posix() not in done]
+    check_files([(path, path.relative_to(landing_dir).as_posix(), source.columns) for path, source in todo])
     for path, source in todo:
         name = path.relative_to(landing_dir).as_posix()
         load = FileLoad(path, name, source, _next_load_id(wh, schema), loaded_at, schema)
-        rows, rejected = reader(wh, load)
-        wh.execute(f"insert into {quote(schema)}._load_log values ({_literal(name)}, {_literal(source.table)}, "
-                   f"{load.load_id}, cast({_literal(loaded_at.isoformat(sep=' '))} as timestamp), {rows}, {rejected})")
+        rows, rejected = _load_file(wh, reader, load)
         summary[f"{schema}.{source.table}"] += rows
         summary[f"{schema}._rejects"] += rejected
     return summary
+
+
+def _load_file(wh: Warehouse, reader: Reader, load: FileLoad) -> tuple[int, int]:
+    """One file and its load-log row, all or nothing."""
+    wh.execute("begin transaction")
+    try:
+        rows, rejected = reader(wh, load)
+        wh.execute(f"insert into {quote(load.schema)}._load_log values ({_literal(load.name)}, "
+                   f"{_literal(load.source.table)}, {load.load_id}, "
+                   f"cast({_literal(load.loaded_at.isoformat(sep=' '))} as timestamp), {rows}, {rejected})")
+        wh.execute("commit")
+    except Exception as exc:  # the engine's own error: say which file, keep the warehouse as it was
+        wh.execute("rollback")
+        raise LandingError(f"cannot load {load.name}: {exc}. Nothing of this file was loaded; fix or move "
+                           "the file and run the load again") from exc
+    return rows, rejected

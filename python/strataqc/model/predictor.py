@@ -36,7 +36,7 @@ class Predictor:
         levels = dict(zip([f for f in self.features if f in self.categorical], self.model.pandas_categorical or []))
         for name in self.features:
             if name in levels:
-                codes = pd.Categorical(X[name].astype("object"), categories=levels[name]).codes
+                codes = pd.Index(levels[name]).get_indexer(X[name].astype("object"))
                 X[name] = np.where(codes < 0, np.nan, codes).astype("float64")
             else:
                 X[name] = pd.to_numeric(X[name], errors="coerce").astype("float64")

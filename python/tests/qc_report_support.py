@@ -114,11 +114,13 @@ def big_night(checks: int = 500, nights: int = 90, seed: int = 7, tmp_path: Path
             results.append(CheckResult(check="feature_drift", check_type=CheckType.DRIFT, status=status,
                                        model=model, layer=layer, column=f"feature_{i}", observed=observed,
                                        threshold=0.25, message=f"PSI {observed:.3f}",
-                                       details={"bins": bins, "reference": ref, "current": cur}))
+                                       details={"distribution": {"column": f"feature_{i}", "kind": "numeric",
+                                                                 "bins": bins, "reference": ref, "current": cur},
+                                                "metrics": {"psi": observed, "ks": observed / 2}}))
             continue
         if layer == "ads" and i % 100 == 7:
-            table = [{"feature": f"f{k}", "mean_abs_shap": float(rng.random()), "permutation": float(rng.random())}
-                     for k in range(15)]
+            table = {"title": "Contributors to the worst errors", "columns": ["feature", "mean_abs_shap", "permutation"],
+                     "rows": [[f"f{k}", float(rng.random()), float(rng.random())] for k in range(15)]}
             results.append(CheckResult(check="error_attribution", check_type=CheckType.ATTRIBUTION, status=status,
                                        model=model, layer=layer, message="top features of the worst errors",
                                        details={"table": table}))

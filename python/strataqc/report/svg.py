@@ -111,25 +111,31 @@ def histogram_pair(bins: Sequence[object], reference: Sequence[float], current: 
     ref = _shares(reference[:n])
     cur = _shares(current[:n])
     top = max(ref + cur) or 1.0
+    # many bins: labels turn 60 degrees and get room below the bars
+    slanted = n > 8
+    base = height - (70 if slanted else 25)
+    total_height = height if not slanted else height + 20
     slot = (width - 10) / n
     bars = []
     for i in range(n):
         for j, (share, colour) in enumerate(((ref[i], REFERENCE), (cur[i], CURRENT))):
-            h = share / top * (height - 40)
-            bars.append(f'<rect x="{_f(5 + i * slot + j * slot * 0.45)}" y="{_f(height - 25 - h)}" '
+            h = share / top * (base - 24)  # the legend keeps the top 20px
+            bars.append(f'<rect x="{_f(5 + i * slot + j * slot * 0.45)}" y="{_f(base - h)}" '
                         f'width="{_f(max(slot * 0.42, 0.8))}" height="{_f(max(h, 0.5))}" fill="{colour}">'
                         f"<title>{escape(str(bins[i]))}: {'reference' if j == 0 else 'current'} "
                         f"{share:.1%}</title></rect>")
-    labels = ""
-    if n <= 12:
-        labels = "".join(f'<text x="{_f(5 + (i + 0.45) * slot)}" y="{height - 10}" font-size="10" '
+    if slanted:
+        labels = "".join(f'<text transform="translate({_f(5 + (i + 0.45) * slot)},{_f(base + 8)}) rotate(60)" '
+                         f'font-size="9">{escape(str(bins[i]).split(" … ")[0][:14])}</text>' for i in range(n))
+    else:
+        labels = "".join(f'<text x="{_f(5 + (i + 0.45) * slot)}" y="{base + 15}" font-size="10" '
                          f'text-anchor="middle">{escape(str(bins[i])[:10])}</text>' for i in range(n))
     legend = (f'<rect x="{width - 150}" y="4" width="10" height="10" fill="{REFERENCE}"/>'
               f'<text x="{width - 136}" y="13" font-size="11">reference</text>'
               f'<rect x="{width - 70}" y="4" width="10" height="10" fill="{CURRENT}"/>'
               f'<text x="{width - 56}" y="13" font-size="11">current</text>')
-    return Markup(f'<svg class="drift" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-                  f'role="img">{legend}{"".join(bars)}{labels}</svg>')
+    return Markup(f'<svg class="drift" width="{width}" height="{total_height}" '
+                  f'viewBox="0 0 {width} {total_height}" role="img">{legend}{"".join(bars)}{labels}</svg>')
 
 
 def _shares(values: Sequence[float]) -> list[float]:

@@ -195,6 +195,8 @@ def test_column_checks_scans_the_model_once(build, project):
 
     tables = [t for op in plan["operator"] for t in scans(op)]
     assert len(tables) == 1 and tables[0].endswith("numbers_double"), tables
+    # and the SQL itself reads the model in exactly one FROM
+    assert len(re.findall(r'from\s+"[^"]+"\."[^"]+"\."numbers_double"', _compiled(build, "column_checks__fails_five_rules"))) == 1
 
 
 @duckdb_only

@@ -97,7 +97,7 @@ def test_defaults_are_merged_with_the_yaml_and_false_turns_a_check_off(wh):
     pytest.param({"checks": {"single_value": {"severity": "fatal"}}}, "checks.single_value.severity",
                  "severity is error or warn", id="bad-severity"),
     pytest.param({"checks": {"class_imbalance": {"bins": 1}}}, "checks.class_imbalance.bins",
-                 "bins is a number of quantile bins (>= 2) or a list of edges", id="bad-bins"),
+                 "bins is a number of equal-width bins (>= 2) or a list of edges", id="bad-bins"),
     pytest.param({"sample_size": 0}, "sample_size", "sample_size must be a whole number > 0", id="bad-sample"),
     pytest.param({"windows": {"column": "category", "reference": ["2024-01-01", "2024-01-31"],
                               "current": ["2024-02-01", "2024-02-07"]}},

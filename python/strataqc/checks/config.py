@@ -413,10 +413,10 @@ def _bad_value(key: str, value: Any, default: Any) -> str | None:
     if key == "bins" and value is not None:
         if isinstance(value, int) and not isinstance(value, bool) and value >= 2:
             return None
-        if isinstance(value, list) and len(value) >= 2 and all(
+        if isinstance(value, list) and value and all(
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             return None
-        return f"bins is a number of quantile bins (>= 2) or a list of edges, got {value!r}"
+        return f"bins is a number of equal-width bins (>= 2) or a list of edges, got {value!r}"
     if key == "columns" and value is not None:
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
             return f"columns is a list of column names, got {value!r}"

@@ -134,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-timeout", type=float, default=float(os.environ.get("BENCH_PEER_TIMEOUT", 900)))
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "auto"),
                         help="case 1 on PostgreSQL too: auto (if scripts/postgres.sh exists), yes, no")
+    parser.add_argument("--reuse", action="store_true", default=os.environ.get("BENCH_REUSE") == "1",
+                        help="cases 1 and 2 read the warehouse of an earlier run of the same size (case 3 not "
+                             "selected); for working on a case, not for published numbers")
     parser.add_argument("--label", default=os.environ.get("BENCH_LABEL", ""))
     args = parser.parse_args(argv)
 

@@ -25,8 +25,12 @@ class Spec:
                    raw["ids"], raw["categorical"], raw["numerical"])
 
     def split(self, frame):
-        """Reference and current frames, roles only (ids and the split column dropped)."""
+        """Reference and current frames, roles only (ids and the split column dropped), and the target
+        column name, or None when the current set has no target yet (the predict window's is NULL:
+        both peers refuse an all-empty column, so it is left out of their reports)."""
         keep = [*self.numerical, *self.categorical, self.target]
         ref = frame.loc[frame[self.split_column] == self.reference, keep].reset_index(drop=True)
         cur = frame.loc[frame[self.split_column] == self.current, keep].reset_index(drop=True)
-        return ref, cur
+        if cur[self.target].isna().all() or ref[self.target].isna().all():
+            return ref.drop(columns=[self.target]), cur.drop(columns=[self.target]), None
+        return ref, cur, self.target

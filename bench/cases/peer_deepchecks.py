@@ -25,16 +25,16 @@ def main() -> None:
     spec = Spec.read(Path(sys.argv[1]))
     t0 = time.monotonic()
     frame = pd.read_parquet(spec.parquet)
-    ref, cur = spec.split(frame)
+    ref, cur, target = spec.split(frame)
     del frame
     t1 = time.monotonic()
-    train = Dataset(ref, label=spec.target, cat_features=spec.categorical)
-    test = Dataset(cur, label=spec.target, cat_features=spec.categorical)
+    train = Dataset(ref, label=target, cat_features=spec.categorical)
+    test = Dataset(cur, label=target, cat_features=spec.categorical)
     integrity = data_integrity().run(train)
     validation = train_test_validation().run(train_dataset=train, test_dataset=test)
     t2 = time.monotonic()
     report_phases(load_s=round(t1 - t0, 3), checks_s=round(t2 - t1, 3), reference_rows=len(ref),
-                  current_rows=len(cur), checks=len(integrity.results) + len(validation.results))
+                  current_rows=len(cur), target=target, checks=len(integrity.results) + len(validation.results))
 
 
 if __name__ == "__main__":

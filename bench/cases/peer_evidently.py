@@ -23,10 +23,10 @@ def main() -> None:
     spec = Spec.read(Path(sys.argv[1]))
     t0 = time.monotonic()
     frame = pd.read_parquet(spec.parquet)
-    ref, cur = spec.split(frame)
+    ref, cur, target = spec.split(frame)
     del frame
     t1 = time.monotonic()
-    definition = DataDefinition(numerical_columns=[*spec.numerical, spec.target],
+    definition = DataDefinition(numerical_columns=[*spec.numerical, *([target] if target else [])],
                                 categorical_columns=spec.categorical)
     reference = Dataset.from_pandas(ref, data_definition=definition)
     current = Dataset.from_pandas(cur, data_definition=definition)
@@ -34,7 +34,7 @@ def main() -> None:
     result = snapshot.dict()
     t2 = time.monotonic()
     report_phases(load_s=round(t1 - t0, 3), checks_s=round(t2 - t1, 3), reference_rows=len(ref),
-                  current_rows=len(cur), metrics=len(result.get("metrics", [])))
+                  current_rows=len(cur), target=target, metrics=len(result.get("metrics", [])))
 
 
 if __name__ == "__main__":

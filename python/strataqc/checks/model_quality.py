@@ -167,9 +167,10 @@ def _load_data_and_model(night: Night, wh: Any) -> CheckResult:
             found = artifacts.save_version(cfg.artifact_dir, predictor, {
                 "model": night.model, "target": night.target, "training_rows": int(len(train)),
                 "params": cfg.params, "fingerprint": fp, "training_seconds": round(seconds, 3),
+                "training_threads": predictor.training_threads,
                 "relation": night.relation})
             message = (f"trained {found.name} on {len(train):,} rows x {len(night.features)} features in "
-                       f"{seconds:.1f} s (fingerprint {fp['sha256'][:12]})")
+                       f"{seconds:.1f} s on {predictor.training_threads} thread(s) (fingerprint {fp['sha256'][:12]})")
         night.version_dir = found
     elif predictor is not None:
         message = f"loaded {predictor.kind} model from {predictor.source} ({len(predictor.features)} features)"

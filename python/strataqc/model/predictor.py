@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from strataqc.model.threads import lightgbm_threads
+
 
 SMALL_BATCH = 1000
 
@@ -25,6 +27,7 @@ class Predictor:
     features: list[str]
     categorical: list[str] = field(default_factory=list)
     source: str = ""               # file or version the model came from
+    training_threads: int | None = None  # threads LightGBM trained with (when trained here)
 
     def prepare(self, frame: pd.DataFrame) -> pd.DataFrame:
         """The model's input: its features in order. For LightGBM every column is a float: categories
@@ -52,6 +55,7 @@ class Predictor:
             if len(X) < SMALL_BATCH:
                 # OpenMP's thread hand-off costs more than a few rows of trees (tens of ms on a busy host)
                 return np.asarray(self.model.predict(X, num_threads=1), dtype=float).reshape(-1)
+            return np.asarray(self.model.predict(X, num_threads=lightgbm_threads(None)), dtype=float).reshape(-1)
         return np.asarray(self.model.predict(X), dtype=float).reshape(-1)
 
     def leaf_counts(self) -> list[int] | None:

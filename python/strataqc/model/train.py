@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from strataqc.model.predictor import Predictor, is_numeric
+from strataqc.model.threads import lightgbm_threads
 
 
 def categorical_features(frame: pd.DataFrame, features: list[str], declared: list[str]) -> list[str]:
@@ -33,6 +34,8 @@ def train_reference(frame: pd.DataFrame, features: list[str], categorical: list[
     dataset = lgb.Dataset(X[keep], label=y[keep], categorical_feature=list(categorical) or "auto",
                           free_raw_data=True)
     params = dict(params)
+    params["num_threads"] = lightgbm_threads(params.get("num_threads"))
     rounds = int(params.pop("n_estimators", params.pop("num_boost_round", 100)))
     predictor.model = lgb.train(params, dataset, num_boost_round=rounds)
+    predictor.training_threads = params["num_threads"]
     return predictor, time.perf_counter() - start

@@ -344,6 +344,10 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
     outcome.title, outcome.body = title, body
     for channel in config.channels:
         reason = deliver(channel, title, body, config)
+        if reason is not None:
+            # a plugin's exception text may quote the URL, and with it the token
+            reason = reason.replace(channel.url, f"<{channel.name} URL>")
+            reason = redactor.text(reason) if redactor is not None else reason
         if reason is None:
             outcome.delivered.append(channel.name)
         else:

@@ -72,10 +72,20 @@ def load_artifacts(target_path: Path) -> Artifacts:
     target_path = Path(target_path)
     run_results = _read_json(target_path / "run_results.json")
     manifest = _read_json(target_path / "manifest.json")
-    if "results" not in run_results:
-        raise ArtifactsError(f"{target_path / 'run_results.json'} has no 'results': run `dbt build` first")
-    if "nodes" not in manifest:
-        raise ArtifactsError(f"{target_path / 'manifest.json'} has no 'nodes': run `dbt build` first")
+    results = run_results.get("results")
+    if not isinstance(results, list):
+        raise ArtifactsError(f"{target_path / 'run_results.json'} has no 'results' list: run `dbt build` first")
+    broken = next((i for i, r in enumerate(results) if not isinstance(r, dict) or not r.get("unique_id")), None)
+    if broken is not None:
+        raise ArtifactsError(f"{target_path / 'run_results.json'}: result {broken} has no unique_id (not written by "
+                             "dbt?): run `dbt build` again to rewrite it")
+    if not isinstance(manifest.get("nodes"), dict):
+        raise ArtifactsError(f"{target_path / 'manifest.json'} has no 'nodes' object: run `dbt build` first")
+    # one bad node would fail deep inside the mapping: name it here instead
+    odd = next((uid for uid, node in manifest["nodes"].items() if not isinstance(node, dict)), None)
+    if odd is not None:
+        raise ArtifactsError(f"{target_path / 'manifest.json'}: node {odd} is not an object: run `dbt build` "
+                             "again to rewrite it")
     return Artifacts(target_path, run_results, manifest)
 
 

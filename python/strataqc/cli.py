@@ -60,6 +60,11 @@ NoAlerts = Annotated[bool, typer.Option("--no-alerts", help="do not send alerts"
 NoHistory = Annotated[bool, typer.Option("--no-history", help="do not read or write the history tables")]
 PythonChecks = Annotated[bool, typer.Option("--python-checks/--no-python-checks",
                                             help="run the Python checks over ADS models")]
+LockWait = Annotated[float, typer.Option(help="seconds to wait for a warehouse file another process holds "
+                                              "(DuckDB has one writer), retrying, before giving up")]
+
+# DuckDB lets one process write a file: another `qc-report run` or a dbt build holds it for a while
+DEFAULT_LOCK_WAIT_S = 120.0
 
 
 class CannotRun(Exception):
@@ -71,6 +76,71 @@ def cannot_run(exc: object) -> None:
     from rich.markup import escape
 
     stderr.print(f"[red]qc-report cannot run[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+
+
+def _is_lock(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text or "database is locked" in text)
+
+
+def open_warehouse(project_dir: Path, profiles_dir: Path | None, target: str | None,
+                   lock_wait: float = DEFAULT_LOCK_WAIT_S) -> Any:
+    """Connect to the profile's warehouse; a file locked by another process is retried, bounded by lock_wait."""
+    import re
+
+    from strataqc.report.redact import Redactor
+    from strataqc.warehouse import Warehouse, WarehouseError, load_target
+
+    try:
+        spec = load_target(project_dir, profiles_dir, target)
+    except WarehouseError as exc:
+        raise CannotRun(str(exc)) from exc
+    except Exception as exc:  # an unreadable profiles.yml or dbt_project.yml
+        raise CannotRun(f"cannot read the dbt profile for {project_dir}: {type(exc).__name__}: "
+                        f"{str(exc).splitlines()[0] if str(exc) else ''}; check profiles.yml and "
+                        "dbt_project.yml") from exc
+    redact = Redactor.from_settings(spec.settings).text  # an engine's error may echo the connection string
+    deadline, delay, warned = time.monotonic() + max(lock_wait, 0.0), 0.25, False
+    while True:
+        try:
+            return Warehouse(spec)
+        except WarehouseError as exc:
+            raise CannotRun(redact(str(exc))) from exc
+        except Exception as exc:
+            first = redact(str(exc).splitlines()[0] if str(exc) else "")
+            if not _is_lock(exc):
+                raise CannotRun(f"cannot open the warehouse {redact(spec.describe())}: {type(exc).__name__}: "
+                                f"{first}") from exc
+            holder = re.search(r"PID (\d+)", str(exc))
+            who = f" (PID {holder.group(1)})" if holder else ""
+            if time.monotonic() + delay > deadline:
+                raise CannotRun(f"the warehouse {redact(spec.describe())} is locked by another process{who}: "
+                                f"gave up after {lock_wait:g}s; run again when it has finished, or give "
+                                "--lock-wait more seconds") from exc
+            if not warned:
+                log.warning("the warehouse %s is locked by another process%s; retrying for up to %gs",
+                            redact(spec.describe()), who, lock_wait)
+                warned = True
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def check_writable(paths: list[Path | None]) -> None:
+    """Every report path must be writable before anything runs: a night's work is not lost at the end."""
+    for path in [p for p in paths if p is not None]:
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        problem = None
+        if path.is_dir():
+            problem = "it is a directory"
+        elif not parent.is_dir():
+            problem = f"{parent} is not a directory"
+        elif not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            problem = "permission denied"
+        if problem:
+            raise CannotRun(f"cannot write the report to {path}: {problem}; choose another path "
+                            "(--output/--html/--json/--junit/--markdown) or fix its permissions")
 
 
 def _interactive() -> bool:
@@ -118,45 +188,98 @@ def _selection(select: list[str] | None) -> list[str] | None:
     return names or None
 
 
-def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None) -> list:
+def _check_selection(select: list[str], artifacts: Any) -> None:
+    """--select names models; an unknown name would silently report nothing."""
+    known = {n.get("name") for n in artifacts.manifest.get("nodes", {}).values()
+             if isinstance(n, dict) and n.get("resource_type") in ("model", "seed", "snapshot")}
+    unknown = [name for name in select if name not in known]
+    if unknown:
+        hint = ", ".join(sorted(n for n in known if n)[:8]) or "none"
+        raise CannotRun(f"--select {' '.join(unknown)}: no such model in {artifacts.target_path / 'manifest.json'}; "
+                        f"give model names (e.g. {hint}) or run `dbt build` for the current project first")
+
+
+def _python_models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Enabled models with a meta.strataqc block: the ones the Python checks look at."""
+    out = {}
+    for node in manifest.get("nodes", {}).values():
+        if not isinstance(node, dict) or node.get("resource_type") != "model":
+            continue
+        config = node.get("config") or {}
+        if config.get("enabled") is False:
+            continue
+        if (config.get("meta") or {}).get("strataqc") is not None or (node.get("meta") or {}).get("strataqc") is not None:
+            out[node.get("name")] = node
+    return out
+
+
+def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None,
+                    sql: list | None = None) -> list:
+    """The Python checks; a model dbt did not build tonight is skipped with the reason, not read stale."""
+    from strataqc.artifacts import layer_of
     from strataqc.results import CheckResult, CheckType, Status
 
     if importlib.util.find_spec("strataqc.checks.runner") is None:
         log.info("Python checks are not installed; reporting the SQL checks only")
         return []
+    models = {name: node for name, node in _python_models(manifest).items() if not select or name in select}
+    unbuilt = {r.model: r for r in sql or [] if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
+    skipped = [CheckResult(check="python_checks", status=Status.SKIP, check_type=CheckType.FEATURE_SET, model=name,
+                           layer=layer_of(models[name]),
+                           message=f"Python checks not run: {name} was not built tonight ({unbuilt[name].message})"[:500])
+               for name in models if name in unbuilt]
+    if skipped and not [name for name in models if name not in unbuilt]:
+        return skipped
+    wanted = [name for name in models if name not in unbuilt] if skipped else select
     started = time.monotonic()
     try:
         from strataqc.checks.runner import run_python_checks
 
         with step("Python checks"):
-            return list(run_python_checks(manifest, wh, project_dir, select))
+            return skipped + list(run_python_checks(manifest, wh, project_dir, wanted))
     except Exception as exc:  # one broken check module must not hide the SQL results
-        log.error("Python checks failed: %s", exc)
-        return [CheckResult(check="python_checks", status=Status.ERROR, check_type=CheckType.FEATURE_SET,
-                            message=f"the Python checks could not run: {type(exc).__name__}: {exc}"[:500],
-                            duration_s=round(time.monotonic() - started, 3))]
+        log.error("Python checks failed: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        first_error = f"{type(exc).__name__}: {exc}"
+    if len(models) < 2:
+        return skipped + [CheckResult(
+            check="python_checks", status=Status.ERROR, check_type=CheckType.FEATURE_SET,
+            model=next(iter(models), None), layer=layer_of(next(iter(models.values()), {})) or None,
+            message=f"the Python checks could not run: {first_error}"[:500],
+            duration_s=round(time.monotonic() - started, 3))]
+    # model by model: the one that breaks the runner becomes an error record, the others still run
+    out = list(skipped)
+    for name in wanted or list(models):
+        began = time.monotonic()
+        try:
+            out += list(run_python_checks(manifest, wh, project_dir, [name]))
+        except Exception as exc:
+            out.append(CheckResult(check="python_checks", status=Status.ERROR, check_type=CheckType.FEATURE_SET,
+                                   model=name, layer=layer_of(models[name]),
+                                   message=f"the Python checks on {name} could not run: {type(exc).__name__}: "
+                                           f"{exc}"[:500], duration_s=round(time.monotonic() - began, 3)))
+    return out
 
 
 def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None, target_path: Path | None,
             select: list[str] | None, fmt: Format, output: Path | None, html: Path | None, fail_on: FailOn,
             also: dict[Format, Path | None] | None = None,
             sample_rows: int, alerts: Path | None, no_alerts: bool, no_history: bool,
-            python_checks: bool) -> int:
+            python_checks: bool, lock_wait: float = DEFAULT_LOCK_WAIT_S) -> int:
     """Merge tonight's results; store, render, alert. Returns the exit code."""
     from strataqc.artifacts import ArtifactsError, load_artifacts, sql_results
     from strataqc.report.redact import Redactor
     from strataqc.report.render import render
     from strataqc.report.run import QCRun
-    from strataqc.warehouse import Warehouse, WarehouseError
 
     select = _selection(select)
+    check_writable([output, html, *(also or {}).values()])
     try:
         artifacts = load_artifacts(target_path or project_dir / "target")
-        wh = Warehouse.from_project(project_dir, profiles_dir, target)
-    except (ArtifactsError, WarehouseError) as exc:
+    except ArtifactsError as exc:
         raise CannotRun(str(exc)) from exc
-    except Exception as exc:  # the engine's own error (a locked DuckDB file, a refused login)
-        raise CannotRun(f"cannot open the warehouse: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
+    if select:
+        _check_selection(select, artifacts)
+    wh = open_warehouse(project_dir, profiles_dir, target, lock_wait)
     alert_config = None
     if not no_alerts and importlib.util.find_spec("strataqc.alerts") is not None:
         from strataqc.alerts import AlertConfigError, load_config
@@ -170,7 +293,7 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
     try:
         with step("reading dbt results"):
             sql = sql_results(artifacts, wh, sample_rows=sample_rows, select=select)
-        python = _python_results(artifacts.manifest, wh, project_dir, select) if python_checks else []
+        python = _python_results(artifacts.manifest, wh, project_dir, select, sql) if python_checks else []
         run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
         run.results = [redactor.result(r) for r in run.results]
         history, history_failed = None, False
@@ -242,6 +365,7 @@ def run(
     no_alerts: NoAlerts = False,
     no_history: NoHistory = False,
     python_checks: PythonChecks = True,
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
 ) -> None:
     """Merge tonight's dbt results with the Python checks; store, render, alert.
 
@@ -257,7 +381,8 @@ def run(
         code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
-                       alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
+                       alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks,
+                       lock_wait=lock_wait)
     except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
@@ -296,6 +421,7 @@ def night(
     no_alerts: NoAlerts = False,
     no_history: NoHistory = False,
     python_checks: PythonChecks = True,
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
 ) -> None:
     """The whole night for a scheduler: load landing files, `dbt build`, then `run`.
 
@@ -304,6 +430,7 @@ def night(
     _setup_logging()
     target_path = target_path or project_dir / "target"
     try:
+        check_writable([output, html, json_out, junit, markdown])  # before an hour of dbt, not after
         if landing is not None:
             from strataqc.landing.load import LandingError, load_landing
             from strataqc.warehouse import Warehouse, WarehouseError
@@ -315,9 +442,10 @@ def night(
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
         _dbt_build(project_dir, profiles_dir, target, target_path, _selection(select), dbt_arg or [])
         code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
-                       select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
+                       select=_built_selection(select, target_path), fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
-                       alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks)
+                       alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks,
+                       lock_wait=lock_wait)
     except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
@@ -327,6 +455,23 @@ def night(
         cannot_run(f"{type(exc).__name__}: {exc} (set STRATAQC_DEBUG=1 for the traceback)")
         raise typer.Exit(EXIT_CANNOT_RUN)
     raise typer.Exit(code)
+
+
+def _built_selection(select: list[str] | None, target_path: Path) -> list[str] | None:
+    """`night --select` speaks dbt's selector syntax (tag:x, model+, state:modified+): report what dbt built."""
+    names = _selection(select)
+    if not names or all(n.replace("_", "").isalnum() for n in names):
+        return names
+    from strataqc.artifacts import ArtifactsError, load_artifacts
+
+    try:
+        artifacts = load_artifacts(target_path)
+    except ArtifactsError:
+        return names  # the report names the missing file
+    built = sorted({artifacts.node(r.get("unique_id", "")).get("name") or r.get("unique_id", "").split(".")[-1]
+                    for r in artifacts.run_results.get("results", [])
+                    if isinstance(r, dict) and str(r.get("unique_id", "")).startswith("model.")})
+    return built or None
 
 
 def _dbt_build(project_dir: Path, profiles_dir: Path | None, target: str | None, target_path: Path,
@@ -368,16 +513,16 @@ def history(
     check: Annotated[str | None, typer.Option(help="only this check")] = None,
     model: Annotated[str | None, typer.Option(help="only this model")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
 ) -> None:
     """Trends per check (pass rate, observed value over time) and what changed since the last run."""
     _setup_logging()
     from strataqc.history import History, changes_between, summarize
-    from strataqc.warehouse import Warehouse, WarehouseError
 
     try:
-        with Warehouse.from_project(project_dir, profiles_dir, target) as wh:
+        with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
             frame = History(wh).last_runs(runs)
-    except WarehouseError as exc:
+    except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
     if check:
@@ -413,21 +558,21 @@ def ack(
     project_dir: ProjectDir = Path("."),
     profiles_dir: ProfilesDir = None,
     target: TargetName = None,
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
 ) -> None:
     """Acknowledge a failing check: shown in the report, not alerted until it expires or changes."""
     _setup_logging()
     from strataqc.history import History
-    from strataqc.warehouse import Warehouse, WarehouseError
 
     if not reason.strip():
         stderr.print("give a --reason: it is what the next on-call person reads")
         raise typer.Exit(EXIT_CANNOT_RUN)
     who = by or os.environ.get("USER") or getpass.getuser()
     try:
-        with Warehouse.from_project(project_dir, profiles_dir, target) as wh:
+        with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
             row = History(wh).add_ack(check, model, reason.strip(), column=column, by=who,
                                       until=until.date() if until else None)
-    except WarehouseError as exc:
+    except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
     scope = f"{check} on {model}" + (f".{column}" if column else "")

@@ -47,6 +47,24 @@ def run_args(project: Path, *extra: str) -> list[str]:
             *extra]
 
 
+def qc_report_process(*args: str, env: dict | None = None, **popen) -> "subprocess.Popen":
+    """`qc-report ARGS` in a child process (a real process: locks, kills, concurrency)."""
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "strataqc.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "CI": "true", **(env or {})},
+                            **popen)
+
+
+def history_rows(project: Path):
+    """(run_id, rows) stored in the fixture warehouse's history, read without StrataQC."""
+    with duckdb.connect(str(project.parent / "fix.duckdb"), read_only=True) as conn:
+        return conn.execute('select run_id, count(*) from "strataqc_history"."check_results" '
+                            "group by run_id order by run_id").fetchall()
+
+
 def memory_warehouse():
     from strataqc.warehouse import Target, Warehouse
 

@@ -135,23 +135,6 @@ def test_history_and_ack_commands(project):
     assert "unique_key" in table.stdout and "only one run stored" in table.stdout
 
 
-def test_a_locked_warehouse_exits_2_without_a_traceback(project):
-    import subprocess
-    import sys
-
-    db = project.parent / "fix.duckdb"
-    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
-                               "print('locked', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "locked"
-        result = invoke(*run_args(project))
-    finally:
-        holder.kill()
-        holder.wait()
-    assert result.exit_code == 2
-    assert "cannot open the warehouse: IOException" in result.stderr and "Traceback" not in result.stderr
-
-
 def test_history_that_cannot_be_stored_still_reports_and_exits_2(project):
     import duckdb
 

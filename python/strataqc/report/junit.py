@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -9,31 +10,38 @@ from strataqc.report.run import QCRun
 from strataqc.results import CheckResult, Status
 
 XSD_PATH = Path(__file__).parent / "static" / "junit.xsd"
+# ElementTree escapes < & " but writes control characters as they are, which no XML parser accepts
+_NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _x(value: object) -> str:
+    """Text a data value may reach: characters XML 1.0 cannot carry become U+FFFD."""
+    return _NOT_XML.sub("\ufffd", str(value))
 
 
 def _name(r: CheckResult) -> str:
     test = r.details.get("test_name")
     target = (r.model or "") + (f".{r.column}" if r.column else "")
     base = f"{r.check} on {target}" if target else r.check
-    return f"{base} [{test}]" if test and test != r.check else base
+    return _x(f"{base} [{test}]" if test and test != r.check else base)
 
 
 def _case(r: CheckResult) -> ET.Element:
     case = ET.Element("testcase", {
-        "classname": ".".join(p for p in ("strataqc", r.layer or "other", r.model or str(r.check_type)) if p),
+        "classname": _x(".".join(p for p in ("strataqc", r.layer or "other", r.model or str(r.check_type)) if p)),
         "name": _name(r), "time": f"{r.duration_s or 0:.3f}"})
-    detail = "\n".join(f"{k}: {v}" for k, v in (("observed", r.observed), ("threshold", r.threshold),
+    detail = _x("\n".join(f"{k}: {v}" for k, v in (("observed", r.observed), ("threshold", r.threshold),
                                                  ("failures", r.failures), ("check_type", r.check_type))
-                       if v is not None)
+                       if v is not None))
     if r.status is Status.FAIL:
-        ET.SubElement(case, "failure", {"message": r.message, "type": r.check}).text = detail
+        ET.SubElement(case, "failure", {"message": _x(r.message), "type": _x(r.check)}).text = detail
     elif r.status is Status.ERROR:
-        ET.SubElement(case, "error", {"message": r.message, "type": r.check}).text = detail
+        ET.SubElement(case, "error", {"message": _x(r.message), "type": _x(r.check)}).text = detail
     elif r.status is Status.SKIP:
-        ET.SubElement(case, "skipped", {"message": r.message})
+        ET.SubElement(case, "skipped", {"message": _x(r.message)})
     elif r.status is Status.WARN:
         # JUnit has no warning: a warn passes, its message stays visible in the output
-        ET.SubElement(case, "system-out").text = f"WARN: {r.message}\n{detail}"
+        ET.SubElement(case, "system-out").text = _x(f"WARN: {r.message}\n{detail}")
     return case
 
 
@@ -46,9 +54,9 @@ def render_junit(run: QCRun) -> str:
                   "skipped": sum(r.status is Status.SKIP for r in records),
                   "time": sum(r.duration_s or 0 for r in records)}
         suite = ET.SubElement(suites, "testsuite", {
-            "name": f"strataqc.{layer}", "tests": str(len(records)), "failures": str(counts["failures"]),
+            "name": _x(f"strataqc.{layer}"), "tests": str(len(records)), "failures": str(counts["failures"]),
             "errors": str(counts["errors"]), "skipped": str(counts["skipped"]), "time": f"{counts['time']:.3f}",
-            "timestamp": run.generated_at[:19], "id": run.run_id})
+            "timestamp": run.generated_at[:19], "id": _x(run.run_id)})
         for r in records:
             suite.append(_case(r))
         for key in totals:

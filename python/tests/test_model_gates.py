@@ -165,3 +165,17 @@ def test_model_config_defaults_and_overrides():
     assert cfg.artifact == Path("/p/models/m.txt") and cfg.train is False
     assert cfg.splits == {"train": "fit", "valid": "valid", "predict": "score"}
     assert cfg.attribution.segments == ("category",)
+
+
+@pytest.mark.parametrize(("configured", "load", "threads"), [
+    pytest.param(2, 0.5, 2, id="idle-host-uses-configured"),
+    pytest.param(2, 2.0, 1, id="busy-host-one-thread"),
+    pytest.param(8, 0.0, 2, id="never-more-than-cores"),
+    pytest.param(None, 0.0, 2, id="default-all-cores"),
+])
+def test_model_lightgbm_threads_drop_to_one_on_a_busy_host(monkeypatch, configured, load, threads):
+    from strataqc.model import threads as module
+
+    monkeypatch.setattr(module, "available_cores", lambda: 2)
+    monkeypatch.setattr(module.os, "getloadavg", lambda: (load, load, load))
+    assert module.lightgbm_threads(configured) == threads

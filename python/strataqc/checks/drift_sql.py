@@ -1,0 +1,261 @@
+"""The warehouse side of the drift checks: small summaries of a reference and a current set.
+
+Every statement is a sqlglot expression written once and rendered for the
+target engine by `wh.query`. Identifiers are quoted (`column()`), values are
+sqlglot literals; the two sets arrive as WHERE conditions (`reference_filter`,
+`current_filter`). Only summaries travel: quantiles, rows per bin, rows per
+category, and one bounded sample for the domain classifier.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlglot import exp
+
+from strataqc.checks.config import column
+from strataqc.checks.stats import count_if, count_star, finite, fn
+
+# A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)
+MISSING_BIN = -1
+
+
+def _int(value: Any) -> int:
+    return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def _float(value: Any) -> float | None:
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _present(expr: exp.Expression) -> exp.Expression:
+    return exp.Not(this=exp.Is(this=expr.copy(), expression=exp.Null()))
+
+
+def _flag(condition: exp.Expression) -> exp.Expression:
+    """1 for a row of the set, else 0 (sets may overlap: each row is counted per set)."""
+    return exp.Case(ifs=[exp.If(this=condition.copy(), true=exp.Literal.number(1))], default=exp.Literal.number(0))
+
+
+def _either(reference: exp.Expression, current: exp.Expression) -> exp.Expression:
+    return exp.or_(reference.copy(), current.copy())
+
+
+def set_sizes(wh, table: exp.Table, reference: exp.Expression, current: exp.Expression,
+              name: str | None = None) -> tuple[int, int]:
+    """Rows of each set; with `name`, rows where that column has a (finite) value."""
+    where = _either(reference, current)
+    if name is not None:
+        where = exp.and_(where, _present(finite(column(name))))
+    query = (exp.select(count_if(reference.copy()).as_("n_ref"), count_if(current.copy()).as_("n_cur"))
+             .from_(table.copy()).where(where))
+    frame = wh.query(query)
+    return _int(frame["n_ref"].iloc[0]), _int(frame["n_cur"].iloc[0])
+
+
+# ------------------------------------------------------------------ numeric: reference quantile bins
+
+@dataclass(frozen=True)
+class ReferenceSpread:
+    """Quantiles of the reference set (finite values only) and its standard deviation."""
+
+    quantiles: list[float | None]
+    std: float | None
+    rows: int
+
+
+def _quantile_list(dialect: str, value: exp.Expression, probabilities: list[float]) -> exp.Expression:
+    probs = exp.Array(expressions=[exp.Literal.number(p) for p in probabilities])
+    if dialect == "spark":
+        # Spark's exact percentile takes an array; its PERCENTILE_CONT takes one fraction only
+        return exp.Anonymous(this="PERCENTILE", expressions=[value, probs])
+    # DuckDB: one state for all fractions (one aggregate per fraction sorts once each);
+    # PostgreSQL: PERCENTILE_CONT(ARRAY[...]) WITHIN GROUP (ORDER BY x)
+    return fn("QUANTILE_CONT", value, probs)
+
+
+def reference_spread(wh, table: exp.Table, name: str, reference: exp.Expression,
+                     probabilities: list[float]) -> ReferenceSpread:
+    """Quantiles at `probabilities` and std of `name` over the reference set, in one scan."""
+    value = finite(column(name))
+    query = (exp.select(_quantile_list(wh.dialect, value.copy(), probabilities).as_("q"),
+                        exp.func("STDDEV_POP", value.copy()).as_("sd"),
+                        exp.Count(this=value.copy()).as_("n"))
+             .from_(table.copy()).where(reference.copy()))
+    frame = wh.query(query)
+    raw = frame["q"].iloc[0]
+    rows = _int(frame["n"].iloc[0])
+    if rows == 0 or raw is None or (isinstance(raw, float) and math.isnan(raw)):
+        return ReferenceSpread([None] * len(probabilities), None, rows)
+    return ReferenceSpread([_float(q) for q in list(raw)], _float(frame["sd"].iloc[0]), rows)
+
+
+@dataclass(frozen=True)
+class BinnedCounts:
+    """Rows per bin of both sets, the mean value inside each bin, and the rows with no value.
+
+    Bin i holds [edges[i-1], edges[i]): bin 0 is everything below edges[0],
+    the last bin everything from edges[-1] up.
+    """
+
+    edges: list[float]
+    reference: list[int]
+    current: list[int]
+    reference_means: list[float | None]
+    current_means: list[float | None]
+    reference_missing: int
+    current_missing: int
+
+
+def binned_counts(wh, table: exp.Table, name: str, edges: list[float], reference: exp.Expression,
+                  current: exp.Expression) -> BinnedCounts:
+    """One scan: rows and mean per reference-quantile bin for both sets (GROUP BY the bin number)."""
+    value = finite(column(name))
+    ifs = [exp.If(this=exp.LT(this=value.copy(), expression=exp.Literal.number(edge)), true=exp.Literal.number(i))
+           for i, edge in enumerate(edges)]
+    # NULL/NaN/inf first: NULL < edge is NULL, so it would otherwise fall into the last bin
+    bucket = exp.Case(ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
+                                  true=exp.Literal.number(MISSING_BIN)), *ifs],
+                      default=exp.Literal.number(len(edges)))
+    inner = (exp.select(bucket.as_("bin"), value.copy().as_("v"), _flag(reference).as_("in_ref"),
+                        _flag(current).as_("in_cur"))
+             .from_(table.copy()).where(_either(reference, current)))
+
+    def mean_where(flag: str) -> exp.Expression:
+        return exp.Avg(this=exp.Case(ifs=[exp.If(this=exp.column(flag).eq(exp.Literal.number(1)),
+                                                 true=exp.column("v"))]))
+
+    query = (exp.select(exp.column("bin"), exp.Sum(this=exp.column("in_ref")).as_("n_ref"),
+                        exp.Sum(this=exp.column("in_cur")).as_("n_cur"),
+                        mean_where("in_ref").as_("m_ref"), mean_where("in_cur").as_("m_cur"))
+             .from_(inner.subquery("binned")).group_by(exp.column("bin")))
+    frame = wh.query(query)
+    size = len(edges) + 1
+    ref, cur = [0] * size, [0] * size
+    m_ref: list[float | None] = [None] * size
+    m_cur: list[float | None] = [None] * size
+    missing = (0, 0)
+    for row in frame.itertuples(index=False):
+        i = _int(row.bin)
+        if i == MISSING_BIN:
+            missing = (_int(row.n_ref), _int(row.n_cur))
+            continue
+        ref[i], cur[i] = _int(row.n_ref), _int(row.n_cur)
+        m_ref[i], m_cur[i] = _float(row.m_ref), _float(row.m_cur)
+    return BinnedCounts(list(edges), ref, cur, m_ref, m_cur, *missing)
+
+
+# ------------------------------------------------------------------ categorical: rows per level
+
+@dataclass(frozen=True)
+class LevelCounts:
+    """Rows per category in both sets (the most frequent `limit` levels) and the totals."""
+
+    levels: list[str]
+    reference: list[int]
+    current: list[int]
+    total_levels: int          # distinct non-NULL levels over both sets
+    reference_rows: int        # non-NULL rows of the reference set (all levels)
+    current_rows: int
+
+
+def _level_table(table: exp.Table, name: str, reference: exp.Expression, current: exp.Expression) -> exp.Select:
+    level = exp.cast(column(name), "VARCHAR")
+    return (exp.select(level.as_("level"), exp.Sum(this=_flag(reference)).as_("n_ref"),
+                       exp.Sum(this=_flag(current)).as_("n_cur"))
+            .from_(table.copy())
+            .where(exp.and_(_either(reference, current), _present(column(name))))
+            .group_by(level.copy()))
+
+
+def _window_sum(expr: exp.Expression) -> exp.Expression:
+    return exp.Window(this=exp.Sum(this=expr))
+
+
+def level_counts(wh, table: exp.Table, name: str, reference: exp.Expression, current: exp.Expression,
+                 limit: int) -> LevelCounts:
+    """Per-level rows of both sets, the `limit` largest levels; totals over all levels (window sums)."""
+    levels = _level_table(table, name, reference, current).subquery("levels")
+    query = (exp.select(exp.column("level"), exp.column("n_ref"), exp.column("n_cur"),
+                        exp.Window(this=count_star()).as_("total_levels"),
+                        _window_sum(exp.column("n_ref")).as_("ref_rows"),
+                        _window_sum(exp.column("n_cur")).as_("cur_rows"))
+             .from_(levels)
+             .order_by(exp.Ordered(this=exp.Add(this=exp.column("n_ref"), expression=exp.column("n_cur")), desc=True),
+                       exp.Ordered(this=exp.column("level")))
+             .limit(limit))
+    frame = wh.query(query)
+    if frame.empty:
+        return LevelCounts([], [], [], 0, 0, 0)
+    first = frame.iloc[0]
+    return LevelCounts([str(v) for v in frame["level"]], [_int(v) for v in frame["n_ref"]],
+                       [_int(v) for v in frame["n_cur"]], _int(first["total_levels"]),
+                       _int(first["ref_rows"]), _int(first["cur_rows"]))
+
+
+@dataclass(frozen=True)
+class NewLevels:
+    """Categories present in the current set and absent from the reference set."""
+
+    levels: list[str]          # the largest `limit` of them
+    counts: list[int]
+    total_levels: int          # all new categories
+    total_rows: int            # current rows in a new category
+
+
+def new_levels(wh, table: exp.Table, name: str, reference: exp.Expression, current: exp.Expression,
+               limit: int) -> NewLevels:
+    """Categories with current rows and no reference row, largest first; totals over all of them."""
+    levels = _level_table(table, name, reference, current)
+    levels = levels.having(exp.and_(exp.Sum(this=_flag(reference)).eq(exp.Literal.number(0)),
+                                    exp.GT(this=exp.Sum(this=_flag(current)), expression=exp.Literal.number(0))))
+    query = (exp.select(exp.column("level"), exp.column("n_cur"),
+                        exp.Window(this=count_star()).as_("total_levels"),
+                        _window_sum(exp.column("n_cur")).as_("total_rows"))
+             .from_(levels.subquery("new_levels"))
+             .order_by(exp.Ordered(this=exp.column("n_cur"), desc=True), exp.Ordered(this=exp.column("level")))
+             .limit(limit))
+    frame = wh.query(query)
+    if frame.empty:
+        return NewLevels([], [], 0, 0)
+    return NewLevels([str(v) for v in frame["level"]], [_int(v) for v in frame["n_cur"]],
+                     _int(frame["total_levels"].iloc[0]), _int(frame["total_rows"].iloc[0]))
+
+
+# ------------------------------------------------------------------ bounded sample for row-level work
+
+def sample_key(dialect: str, names: list[str], seed: int) -> exp.Expression:
+    """A deterministic per-row hash of `names` and the seed: the order of a repeatable sample.
+
+    An engine-native hash (DuckDB and Spark HASH) costs a tenth of MD5 over
+    text; PostgreSQL has no HASH(...) of several values, so it hashes the
+    values joined as text with the seed.
+    """
+    cols = [column(n) for n in names]
+    if dialect == "postgres":
+        text = [exp.Coalesce(this=exp.cast(c, "VARCHAR"), expressions=[exp.Literal.string("")]) for c in cols]
+        joined = exp.ConcatWs(expressions=[exp.Literal.string("\x1f"), *text])
+        return exp.Anonymous(this="HASHTEXTEXTENDED", expressions=[joined, exp.Literal.number(seed)])
+    return exp.Anonymous(this="HASH", expressions=[exp.Literal.number(seed), *cols])
+
+
+def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression, key_columns: list[str],
+                seed: int, limit: int) -> pd.DataFrame:
+    """Up to `limit` rows of the set `where`, the same rows on every run: ORDER BY a seeded hash LIMIT n.
+
+    Only `columns` travel, under positional aliases (__strataqc_c0, ...) so a hostile
+    column name never becomes an alias; the frame is renamed back here.
+    """
+    query = (exp.select(*[column(c).as_(f"__strataqc_c{i}") for i, c in enumerate(columns)])
+             .from_(table.copy()).where(where.copy())
+             .order_by(exp.Ordered(this=sample_key(wh.dialect, key_columns, seed)))
+             .limit(limit))
+    frame = wh.query(query)
+    frame.columns = list(columns)
+    return frame

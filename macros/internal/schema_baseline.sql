@@ -7,8 +7,7 @@
   {%- set key = (model.schema ~ '.' ~ model.identifier) if model.identifier is defined else strataqc.relation_label(model) -%}
   {%- set key_lit = strataqc.string_literal(key | lower) -%}
   {%- if var('strataqc_accept_schema', false) -%}
-    {%- do run_query('delete from ' ~ table ~ ' where model_key = ' ~ key_lit) -%}
-    {%- do adapter.commit() -%}
+    {%- do strataqc.write_and_commit('delete from ' ~ table ~ ' where model_key = ' ~ key_lit) -%}
   {%- endif -%}
   {%- set stored = run_query('select column_name, type_family from ' ~ table ~ ' where model_key = ' ~ key_lit) -%}
   {%- if stored | length > 0 -%}
@@ -21,9 +20,15 @@
     {%- for name, family in actual.items() -%}
       {%- do rows.append('select ' ~ key_lit ~ ', ' ~ strataqc.string_literal(name) ~ ', ' ~ strataqc.string_literal(family) ~ ', ' ~ strataqc.string_literal(family) ~ ', ' ~ strataqc.current_time()) -%}
     {%- endfor -%}
-    {%- do run_query('insert into ' ~ table ~ ' (model_key, column_name, data_type, type_family, recorded_at) ' ~ rows | join(' union all ')) -%}
-    {#- a test's transaction is rolled back when it ends: the baseline must outlive it -#}
-    {%- do adapter.commit() -%}
+    {%- do strataqc.write_and_commit('insert into ' ~ table ~ ' (model_key, column_name, data_type, type_family, recorded_at) ' ~ rows | join(' union all ')) -%}
   {%- endif -%}
   {{ return(actual) }}
+{% endmacro %}
+
+{% macro write_and_commit(sql) %}
+  {#- a test's transaction is rolled back when it ends: the baseline must outlive it.
+      run_query() never opens a transaction, so commit() would find none to commit
+      on engines with real transactions (PostgreSQL): statement() with auto_begin does. -#}
+  {%- call statement('strataqc_schema_baseline_write', auto_begin=true) -%}{{ sql }}{%- endcall -%}
+  {%- do adapter.commit() -%}
 {% endmacro %}

@@ -296,3 +296,15 @@ def test_model_quality_on_demo_night(request, tmp_path):
         counts = wh.query(f"select source, count(*) as n from {table} group by all")
         assert counts["source"].tolist() == ["baseline"] and counts["n"].iloc[0] > 0
         assert results["error_attribution"].status == Status.PASS
+
+
+def test_model_broken_model_file_still_forecasts_from_the_baseline(tmp_path, clean):
+    wh, relation = clean
+    (tmp_path / "broken.txt").write_text("not a booster\n")
+    results = by_check(run_model_quality("feat", relation, meta(tmp_path, artifact="broken.txt"), wh, tmp_path))
+    assert results["model_artifact"].status == Status.ERROR
+    assert "broken.txt: not a LightGBM model file" in results["model_artifact"].message
+    assert results["baseline_comparison"].status == Status.SKIP
+    source = results["prediction_source"]
+    assert source.status == Status.WARN and source.details["source"] == "baseline"
+    assert wh.query("select count(*) as n from ads.feat_predictions")["n"].iloc[0] == 240

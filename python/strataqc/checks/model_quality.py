@@ -64,16 +64,25 @@ def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any
     results: list[CheckResult] = []
 
     def stamp(records: list[CheckResult]) -> list[CheckResult]:
-        return [r if r.layer else r.replace(layer=layer) for r in records]
+        return [r.replace(layer=r.layer or layer, details=_json_safe(r.details),
+                          observed=_json_safe(r.observed)) for r in records]
 
     try:
         night = _prepare(model_name, relation_name, config or {}, wh, Path(project_dir))
     except Exception as exc:
         return stamp([_error("model_quality", model_name, exc)])
 
-    results += _step("model_artifact", model_name, lambda: [_load_data_and_model(night, wh)])
-    if any(r.status == Status.ERROR for r in results):
-        return stamp(results)
+    # a user's model file is read first (it names the columns to read); a broken one still
+    # leaves the baselines to forecast with, so the night goes on without it
+    model_records = []
+    if night.cfg.artifact is not None:
+        model_records = _step("model_artifact", model_name, lambda: [_load_user_model(night)])
+    data = _step("model_data", model_name, lambda: _load_data(night, wh))
+    if data:
+        return stamp(results + model_records + data)
+    if night.cfg.artifact is None:
+        model_records = _step("model_artifact", model_name, lambda: [_train_or_reuse(night, wh)])
+    results += model_records
     results += _step("model_predict", model_name, lambda: _predict_all(night))
     gate_results = _run_gates(night)
     results += gate_results
@@ -114,74 +123,89 @@ def _prepare(model: str, relation: str, config: dict, wh: Any, project_dir: Path
                  features=features, categorical=list(config.get("categorical") or []))
 
 
-def _load_data_and_model(night: Night, wh: Any) -> CheckResult:
-    cfg = night.cfg
+def _load_user_model(night: Night) -> CheckResult:
     start = time.perf_counter()
-    predictor: Predictor | None = None
-    if cfg.artifact is not None:
-        predictor = artifacts.load_model_file(cfg.artifact, list(cfg.features) if cfg.features else night.features)
-        absent = [f for f in predictor.features if f not in night.features + night.ids]
-        if absent:
-            raise artifacts.ArtifactError(f"{cfg.artifact}: the model reads {', '.join(absent)}, which "
-                                          f"{night.relation} does not have (or lists as id/target/split)")
-        night.features = list(predictor.features)
+    cfg = night.cfg
+    predictor = artifacts.load_model_file(cfg.artifact, list(cfg.features) if cfg.features else night.features)
+    absent = [f for f in predictor.features if f not in night.features]
+    if absent:
+        raise artifacts.ArtifactError(f"{cfg.artifact}: the model reads {', '.join(absent)}, which "
+                                      f"{night.relation} does not have (or lists as id/target/split)")
+    night.features = list(predictor.features)
+    night.predictor = predictor
+    return CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
+                       model=night.model, duration_s=time.perf_counter() - start,
+                       message=f"loaded {predictor.kind} model from {predictor.source} "
+                               f"({len(predictor.features)} features)",
+                       details={"source": predictor.source})
 
-    columns = _dedupe([*night.ids, *night.features, night.target, *baseline_columns(cfg.baselines),
-                       *[s for s in cfg.attribution.segments]])
+
+def _load_data(night: Night, wh: Any) -> list[CheckResult]:
+    """Bounded samples of train / valid (rows with a target) and the predict rows."""
+    cfg = night.cfg
     available = set(table_columns(wh, night.relation))
     absent = [c for c in baseline_columns(cfg.baselines) if c not in available]
     if absent:
         raise ModelConfigError(f"{night.model}: baseline column(s) {', '.join(absent)} are not in {night.relation}; "
                                "set meta.strataqc.model.baselines to columns it has")
+    columns = _dedupe([*night.ids, *night.features, night.target, *baseline_columns(cfg.baselines),
+                       *cfg.attribution.segments])
     columns = [c for c in columns if c in available]
-    has_target = column(night.target).is_(exp.Null()).not_()
     for split in ("train", "valid", "predict"):
         value = cfg.splits.get(split)
         if value is None:
             continue
         where = split_filter(night.split_column, value)
         if split != "predict":
-            where = exp.and_(where, has_target)
+            where = exp.and_(where, _has_target(night))
         night.frames[split] = load_rows(wh, night.relation, columns, where, cfg.sample[split], night.ids,
                                         cfg.seed, cfg.user_predictions)
     if night.frames.get("valid") is None or night.frames["valid"].empty:
         raise ValueError(f"{night.model}: no rows with {night.split_column} = '{cfg.splits['valid']}' and a "
                          f"{night.target}; the gates compare on the valid split (set model.splits.valid)")
+    return []
 
+
+def _train_or_reuse(night: Night, wh: Any) -> CheckResult:
+    """Train the reference model, or reuse the version trained on the same data, params and features."""
+    cfg = night.cfg
+    start = time.perf_counter()
+    rows = {k: int(len(v)) for k, v in night.frames.items()}
+    if not cfg.train:
+        return CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
+                           model=night.model, details={"source": cfg.user_predictions, "rows": rows},
+                           message=f"scoring the user's predictions in {cfg.user_predictions['relation']} "
+                                   "(no model file)")
     train = night.frames.get("train")
-    message = ""
-    if predictor is None and cfg.train:
-        if train is None or train.empty:
-            raise ValueError(f"{night.model}: no train rows ({night.split_column} = '{cfg.splits['train']}') to train on")
-        night.categorical = categorical_features(train, night.features, night.categorical)
-        numeric = [c for c in [*night.features, night.target] if c not in night.categorical and is_numeric(train[c])]
-        other = [c for c in [*night.features, *night.ids] if c not in numeric]
-        fp = fingerprint(wh, night.relation, exp.and_(split_filter(night.split_column, cfg.splits["train"]), has_target),
-                         numeric, other)
-        found = artifacts.find_version(cfg.artifact_dir, fp["sha256"], cfg.params, night.features)
-        if found is not None:
-            predictor = artifacts.load_version(found)
-            message = f"reused {found.name} (same train data fingerprint {fp['sha256'][:12]}, params and features)"
-        else:
-            predictor, seconds = train_reference(train, night.features, night.categorical, night.target, cfg.params)
-            found = artifacts.save_version(cfg.artifact_dir, predictor, {
-                "model": night.model, "target": night.target, "training_rows": int(len(train)),
-                "params": cfg.params, "fingerprint": fp, "training_seconds": round(seconds, 3),
-                "training_threads": predictor.training_threads,
-                "relation": night.relation})
-            message = (f"trained {found.name} on {len(train):,} rows x {len(night.features)} features in "
-                       f"{seconds:.1f} s on {predictor.training_threads} thread(s) (fingerprint {fp['sha256'][:12]})")
-        night.version_dir = found
-    elif predictor is not None:
-        message = f"loaded {predictor.kind} model from {predictor.source} ({len(predictor.features)} features)"
+    if train is None or train.empty:
+        raise ValueError(f"{night.model}: no train rows ({night.split_column} = '{cfg.splits['train']}') to train on")
+    night.categorical = categorical_features(train, night.features, night.categorical)
+    numeric = [c for c in [*night.features, night.target] if c not in night.categorical and is_numeric(train[c])]
+    other = [c for c in [*night.features, *night.ids] if c not in numeric]
+    where = exp.and_(split_filter(night.split_column, cfg.splits["train"]), _has_target(night))
+    fp = fingerprint(wh, night.relation, where, numeric, other)
+    found = artifacts.find_version(cfg.artifact_dir, fp["sha256"], cfg.params, night.features)
+    if found is not None:
+        predictor = artifacts.load_version(found)
+        message = f"reused {found.name} (same train data fingerprint {fp['sha256'][:12]}, params and features)"
     else:
-        message = f"scoring the user's predictions in {cfg.user_predictions['relation']} (no model file)"
+        predictor, seconds = train_reference(train, night.features, night.categorical, night.target, cfg.params)
+        found = artifacts.save_version(cfg.artifact_dir, predictor, {
+            "model": night.model, "target": night.target, "training_rows": int(len(train)),
+            "params": cfg.params, "fingerprint": fp, "training_seconds": round(seconds, 3),
+            "training_threads": predictor.training_threads, "relation": night.relation})
+        message = (f"trained {found.name} on {len(train):,} rows x {len(night.features)} features in "
+                   f"{seconds:.1f} s on {predictor.training_threads} thread(s) (fingerprint {fp['sha256'][:12]})")
+    night.version_dir = found
     night.predictor = predictor
     return CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
-                       model=night.model, observed=float(len(train)) if train is not None else None,
-                       message=message, duration_s=time.perf_counter() - start,
-                       details={"source": getattr(predictor, "source", None) or cfg.user_predictions,
-                                "rows": {k: int(len(v)) for k, v in night.frames.items()}})
+                       model=night.model, observed=float(len(train)), message=message,
+                       duration_s=time.perf_counter() - start,
+                       details={"source": predictor.source, "rows": rows, "fingerprint": fp["sha256"]})
+
+
+def _has_target(night: Night) -> exp.Expression:
+    return column(night.target).is_(exp.Null()).not_()
 
 
 def _predict_all(night: Night) -> list[CheckResult]:
@@ -223,6 +247,9 @@ def _run_gates(night: Night) -> list[CheckResult]:
 
 def _gate(night: Night, name: str, params: dict) -> CheckResult:
     model, predictor = night.model, night.predictor
+    if "model_valid" not in night.metrics:
+        return CheckResult(check=name, status=Status.SKIP, check_type=CheckType.MODEL_QUALITY, model=model,
+                           message="no model forecast to judge (see the model_artifact record)")
     needs_model = name in ("leaf_count", "importance_spike", "low_importance_high_variance", "inference_latency")
     if needs_model and predictor is None:
         return CheckResult(check=name, status=Status.SKIP, check_type=CheckType.MODEL_QUALITY, model=model,
@@ -354,6 +381,21 @@ def _error(check: str, model: str, exc: Exception) -> CheckResult:
 def _layer(relation: str) -> str | None:
     parts = [p.strip('"`') for p in relation.split(".")]
     return parts[-2] if len(parts) >= 2 and parts[-2] in LAYERS else None
+
+
+def _json_safe(value: Any) -> Any:
+    """details for the report: plain Python, NaN / inf as None (INTERFACES.md)."""
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Path):
+        return str(value)
+    return value
 
 
 def _dedupe(names: list[str]) -> list[str]:

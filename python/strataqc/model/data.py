@@ -83,7 +83,7 @@ def fingerprint(wh: Warehouse, relation: str, where: exp.Expression | None,
                 numeric: list[str], other: list[str]) -> dict:
     """Aggregates of the whole split computed in SQL (rows, per-column sums / counts / distincts)
     and their sha256: any added, dropped or changed row moves some aggregate."""
-    selects: list[exp.Expression] = [exp.Count(this=exp.Star()).as_("rows")]
+    selects: list[exp.Expression] = [exp.Count(this=exp.Star()).as_("n_rows")]
     for i, name in enumerate(numeric):
         selects.append(exp.Sum(this=exp.cast(column(name), "double")).as_(f"s{i}"))
         selects.append(exp.Count(this=column(name)).as_(f"c{i}"))
@@ -106,7 +106,7 @@ def fingerprint(wh: Warehouse, relation: str, where: exp.Expression | None,
             return clean(value.item())
         return value if isinstance(value, (int, str)) else str(value)
 
-    values = {"rows": clean(row["rows"])}
+    values = {"rows": clean(row["n_rows"])}
     for i, name in enumerate(numeric):
         values[name] = {"sum": clean(row[f"s{i}"]), "count": clean(row[f"c{i}"])}
     for i, name in enumerate(other):

@@ -308,3 +308,39 @@ def test_model_broken_model_file_still_forecasts_from_the_baseline(tmp_path, cle
     source = results["prediction_source"]
     assert source.status == Status.WARN and source.details["source"] == "baseline"
     assert wh.query("select count(*) as n from ads.feat_predictions")["n"].iloc[0] == 240
+
+
+@pytest.mark.postgres
+def test_model_quality_on_postgres(tmp_path):
+    """The same SQL (samples, fingerprint, predictions table) transpiled to PostgreSQL:
+    `scripts/postgres.sh start` and its exported STRATAQC_PG_* variables."""
+    import io
+    import os
+
+    if not os.environ.get("STRATAQC_PG_PORT"):
+        pytest.skip("no PostgreSQL: run scripts/postgres.sh start and export its env")
+    settings = {"host": os.environ.get("STRATAQC_PG_HOST", "127.0.0.1"), "port": int(os.environ["STRATAQC_PG_PORT"]),
+                "user": os.environ.get("STRATAQC_PG_USER", "postgres"),
+                "dbname": os.environ.get("STRATAQC_PG_DATABASE", "strataqc")}
+    frame = demand_table()
+    with Warehouse(Target("strataqc", "pg", "postgres", settings)) as wh:
+        wh.execute("drop schema if exists strataqc_model_test cascade")
+        wh.execute("create schema strataqc_model_test")
+        wh.execute("create table strataqc_model_test.feat (store_id text, sku_id text, date_day date, category text, "
+                   "promo_planned int, price_index double precision, temperature double precision, "
+                   "noise double precision, units_lag_7 double precision, units_mean_7d double precision, "
+                   "units_mean_28d double precision, units_next_7d double precision, dataset_split text)")
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False)
+        buffer.seek(0)
+        with wh._conn.conn.cursor() as cur:
+            cur.copy_expert("copy strataqc_model_test.feat from stdin with csv", buffer)
+        try:
+            relation = f'"{settings["dbname"]}"."strataqc_model_test"."feat"'
+            results = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))
+            assert results["baseline_comparison"].status == Status.PASS, results["baseline_comparison"].message
+            assert results["model_artifact"].message.startswith("trained v0001 on 1,600 rows")
+            written = wh.query("select source, count(*) as n from strataqc_model_test.feat_predictions group by source")
+            assert written.to_dict("records") == [{"source": "model", "n": 240}]
+        finally:
+            wh.execute("drop schema strataqc_model_test cascade")

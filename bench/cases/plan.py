@@ -318,4 +318,4 @@ def case2_big(bench: "Bench", from_rows: int, target_rows: int) -> None:
     finally:
         conn.close()
     run_strataqc_checks(bench, db, '"ads"."ads"."ads_demand_features"', ads_config(), target_rows, wd,
-                        "check_relation: feature set + drift")
+                        "check_relation: feature set + drift (ADS table repeated)")

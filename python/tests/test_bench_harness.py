@@ -62,6 +62,16 @@ def test_case1_is_judged_against_the_limit_measured_in_the_same_run(direct_s, me
     assert (target["value"], target["met"]) == (round(direct_s / 0.1, 2), met)
 
 
+def test_case2_peer_stopped_at_its_cap_gives_a_lower_bound():
+    rows = [_row("2", "strataqc", "check_relation: feature set + drift", 100, 10.0),
+            {**_row("2", "evidently", "DataDriftPreset + DataSummaryPreset", 100, 900.0), "status": "timeout"},
+            _row("2", "strataqc", "check_relation: feature set + drift (ADS table repeated)", 200, 30.0)]
+    targets = {t["target"]: t for t in ratios_and_targets(rows, [100])}
+    evid = targets["case 2 (100 ADS rows): evidently wall / StrataQC wall"]
+    assert (evid["value"], evid["met"]) == (90.0, True) and "lower bound" in evid["note"]
+    assert targets["case 2: StrataQC peak RSS at 200 ADS rows (GiB)"]["met"] is True
+
+
 def test_incremental_night_ratio_and_the_printed_table():
     rows = [_row("3", "strataqc", "night: full refresh", 1000, 50.0),
             _row("3", "strataqc", "night: incremental, one more day", 1000, 10.0)]

@@ -335,3 +335,16 @@ def test_hostile_column_and_table_names_stay_identifiers(wh):
     new = by_column(results, "new_categories")[cat]
     assert new.status is Status.FAIL and "O'Brien -- new" in new.message
     assert wh.query("SELECT count(*) AS n FROM x")["n"].iloc[0] == 0  # still there
+
+
+def test_feature_drift_a_numeric_zero_one_flag_gets_a_bin_per_value(wh):
+    """Nine of ten reference deciles are 0: right-closed bins keep the 0s and the 1s apart."""
+    make_features(wh, promo_current=0.4)
+    wh.execute("ALTER TABLE features ADD COLUMN promo_flag INT")
+    wh.execute("UPDATE features SET promo_flag = CAST(is_promo AS INT)")
+    spec = spec_for(wh, only({"feature_drift": {"exclude": ["is_promo"]}}))
+    flag = by_column(run_drift_checks(wh, spec), "feature_drift")["promo_flag"]
+    assert flag.status is Status.FAIL and flag.message.startswith("promo_flag drifted: PSI ")
+    dist = flag.details["distribution"]
+    assert dist["bins"][0] == "<= 0"
+    assert dist["reference"][0] == pytest.approx(0.9, abs=0.01) and dist["current"][0] == pytest.approx(0.6, abs=0.02)

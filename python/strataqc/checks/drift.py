@@ -12,7 +12,7 @@ p-value: at millions of rows every p-value is tiny. KS and chi-square p-values
 are reported beside the effect sizes in `details["metrics"]`.
 
 KS is computed from the binned CDFs: the largest gap between the two CDFs at
-the reference quantile edges (exact at the edges, a lower bound of the exact
+the reference quantile edges (P(x <= edge)) (exact at the edges, a lower bound of the exact
 statistic), with the asymptotic two-sample p-value for the full set sizes.
 The Wasserstein distance is computed on the binned data, each bin's rows
 placed at their mean value in that set.
@@ -427,9 +427,9 @@ def _probabilities(bins: int) -> list[float]:
 def _bin_labels(edges: list[float]) -> list[str]:
     if not edges:
         return ["all"]
-    labels = [f"< {edges[0]:.4g}"]
-    labels += [f"[{a:.4g}, {b:.4g})" for a, b in zip(edges, edges[1:])]
-    return labels + [f">= {edges[-1]:.4g}"]
+    labels = [f"<= {edges[0]:.4g}"]
+    labels += [f"({a:.4g}, {b:.4g}]" for a, b in zip(edges, edges[1:])]
+    return labels + [f"> {edges[-1]:.4g}"]
 
 
 def _numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,

@@ -100,8 +100,10 @@ def reference_spread(wh, table: exp.Table, name: str, reference: exp.Expression,
 class BinnedCounts:
     """Rows per bin of both sets, the mean value inside each bin, and the rows with no value.
 
-    Bin i holds [edges[i-1], edges[i]): bin 0 is everything below edges[0],
-    the last bin everything from edges[-1] up.
+    Bin i holds (edges[i-1], edges[i]]: bin 0 is everything up to edges[0],
+    the last bin everything above edges[-1]. Right-closed, so a value that
+    fills several quantiles (the 0 of a 0/1 flag, the zeros of sparse sales)
+    gets a bin of its own and the values above it another.
     """
 
     edges: list[float]
@@ -117,9 +119,9 @@ def binned_counts(wh, table: exp.Table, name: str, edges: list[float], reference
                   current: exp.Expression) -> BinnedCounts:
     """One scan: rows and mean per reference-quantile bin for both sets (GROUP BY the bin number)."""
     value = finite(column(name))
-    ifs = [exp.If(this=exp.LT(this=value.copy(), expression=exp.Literal.number(edge)), true=exp.Literal.number(i))
+    ifs = [exp.If(this=exp.LTE(this=value.copy(), expression=exp.Literal.number(edge)), true=exp.Literal.number(i))
            for i, edge in enumerate(edges)]
-    # NULL/NaN/inf first: NULL < edge is NULL, so it would otherwise fall into the last bin
+    # NULL/NaN/inf first: NULL <= edge is NULL, so it would otherwise fall into the last bin
     bucket = exp.Case(ifs=[exp.If(this=exp.Is(this=value.copy(), expression=exp.Null()),
                                   true=exp.Literal.number(MISSING_BIN)), *ifs],
                       default=exp.Literal.number(len(edges)))

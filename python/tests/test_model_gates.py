@@ -116,7 +116,7 @@ def test_model_latency_and_variation_are_measured():
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"x": rng.normal(5, 1, 300), "c": rng.choice(["a", "b"], 300), "k": 1.0})
-    booster = lgb.train({"verbosity": -1, "num_threads": 2}, lgb.Dataset(frame[["x"]], frame["x"] * 2), 5)
+    booster = lgb.train({"verbosity": -1, "num_threads": 1}, lgb.Dataset(frame[["x"]], frame["x"] * 2), 5)
     predictor = Predictor(booster, "lightgbm", ["x"])
     times = single_row_latencies_ms(predictor, predictor.prepare(frame), 20)
     assert len(times) == 20 and all(t > 0 for t in times)
@@ -132,12 +132,12 @@ def test_model_unused_feature_is_flagged_by_low_importance_high_variance():
     frame = pd.DataFrame({"signal": rng.normal(10, 3, 800), "noise": rng.normal(10, 3, 800)})
     y = frame["signal"] * 3
     # feature_penalty 0 keeps LightGBM from ever splitting on `noise`: a feature that varies, unused
-    booster = lgb.train({"verbosity": -1, "num_threads": 2, "feature_penalty": [1.0, 0.0]},
+    booster = lgb.train({"verbosity": -1, "num_threads": 1, "feature_penalty": [1.0, 0.0]},
                         lgb.Dataset(frame, y), 20)
     predictor = Predictor(booster, "lightgbm", ["signal", "noise"])
     result = gates.low_importance_high_variance("m", predictor.importance(), feature_variation(frame, ["signal", "noise"]))
     assert result.status == Status.WARN and result.details["table"]["rows"][0][0] == "noise"
-    used = lgb.train({"verbosity": -1, "num_threads": 2}, lgb.Dataset(frame, y + frame["noise"] * 3), 20)
+    used = lgb.train({"verbosity": -1, "num_threads": 1}, lgb.Dataset(frame, y + frame["noise"] * 3), 20)
     shares = Predictor(used, "lightgbm", ["signal", "noise"]).importance()
     assert gates.low_importance_high_variance("m", shares, feature_variation(frame, ["signal", "noise"])).status \
         == Status.PASS

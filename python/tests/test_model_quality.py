@@ -234,7 +234,7 @@ def test_model_bring_your_own_lightgbm_booster_file(tmp_path, clean):
     frame = wh.query("select * from ads.feat where dataset_split = 'train'")
     features = ["category", "promo_planned", "price_index", "temperature", "units_mean_7d"]
     X = frame[features].assign(category=frame["category"].astype("object").astype("category"))
-    booster = lgb.train({"verbosity": -1, "num_leaves": 8, "num_threads": 2}, lgb.Dataset(X, frame["units_next_7d"]), 40)
+    booster = lgb.train({"verbosity": -1, "num_leaves": 8, "num_threads": 1}, lgb.Dataset(X, frame["units_next_7d"]), 40)
     booster.save_model(str(tmp_path / "booster.txt"))
     results = by_check(run_model_quality("feat", relation, meta(tmp_path, artifact=str(tmp_path / "booster.txt")),
                                          wh, tmp_path))

@@ -115,7 +115,10 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
         try:
             data = yaml.safe_load(source.read_text()) or {}
         except yaml.YAMLError as exc:
-            raise AlertConfigError(f"{source} is not valid YAML: {exc}") from exc
+            mark = getattr(exc, "problem_mark", None)
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise AlertConfigError(f"{source} is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}; "
+                                   "fix it (see examples/strataqc_alerts.yml)") from exc
         if not isinstance(data, dict):
             raise AlertConfigError(f"{source}: expected a mapping with 'channels'")
     channels, secrets = [], []

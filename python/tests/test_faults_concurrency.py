@@ -31,16 +31,22 @@ def hold_lock(db, seconds: float) -> subprocess.Popen:
 
 
 def test_a_lock_held_for_a_moment_is_waited_for_then_the_run_completes(project):
-    holder = hold_lock(project.parent / "fix.duckdb", 2)
+    holder = hold_lock(project.parent / "fix.duckdb", 60)
     try:
         proc = qc_report_process(*run_args(project, "--format", "json", "--lock-wait", "30"))
-        out, err = proc.communicate(timeout=90)
+        # release the lock only once qc-report has met it and said so
+        waiting = ""
+        while "is locked by another process" not in waiting:
+            line = proc.stderr.readline()
+            assert line, "qc-report ended without meeting the lock"
+            waiting += line
     finally:
         holder.kill()
         holder.wait()
-    assert proc.returncode == EXIT_CHECKS_FAILED, err
-    assert f"is locked by another process (PID {holder.pid}); retrying for up to 30s" in err
-    assert json.loads(out)["summary"]["total"] == 13 and "Traceback" not in err
+    out, err = proc.communicate(timeout=90)
+    assert proc.returncode == EXIT_CHECKS_FAILED, waiting + err
+    assert f"is locked by another process (PID {holder.pid}); retrying for up to 30s" in waiting
+    assert json.loads(out)["summary"]["total"] == 13 and "Traceback" not in waiting + err
     assert history_rows(project) == [(RUN_A, 13)]
 
 

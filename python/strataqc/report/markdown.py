@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from strataqc.report.run import QCRun
+from strataqc.report.text import printable
 from strataqc.results import CheckResult, Status
 
 ICON = {Status.PASS: "✅", Status.WARN: "⚠️", Status.FAIL: "❌", Status.ERROR: "🛑", Status.SKIP: "⏭️"}
@@ -13,8 +14,7 @@ MAX_ROWS = 50
 
 def cell(value: object) -> str:
     """Table-cell safe: no pipes or newlines; markdown and HTML shown as text."""
-    text = "" if value is None else str(value)
-    text = text.replace("\n", " ").replace("\r", " ")
+    text = printable("" if value is None else str(value).replace("\n", " ").replace("\r", " "))
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     return re.sub(r"([\\|`*_\[\]#])", r"\\\1", text)
 

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from strataqc.report.run import QCRun
+from strataqc.report.text import printable
 from strataqc.results import CheckResult, Status
 
 STYLE = {Status.PASS: "green", Status.WARN: "yellow", Status.FAIL: "red", Status.ERROR: "bold red", Status.SKIP: "dim"}
@@ -26,8 +27,13 @@ def _row(r: CheckResult, acked: set[str]) -> list[str]:
     status = f"[{STYLE[r.status]}]{r.status}[/]"
     if check_key(r) in acked:
         status += " [dim](ack)[/]"
-    return [status, escape(r.model or ""), escape(r.check), escape(r.column or ""), _number(r.observed),
-            _number(r.threshold), "" if r.failures is None else str(r.failures), escape(r.message[:300])]
+    return [status, _text(r.model), _text(r.check), _text(r.column), _number(r.observed),
+            _number(r.threshold), "" if r.failures is None else str(r.failures), _text(r.message[:300])]
+
+
+def _text(value: str | None) -> str:
+    """Data as plain text: rich markup escaped, control characters (an ESC sequence) made visible."""
+    return escape(printable(value or ""))
 
 
 def print_table(run: QCRun, console: Console, *, passing: bool = True) -> None:
@@ -83,8 +89,8 @@ def print_history(rows: list[dict], changes: dict, console: Console, *, width: i
         trend = row["trend"]
         trend_cell = {"anomaly": "[yellow]anomaly[/]", "insufficient_history": "[dim]too little history[/]",
                       "no_value": "", "normal": "normal"}.get(trend, trend)
-        table.add_row(escape(row["layer"] or ""), escape(row["model"] or ""), escape(row["check"]),
-                      escape(row["column"] or ""), str(row["runs"]), f"{row['pass_rate']:.0%}",
+        table.add_row(_text(row["layer"]), _text(row["model"]), _text(row["check"]),
+                      _text(row["column"]), str(row["runs"]), f"{row['pass_rate']:.0%}",
                       "".join(SPARK.get(s, "?") for s in row["statuses"][-width:]),
                       _number(values[-1]) if values else "", trend_cell)
     console.print(table)

@@ -243,15 +243,23 @@ def test_model_bring_your_own_lightgbm_booster_file(tmp_path, clean):
     assert results["prediction_source"].details["source"] == "model"
 
 
-def test_model_user_predictions_table_is_scored_against_baselines(tmp_path, clean):
+@pytest.mark.parametrize(("forecast", "status", "source"), [
+    # near-perfect forecasts (the actuals, 1 unit off) beat the baselines; a flat 150 does not
+    pytest.param("coalesce(units_next_7d + 1, 7 * units_mean_7d)", Status.PASS, "model", id="good-forecasts-kept"),
+    pytest.param("150.0", Status.FAIL, "baseline", id="flat-forecasts-fall-back"),
+])
+def test_model_user_predictions_table_is_scored_against_baselines(tmp_path, clean, forecast, status, source):
     wh, relation = clean
-    # the user's forecasts: deliberately poor (a flat 150) so the comparison must fail
-    wh.execute("create table ads.my_forecasts as select store_id, sku_id, date_day, 150.0 as yhat from ads.feat")
+    wh.execute(f"create table ads.my_forecasts as select store_id, sku_id, date_day, {forecast} as yhat "
+               "from ads.feat where dataset_split <> 'train'")  # forecasts for valid and predict only
     block = meta(tmp_path, train=False, user_predictions={"relation": "ads.my_forecasts", "column": "yhat"})
     results = by_check(run_model_quality("feat", relation, block, wh, tmp_path))
-    assert results["baseline_comparison"].status == Status.FAIL
+    assert results["baseline_comparison"].status == status, results["baseline_comparison"].message
     assert results["importance_spike"].status == Status.SKIP
-    assert results["prediction_source"].details["source"] == "baseline"
+    assert results["overfitting"].status == Status.SKIP  # no train forecasts to compare with
+    assert results["prediction_source"].details["source"] == source
+    written = wh.query("select source, count(*) as n from ads.feat_predictions group by all")
+    assert written.to_dict("records") == [{"source": source, "n": 240}]
 
 
 @pytest.mark.parametrize(("model_block", "meta_change", "says"), [

@@ -223,10 +223,14 @@ def _predict_all(night: Night) -> list[CheckResult]:
         actual = _actual(night, split)
         if split in night.predictions:
             forecast = night.predictions[split]
-            if not np.isfinite(forecast).all():
+            if split == "train" and not np.isfinite(forecast).all():
+                # users often forecast only valid and predict: overfitting is then skipped, not an error
+                del night.predictions[split]
+            elif not np.isfinite(forecast).all():
                 raise ValueError(f"{night.model}: {int((~np.isfinite(forecast)).sum())} {split} rows have no "
                                  "prediction (missing in user_predictions?)")
-            night.metrics[f"model_{split}"] = all_metrics(actual, forecast)
+            if split in night.predictions:
+                night.metrics[f"model_{split}"] = all_metrics(actual, forecast)
         for name, forecast in night.baselines[split].items():
             night.metrics[f"{name}_{split}"] = all_metrics(actual, forecast)
     return []

@@ -48,23 +48,35 @@ def save_version(artifact_dir: Path, predictor: Predictor, card: dict[str, Any])
     """Write the booster and its card as the next version; the card is written last, so a
     half-written version is never picked up."""
     artifact_dir.mkdir(parents=True, exist_ok=True)
-    existing = versions(artifact_dir)
-    number = int(_VERSION.match(existing[-1].name).group(1)) + 1 if existing else 1
-    version_dir = artifact_dir / f"v{number:04d}"
-    version_dir.mkdir()
+    taken = [int(m.group(1)) for p in artifact_dir.iterdir() if (m := _VERSION.match(p.name))]
+    number = max(taken, default=0) + 1
+    while True:
+        version_dir = artifact_dir / f"v{number:04d}"
+        try:
+            version_dir.mkdir()  # atomic: two nights training at once get two versions
+            break
+        except FileExistsError:
+            number += 1
     predictor.model.save_model(str(version_dir / BOOSTER))
     full_card = {"version": version_dir.name, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  "kind": predictor.kind, "file": BOOSTER, "features": predictor.features,
                  "categorical": predictor.categorical, **_json_safe(card)}
-    (version_dir / CARD).write_text(json.dumps(full_card, indent=2, sort_keys=True))
+    _write_card(version_dir, full_card)
     predictor.source = str(version_dir)
     return version_dir
+
+
+def _write_card(version_dir: Path, card: dict[str, Any]) -> None:
+    # write then rename: a reader never sees half a card
+    tmp = version_dir / f".{CARD}.tmp"
+    tmp.write_text(json.dumps(card, indent=2, sort_keys=True))
+    tmp.replace(version_dir / CARD)
 
 
 def update_card(version_dir: Path, **fields: Any) -> None:
     card = read_card(version_dir)
     card.update(_json_safe(fields))
-    (version_dir / CARD).write_text(json.dumps(card, indent=2, sort_keys=True))
+    _write_card(version_dir, card)
 
 
 def load_version(version_dir: Path) -> Predictor:

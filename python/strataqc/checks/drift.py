@@ -455,23 +455,28 @@ def _numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: 
     status = _severity(_worst(psi_status, w_status), params)
     between = f"between {sets.reference_name} and {current_name}"
     scale = f" {measured.scale.upper()}" if measured.scale else ""
-    effects = (f"PSI {_fmt(measured.psi)}, Wasserstein {_fmt(measured.wasserstein_norm)}{scale}s, "
-               f"KS {_fmt(measured.ks)} (p={measured.ks_pvalue:.2g})")
+    psi_text = f"PSI {_fmt(measured.psi)}"
+    w_text = f"Wasserstein {_fmt(measured.wasserstein_norm)}{scale}"
+    ks_text = f"KS {_fmt(measured.ks)} (p={measured.ks_pvalue:.2g})"
     observed, threshold = measured.psi, float(params["psi_fail"])
     if status is Status.PASS:
-        message = f"{name}: no drift {between}: {effects}"
+        message = f"{name}: no drift {between}: {psi_text}, {w_text}; {ks_text}"
     else:
-        crossed = []
+        crossed, beside = [], []
         if psi_status is not Status.PASS:
             limit = params["psi_fail"] if psi_status is Status.FAIL else params["psi_warn"]
-            crossed.append(f"PSI {_fmt(measured.psi)} > {limit}")
+            crossed.append(f"{psi_text} > {limit}")
             threshold = float(limit)
+        else:
+            beside.append(psi_text)
         if w_status is not Status.PASS:
             limit = params["wasserstein_fail"] if w_status is Status.FAIL else params["wasserstein_warn"]
-            crossed.append(f"Wasserstein {_fmt(measured.wasserstein_norm)}{scale}s > {limit}")
+            crossed.append(f"{w_text} > {limit}")
             if psi_status is Status.PASS or (w_status is Status.FAIL and psi_status is Status.WARN):
                 observed, threshold = measured.wasserstein_norm, float(limit)
-        message = f"{name} drifted: {' and '.join(crossed)} {between} ({effects})"
+        else:
+            beside.append(w_text)
+        message = f"{name} drifted: {', '.join(crossed)} {between}; {', '.join([*beside, ks_text])}"
     metrics = {"psi": measured.psi, "ks": measured.ks, "ks_pvalue": measured.ks_pvalue, "ks_method": "binned",
                "wasserstein": measured.wasserstein, "wasserstein_norm": measured.wasserstein_norm,
                "wasserstein_scale": measured.scale, "reference_iqr": iqr, "reference_std": spread.std,
@@ -514,11 +519,11 @@ def _categorical_drift_of(sets: Sets, params: dict, name: str, check: str, curre
     status = _severity(raw, params)
     between = f"between {sets.reference_name} and {current_name}"
     p = "n/a" if measured.chi2_pvalue is None else f"{measured.chi2_pvalue:.2g}"
-    effects = f"Jensen-Shannon {_fmt(measured.js)}, PSI {_fmt(measured.psi)}, chi-square p={p}"
+    others = f"PSI {_fmt(measured.psi)}, chi-square p={p}"
     if status is Status.PASS:
-        message = f"{name}: no drift {between}: {effects}"
+        message = f"{name}: no drift {between}: Jensen-Shannon {_fmt(measured.js)}; {others}"
     else:
-        message = f"{name} drifted: Jensen-Shannon {_fmt(measured.js)} > {threshold} {between} ({effects})"
+        message = f"{name} drifted: Jensen-Shannon {_fmt(measured.js)} > {threshold} {between}; {others}"
     metrics = {"js": measured.js, "psi": measured.psi, "chi2": measured.chi2, "chi2_pvalue": measured.chi2_pvalue,
                "cramers_v": measured.cramers_v, "levels": levels.total_levels,
                "reference_rows": levels.reference_rows, "current_rows": levels.current_rows}

@@ -34,6 +34,7 @@ class Context:
     wh: Any
     spec: CheckSpec
     _profile: dict[str, stats.ColumnStats] | None = field(default=None, repr=False)
+    _matrix: tuple | None = field(default=None, repr=False)
 
     @property
     def table(self) -> exp.Table:
@@ -54,6 +55,32 @@ class Context:
     @property
     def rows(self) -> int:
         return next(iter(self.profile.values())).rows if self.profile else 0
+
+    @property
+    def numeric_target(self) -> bool:
+        target = self.spec.target
+        return target is not None and self.spec.columns[target] == "numeric" and not _all_null(self.profile[target])
+
+    def matrix(self) -> tuple[list[str], int, Any]:
+        """(names, complete rows, correlation matrix) shared by target_correlation and feature_collinearity.
+
+        Numeric features present in at least half the rows (a sparse one would
+        leave few complete rows), plus the numeric target last; over the target
+        rows, else the reference set, else the whole table.
+        """
+        if self._matrix is None:
+            spec = self.spec
+            names = [c for c in spec.numeric
+                     if (self.profile[c].nulls + self.profile[c].nans) <= 0.5 * self.profile[c].rows]
+            if self.numeric_target:
+                names.append(spec.target)
+                where = self.target_rows()
+            else:
+                where = reference_filter(spec) if spec.has_sets else None
+            rows, matrix = stats.correlation_matrix(self.wh, self.table, names, where) if len(names) >= 2 \
+                else (0, None)
+            self._matrix = (names, rows, matrix)
+        return self._matrix
 
     def target_rows(self) -> exp.Expression:
         """Rows the target checks use: the reference set (train) when one is defined, target present."""
@@ -312,7 +339,9 @@ def duplicate_columns(ctx: Context, params: dict) -> list[CheckResult]:
     max_pairs = int(params["max_pairs"])
     usable = [c for c in ctx.spec.features if not _all_null(ctx.profile[c])]
     pairs = stats.comparable_pairs(ctx.spec.columns, usable)
-    mismatches = stats.mismatch_counts(ctx.wh, ctx.table, pairs) if pairs else {}
+    # identical columns have identical profiles: only pairs whose counts and min/max agree are scanned
+    candidates = [(a, b) for a, b in pairs if _same_profile(ctx.profile[a], ctx.profile[b])]
+    mismatches = stats.mismatch_counts(ctx.wh, ctx.table, candidates) if candidates else {}
     same = [pair for pair, n in mismatches.items() if n == 0]
     bad = len(same) > max_pairs
     names = ", ".join(f"{a} = {b}" for a, b in same[:10])
@@ -321,6 +350,11 @@ def duplicate_columns(ctx: Context, params: dict) -> list[CheckResult]:
     details = {"table": _table("Identical columns", ["column", "same as"], [list(p) for p in same])} if same else {}
     return [_record(ctx.spec, "duplicate_columns", _verdict(bad, params), names or None, observed=len(same),
                     threshold=max_pairs, failures=len(same), message=message, details=details)]
+
+
+def _same_profile(a: stats.ColumnStats, b: stats.ColumnStats) -> bool:
+    return (a.nulls, a.nans, a.empties, a.distinct, a.minimum, a.maximum) == \
+        (b.nulls, b.nans, b.empties, b.distinct, b.minimum, b.maximum)
 
 
 def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
@@ -340,14 +374,22 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
         return [_nothing_to_check(spec, "target_correlation", params, spec.target,
                                   f"target {spec.target} is NULL in every row")]
     where = ctx.target_rows()
-    numeric_target = spec.columns[spec.target] in ("numeric", "boolean")
+    numeric_target = ctx.numeric_target
     features = [c for c in spec.features if not _all_null(ctx.profile[c])]
     numeric = [c for c in features if c in spec.numeric]
     categorical = [c for c in features if c in spec.categorical]
     strength: dict[str, tuple[float | None, str]] = {}
     if numeric_target:
-        for (feature, _), r in stats.correlations(ctx.wh, ctx.table, [(c, spec.target) for c in numeric],
-                                                  where).items():
+        names, _, matrix = ctx.matrix()
+        # with no missing value anywhere in the matrix, its complete rows are every target row:
+        # its r is the pairwise r, and one corr() per feature is saved
+        complete = matrix is not None and all(ctx.profile[c].nulls + ctx.profile[c].nans == 0 for c in names)
+        for feature in numeric:
+            if complete and feature in names:
+                r = matrix[names.index(feature), -1]
+                strength[feature] = (None if r != r else float(r), "Pearson r")
+        pending = [(c, spec.target) for c in numeric if c not in strength]
+        for (feature, _), r in (stats.correlations(ctx.wh, ctx.table, pending, where) if pending else {}).items():
             strength[feature] = (r, "Pearson r")
         for feature, eta in stats.correlation_ratios(ctx.wh, ctx.table, categorical, spec.target, where).items():
             strength[feature] = (eta, "correlation ratio")
@@ -355,7 +397,7 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
         for feature in numeric:
             eta = stats.correlation_ratios(ctx.wh, ctx.table, [spec.target], feature, where)[spec.target]
             strength[feature] = (eta, "correlation ratio")
-    leaks = linear_leaks(ctx, numeric, where, float(params["max_r2"])) if numeric_target else {}
+    leaks = linear_leaks(ctx, float(params["max_r2"])) if numeric_target else {}
     out = []
     for feature in features:
         if feature not in strength:
@@ -384,23 +426,23 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
     return out
 
 
-def linear_leaks(ctx: Context, numeric: list[str], where: exp.Expression,
-                 max_r2: float) -> dict[str, tuple[float, float]]:
+def linear_leaks(ctx: Context, max_r2: float) -> dict[str, tuple[float, float]]:
     """Features that make the target an (almost) exact linear function of the features.
 
     A leak built from the target (a window reaching into the target period) is
     often unremarkable alone but completes a linear identity with honest
     features. R² of the target on the numeric features comes from their
-    correlation matrix (complete rows, one scan); while it exceeds `max_r2`,
-    the feature whose removal lowers it most is flagged and removed.
-    Returns feature -> (R² with it, R² without it).
+    correlation matrix (complete rows, computed in the warehouse); while it
+    exceeds `max_r2`, the feature whose removal lowers it most is flagged and
+    removed. Returns feature -> (R² with it, R² without it).
     """
     import numpy as np
 
-    target = ctx.spec.target
-    rows, matrix = stats.correlation_matrix(ctx.wh, ctx.table, [*numeric, target], where)
-    y = len(numeric)
-    current = [i for i in range(y) if not np.isnan(matrix[i]).any()]
+    names, rows, matrix = ctx.matrix()
+    if matrix is None:
+        return {}
+    y = len(names) - 1
+    current = [i for i in range(y) if not np.isnan(matrix[i, :]).any()]
     if np.isnan(matrix[y, current]).any() or rows < 10 + 2 * len(current):
         return {}  # too few complete rows for a stable fit
 
@@ -415,30 +457,41 @@ def linear_leaks(ctx: Context, numeric: list[str], where: exp.Expression,
     while current and explained > max_r2:
         without = {i: r2([j for j in current if j != i]) for i in current}
         top = min(without, key=without.get)
-        flagged[numeric[top]] = (explained, without[top])
+        flagged[names[top]] = (explained, without[top])
         current.remove(top)
         explained = without[top]
     return flagged
 
 
 def feature_collinearity(ctx: Context, params: dict) -> list[CheckResult]:
-    """Pairs of numeric features with |Pearson r| above the limit (the whole matrix in one scan)."""
+    """Pairs of numeric features with |Pearson r| above the limit.
+
+    The matrix is the one target_correlation uses: complete rows of the
+    reference set (what a model trains on), computed in two scans.
+    """
     limit = float(params["max_abs_corr"])
-    usable = [c for c in ctx.spec.numeric if not _all_null(ctx.profile[c])]
-    pairs = [(a, b) for i, a in enumerate(usable) for b in usable[i + 1:]]
-    matrix = stats.correlations(ctx.wh, ctx.table, pairs) if pairs else {}
-    ranked = sorted(((a, b, r) for (a, b), r in matrix.items() if r is not None), key=lambda t: -abs(t[2]))
+    names, rows, matrix = ctx.matrix()
+    features = [c for c in names if c != ctx.spec.target or not ctx.numeric_target]
+    ranked = []
+    for i, a in enumerate(features):
+        for j in range(i + 1, len(features)):
+            r = matrix[i, j]
+            if r == r:  # NaN: a constant column has no correlation
+                ranked.append((a, features[j], float(r)))
+    ranked.sort(key=lambda t: -abs(t[2]))
     over = [(a, b, r) for a, b, r in ranked if abs(r) > limit]
     top = max((abs(r) for _, _, r in ranked), default=None)
-    names = ", ".join(f"{a} ~ {b}" for a, b, _ in over[:10])
+    names_over = ", ".join(f"{a} ~ {b}" for a, b, _ in over[:10])
+    sparse = [c for c in ctx.spec.numeric if c not in names and not _all_null(ctx.profile[c])]
+    note = f"; not compared (NULL in over half the rows): {', '.join(sparse)}" if sparse else ""
     message = (f"{len(over)} pair(s) of features with |r| > {limit}: "
                + ", ".join(f"{a} ~ {b} ({r:.3f})" for a, b, r in over[:5]) + "; consider dropping one of each"
-               if over else f"no pair of {len(usable)} numeric features has |r| > {limit}"
-               + (f" (highest {top:.3f})" if top is not None else ""))
+               if over else f"no pair of {len(features)} numeric features has |r| > {limit}"
+               + (f" (highest {top:.3f})" if top is not None else "")) + f" on {rows:,} complete rows{note}"
     details = {"table": _table("Most correlated feature pairs", ["feature", "feature", "pearson_r"],
                                [[a, b, round(r, 4)] for a, b, r in ranked])} if ranked else {}
-    return [_record(ctx.spec, "feature_collinearity", _verdict(bool(over), params), names or None, observed=top,
-                    threshold=limit, failures=len(over), message=message, details=details)]
+    return [_record(ctx.spec, "feature_collinearity", _verdict(bool(over), params), names_over or None,
+                    observed=top, threshold=limit, failures=len(over), message=message, details=details)]
 
 
 def categorical_levels(ctx: Context, params: dict) -> list[CheckResult]:
@@ -473,8 +526,14 @@ def class_imbalance(ctx: Context, params: dict) -> list[CheckResult]:
     where = ctx.target_rows()
     max_classes = int(params["max_classes"])
     bins = params.get("bins")
-    frame = stats.value_counts(ctx.wh, ctx.table, spec.target, where, limit=max_classes + 1)
-    if bins is None and len(frame) <= max_classes:
+    few_values = True
+    if bins is None and spec.columns[spec.target] == "numeric":
+        # a continuous target would make a GROUP BY of millions of values: look at its range first
+        low, high, fractional = stats.integral_range(ctx.wh, ctx.table, spec.target, where)
+        few_values = fractional == 0 and low is not None and high - low < max_classes
+    frame = stats.value_counts(ctx.wh, ctx.table, spec.target, where, limit=max_classes + 1) \
+        if bins is None and few_values else None
+    if frame is not None and len(frame) <= max_classes:
         labels = [str(v) for v in frame["value"]]
         counts = [int(n) for n in frame["n"]]
         kind = "class"

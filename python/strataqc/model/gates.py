@@ -67,7 +67,6 @@ def baseline_comparison(model: str, model_metrics: dict[str, float], baseline_me
         return result(status=Status.ERROR, message=f"{metric} undefined on valid for the model or {best_name}")
     ratio = ours / best
     beaten = [n for n, m in baseline_metrics.items() if ours > (1 - margin) * m[metric]]
-    names = ["model", *baseline_metrics]
     rows = [[name, *[_none(m[k]) for k in ("mae", "rmse", "mape", "wape")]]
             for name, m in [("model", model_metrics), *baseline_metrics.items()]]
     message = (f"model {metric} {_fmt(ours)} vs best baseline {best_name} {_fmt(best)} "
@@ -77,7 +76,7 @@ def baseline_comparison(model: str, model_metrics: dict[str, float], baseline_me
     return result(status=_status(bool(beaten), severity), observed=ratio, failures=len(beaten), message=message,
                   details={"table": {"title": "Valid metrics: model vs baselines",
                                      "columns": ["forecast", "mae", "rmse", "mape", "wape"], "rows": rows},
-                           "best_baseline": best_name, "forecasts": names})
+                           "best_baseline": best_name})
 
 
 def importance_spike(model: str, shares: dict[str, float] | None, max_share: float = 0.5,

@@ -8,7 +8,7 @@ import time
 
 import duckdb
 import pytest
-from qc_report_support import fixture_project, history_rows, qc_report_process, run_args
+from qc_report_support import fixture_project, history_rows, run_args
 from typer.testing import CliRunner
 
 from strataqc.cli import EXIT_CHECKS_FAILED, app
@@ -86,8 +86,7 @@ def test_killed_first_write_of_a_new_run_leaves_no_half_run(project, tmp_path):
     path.write_text(json.dumps(run))
     kill_inside_history_write(project, tmp_path)
     assert history_rows(project) == [(RUN_A, 13)]  # no part of night-2
-    proc = qc_report_process(*run_args(project, "--format", "json"))
-    out, err = proc.communicate(timeout=120)
-    assert proc.returncode == EXIT_CHECKS_FAILED, err
-    assert json.loads(out)["run_id"] == "night-2"
+    after = CliRunner().invoke(app, run_args(project, "--format", "json"))
+    assert after.exit_code == EXIT_CHECKS_FAILED, after.stderr
+    assert json.loads(after.stdout)["run_id"] == "night-2"
     assert history_rows(project) == [(RUN_A, 13), ("night-2", 13)]

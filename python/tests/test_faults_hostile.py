@@ -121,3 +121,24 @@ def test_secrets_from_the_profile_and_the_alert_config_stay_out_of_everything(pr
         assert password not in text and token not in text, where
     assert f"password=*** to ***" in texts["json"]  # masked, the rest of the message kept
     assert "pw ***" in texts["html"]  # the sampled row too
+
+
+def test_a_huge_message_is_kept_whole_in_json_and_history_and_cut_on_the_page(project, tmp_path):
+    path = project / "target" / "run_results.json"
+    run = json.loads(path.read_text())
+    failing = next(r for r in run["results"] if r["status"] == "fail")
+    failing["message"] = "<b>" + "x" * 1_000_000
+    path.write_text(json.dumps(run))
+    files = {fmt: tmp_path / f"r.{fmt}" for fmt in ("html", "junit", "markdown")}
+    result = CliRunner().invoke(app, run_args(project, "--format", "json", "--fail-on", "never", "--html",
+                                              str(files["html"]), "--junit", str(files["junit"]), "--markdown",
+                                              str(files["markdown"])))
+    assert result.exit_code == 0, result.stderr
+    assert max(len(r["message"]) for r in json.loads(result.stdout)["results"]) == 1_000_003
+    sizes = {fmt: p.stat().st_size for fmt, p in files.items()}
+    assert sizes["html"] < 150_000 and sizes["junit"] < 60_000 and sizes["markdown"] < 20_000, sizes
+    assert "more characters in the JSON report" in files["html"].read_text()
+    ET.fromstring(files["junit"].read_text())
+    with duckdb.connect(str(project.parent / "fix.duckdb"), read_only=True) as conn:
+        assert conn.execute('select max(length(message)) from "strataqc_history"."check_results"').fetchone() == (
+            1_000_003,)

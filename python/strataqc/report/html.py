@@ -17,6 +17,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 MAX_SAMPLE_ROWS = 10
 MAX_SAMPLED_PROBLEMS = 100
 MAX_CELL = 160
+MAX_MESSAGE = 2000
 MAX_TABLE_ROWS = 50
 # the page aggregates: a check may send any number of bins, plots and tables, the page stays small
 MAX_BINS = 30
@@ -31,6 +32,7 @@ def _env() -> jinja2.Environment:
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = _num
     env.filters["cell"] = _cell
+    env.filters["clip"] = _clip
     return env
 
 
@@ -40,6 +42,12 @@ def _num(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
+
+
+def _clip(text: Any, limit: int = MAX_MESSAGE) -> str:
+    """A message on the page: a megabyte of error text stays in the JSON report, not in the dashboard."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text) - limit} more characters in the JSON report)"
 
 
 def _cell(value: Any) -> str:

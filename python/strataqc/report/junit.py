@@ -14,9 +14,15 @@ XSD_PATH = Path(__file__).parent / "static" / "junit.xsd"
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
+MAX_TEXT = 4000  # CI tools show a message, not a megabyte of it (the JSON report keeps it whole)
+
+
 def _x(value: object) -> str:
-    """Text a data value may reach: characters XML 1.0 cannot carry become U+FFFD."""
-    return _NOT_XML.sub("\ufffd", str(value))
+    """Text a data value may reach: characters XML 1.0 cannot carry become U+FFFD; long text is cut."""
+    text = str(value)
+    if len(text) > MAX_TEXT:
+        text = f"{text[:MAX_TEXT]}… ({len(text) - MAX_TEXT} more characters)"
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def _name(r: CheckResult) -> str:

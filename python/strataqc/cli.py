@@ -5,7 +5,8 @@ Exit codes of `run` and `night`:
 \b
   0  every check passed the --fail-on bar (and alerts, if any, were delivered)
   1  a check failed at the --fail-on level (error: fail/error; warn: also warn)
-  2  StrataQC itself could not run (no dbt artifacts, warehouse unreachable, bad options)
+  2  StrataQC itself could not run (no or corrupt dbt artifacts, warehouse unreachable or locked
+     past --lock-wait, unknown --select model, unwritable report path, bad profile or alert config)
   3  alerts could not be delivered (kept in the spool file); wins over 1 and 2 because nobody was told
   (a report that went out while its history could not be stored exits 2)
 """
@@ -373,7 +374,8 @@ def run(
     Exit codes:
       0  ok
       1  a check failed at --fail-on (error: fail or error; warn: also warn)
-      2  StrataQC itself could not run (no artifacts, no warehouse, bad config)
+      2  StrataQC itself could not run (no artifacts, no warehouse, locked past --lock-wait,
+         unknown --select, unwritable output, bad config)
       3  alerts could not be delivered (kept in the spool folder)
     """
     _setup_logging()

@@ -195,3 +195,11 @@ def test_types_read_through_information_schema_keep_hostile_names(wh, tmp_path):
     assert errors == []
     assert spec.columns == {'a"b': "numeric", "x; drop table features; --": "categorical", "--c": "numeric"}
     assert wh.query("select count(*) as n from features")["n"][0] == 3
+
+
+def test_drift_parameters_are_named_by_the_drift_module(wh):
+    drift = pytest.importorskip("strataqc.checks.drift")
+    spec, errors = spec_of(wh, {"checks": {"feature_drift": {"psi_fial": 0.3}}})
+    assert [e.column for e in errors] == ["checks.feature_drift.psi_fial"]
+    assert "did you mean 'psi_fail'?" in errors[0].message
+    assert spec.checks["feature_drift"]["psi_fail"] == drift.DEFAULTS["feature_drift"]["psi_fail"]

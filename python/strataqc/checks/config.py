@@ -369,7 +369,7 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
             problem(f"checks.{name}", f"unknown check '{name}'{_did_you_mean(str(name), list(CHECK_DEFAULTS))}; "
                                       f"checks are {', '.join(CHECK_DEFAULTS)}")
     out: dict[str, dict] = {}
-    for name, defaults in CHECK_DEFAULTS.items():
+    for name, defaults in _all_defaults().items():
         params = {**COMMON_PARAMS, "allow_empty": allow_empty, **defaults}
         given = overrides.get(name)
         if given is False:
@@ -382,9 +382,10 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
             given = {}
         for key, value in given.items():
             where = f"checks.{name}.{key}"
-            if key in COMMON_PARAMS or key in defaults or name in DRIFT_DEFAULTS:
-                # drift checks own their parameter names; feature-set ones are checked here
-                message = _bad_value(key, value, COMMON_PARAMS.get(key, defaults.get(key)))
+            if key in COMMON_PARAMS or key in defaults or (name in DRIFT_DEFAULTS and not defaults):
+                # drift values are judged by the drift module, which reports them per check
+                message = None if name in DRIFT_DEFAULTS and key not in COMMON_PARAMS else \
+                    _bad_value(key, value, COMMON_PARAMS.get(key, defaults.get(key)))
                 if message:
                     problem(where, message)
                     continue
@@ -397,6 +398,15 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
             continue
         out[name] = params
     return out
+
+
+def _all_defaults() -> dict[str, dict[str, Any]]:
+    """Parameters of every check: the drift module owns its own (and checks their values)."""
+    try:
+        from strataqc.checks.drift import DEFAULTS as drift_defaults
+    except Exception:  # without the drift module its checks' parameters are taken as given
+        drift_defaults = {}
+    return {**FEATURE_SET_DEFAULTS, **{name: dict(drift_defaults.get(name, {})) for name in DRIFT_DEFAULTS}}
 
 
 def _bad_value(key: str, value: Any, default: Any) -> str | None:

@@ -1,0 +1,11 @@
+{#- Engine overrides of `strataqc.demo_date_part` (default: extract(dow|week|month)). -#}
+
+{% macro spark__demo_date_part(part, expr) %}
+  {#- Spark's extract(dow) counts Sunday as 1, not 0; weekofyear() is the ISO week -#}
+  {%- if part == 'dow' -%}
+    {{ return('(dayofweek(' ~ expr ~ ') - 1)') }}
+  {%- elif part == 'week' -%}
+    {{ return('weekofyear(' ~ expr ~ ')') }}
+  {%- endif -%}
+  {{ return('extract(' ~ part ~ ' from ' ~ expr ~ ')') }}
+{% endmacro %}

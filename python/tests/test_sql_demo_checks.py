@@ -10,17 +10,11 @@ every error-severity StrataQC test of the demo passes: the clean layers are clea
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 
 # defect kind -> (test name, status); feature drift and the leak are the Python checks' to find
 CAUGHT_BY = {
@@ -70,35 +64,15 @@ class Night:
         return next(d for d in self.manifest["defects"] if d["kind"] == kind)
 
 
-def _private_night(tmp: Path) -> tuple[Path, Path, Path]:
-    """Generate, load and build a small demo night of our own (until the shared fixture exists)."""
-    env = {**os.environ, "DBT_PROFILES_DIR": str(REPO / "profiles"),
-           "STRATAQC_DUCKDB_PATH": str(tmp / "demo.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-
-    def run(*cmd: str, check: bool = True) -> None:
-        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=600)
-        assert not check or proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-
-    run(str(BIN / "qc-report"), "generate", "--rows", "20000", "--seed", "42", "--out", str(tmp / "landing"))
-    run(str(BIN / "qc-report"), "load", "--landing", str(tmp / "landing"))
-    # warnings are the point here; an error-severity failure is asserted below, not here
-    run(str(BIN / "dbt"), "build", "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs"), check=False)
-    return tmp / "demo.duckdb", tmp / "target", tmp / "landing"
-
-
 @pytest.fixture(scope="module")
-def night(request, tmp_path_factory) -> Night:
-    try:
-        shared = request.getfixturevalue("demo_night")
-        duckdb_path, target, landing = Path(shared.duckdb_path), Path(shared.target_path), Path(shared.landing_dir)
-    except pytest.FixtureLookupError:
-        duckdb_path, target, landing = _private_night(tmp_path_factory.mktemp("sql_demo"))
+def night(demo_night) -> Night:
+    target, landing = Path(demo_night.target_path), Path(demo_night.landing_dir)
     dbt_manifest = json.loads((target / "manifest.json").read_text())
     run_results = json.loads((target / "run_results.json").read_text())
     names = {uid: node["name"] for uid, node in dbt_manifest["nodes"].items()}
     results = {names.get(r["unique_id"], r["unique_id"]): r for r in run_results["results"]}
     manifest = json.loads((landing / "manifest.json").read_text())
-    return Night(duckdb_path, manifest, results, dbt_manifest)
+    return Night(Path(demo_night.duckdb_path), manifest, results, dbt_manifest)
 
 
 def _strataqc_tests(night: Night) -> dict[str, dict]:

@@ -183,7 +183,7 @@ def parse_model_config(model: str, block: Any, project_dir: Path, categorical: l
         user_predictions = {"relation": str(user_predictions["relation"]),
                             "column": str(user_predictions.get("column", "prediction"))}
 
-    sample = {"train": 200_000, "valid": 100_000, "predict": 1_000_000}
+    sample = {"train": 200_000, "valid": 100_000, "predict": 1_000_000, "train_metrics": 50_000}
     sample.update({k: int(v) for k, v in (block.get("sample") or {}).items()})
 
     split = split or {}

@@ -206,7 +206,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _fmt(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.3g}"
+    return "n/a" if value is None else f"{value:.4g}"
 
 
 def json_safe(value: Any) -> Any:

@@ -242,7 +242,7 @@ def sample_key(dialect: str, names: list[str], seed: int) -> exp.Expression:
     cols = [column(n) for n in names]
     if dialect == "postgres":
         text = [exp.Coalesce(this=exp.cast(c, "VARCHAR"), expressions=[exp.Literal.string("")]) for c in cols]
-        joined = exp.ConcatWs(expressions=[exp.Literal.string("\x1f"), *text])
+        joined = exp.ConcatWs(expressions=[exp.Literal.string("|"), *text])
         return exp.Anonymous(this="HASHTEXTEXTENDED", expressions=[joined, exp.Literal.number(seed)])
     return exp.Anonymous(this="HASH", expressions=[exp.Literal.number(seed), *cols])
 

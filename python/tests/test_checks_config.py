@@ -67,7 +67,7 @@ def test_defaults_are_merged_with_the_yaml_and_false_turns_a_check_off(wh):
                                            "feature_drift": {"psi_fail": 0.3}, "duplicate_rows": {"enabled": False}}})
     assert errors == []
     assert spec.checks["missing_values"]["max_ratio"] == 0.2
-    assert spec.checks["single_value"] == {"enabled": True, "severity": "error", "allow_empty": False}
+    assert spec.checks["single_value"] == {"enabled": True, "severity": "error", "allow_empty": False, "exclude": []}
     assert spec.checks["feature_drift"]["psi_fail"] == 0.3  # drift parameters pass through unchecked
     assert "similar_strings" not in spec.checks and "duplicate_rows" not in spec.checks
     assert set(spec.checks) == set(CHECK_DEFAULTS) - {"similar_strings", "duplicate_rows"}
@@ -98,6 +98,12 @@ def test_defaults_are_merged_with_the_yaml_and_false_turns_a_check_off(wh):
                  "severity is error or warn", id="bad-severity"),
     pytest.param({"checks": {"class_imbalance": {"bins": 1}}}, "checks.class_imbalance.bins",
                  "bins is a number of equal-width bins (>= 2) or a list of edges", id="bad-bins"),
+    pytest.param({"checks": {"missing_values": {"exclude": ["units_lag"]}}}, "checks.missing_values.exclude",
+                 "'units_lag' not in \"main\".\"features\"", id="exclude-unknown-column"),
+    pytest.param({"checks": {"duplicate_rows": {"columns": ["store"]}}}, "checks.duplicate_rows.columns",
+                 "'store' not in", id="columns-unknown"),
+    pytest.param({"checks": {"missing_values": {"exclude": 5}}}, "checks.missing_values.exclude",
+                 "exclude is a list of column names", id="exclude-not-list"),
     pytest.param({"sample_size": 0}, "sample_size", "sample_size must be a whole number > 0", id="bad-sample"),
     pytest.param({"windows": {"column": "category", "reference": ["2024-01-01", "2024-01-31"],
                               "current": ["2024-02-01", "2024-02-07"]}},

@@ -174,8 +174,8 @@ def test_duplicate_rows_over_chosen_columns_and_ratio(wh):
     assert run(wh, frame, "duplicate_rows", block)[0].status == Status.FAIL
     block["checks"]["duplicate_rows"]["max_ratio"] = 0.25  # 1 of 4 rows: at the limit passes
     assert run(wh, frame, "duplicate_rows", block)[0].status == Status.PASS
-    [error] = run(wh, frame, "duplicate_rows", {"checks": {"duplicate_rows": {"columns": ["nope"]}}})
-    assert error.status == Status.ERROR and "['nope'] which are not columns" in error.message
+    excluded = run(wh, frame, "duplicate_rows", {"checks": {"duplicate_rows": {"exclude": ["value"]}}})
+    assert excluded[0].status == Status.FAIL and "over key" in excluded[0].message
 
 
 # ------------------------------------------------------------------ duplicate_columns
@@ -399,3 +399,11 @@ def test_records_are_json_safe(wh):
     json.dumps(record.details, allow_nan=False)
     json.dumps(record.record(), allow_nan=False)
     assert quote('a"b') == '"a""b"'
+
+
+def test_exclude_leaves_columns_out_of_a_check(wh):
+    frame = pd.DataFrame({"id": range(10), "lag": [None] * 5 + [1.0] * 5, "lag_copy": [None] * 5 + [1.0] * 5})
+    block = {"ids": ["id"], "checks": {"missing_values": {"exclude": ["lag"]}}}
+    assert [r.column for r in run(wh, frame, "missing_values", block)] == ["lag_copy"]
+    block = {"ids": ["id"], "checks": {"duplicate_columns": {"exclude": ["lag_copy"]}}}
+    assert run(wh, frame, "duplicate_columns", block)[0].status == Status.PASS

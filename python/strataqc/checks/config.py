@@ -42,7 +42,7 @@ DRIFT_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 CHECK_DEFAULTS: dict[str, dict[str, Any]] = {**FEATURE_SET_DEFAULTS, **DRIFT_DEFAULTS}
 # Parameters every check accepts.
-COMMON_PARAMS: dict[str, Any] = {"enabled": True, "severity": "error", "allow_empty": False}
+COMMON_PARAMS: dict[str, Any] = {"enabled": True, "severity": "error", "allow_empty": False, "exclude": []}
 
 BLOCK_KEYS = ("target", "split", "windows", "ids", "categorical", "checks", "sample_size", "seed",
               "allow_empty", "model")
@@ -269,6 +269,16 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
         problem("allow_empty", f"allow_empty must be true or false, got {allow_empty!r}")
         allow_empty = False
     checks = _checks(meta_block.get("checks"), allow_empty, problem)
+    for name, params in checks.items():
+        for listed in ("exclude", "columns"):
+            if name in DRIFT_DEFAULTS or not isinstance(params.get(listed), list):
+                continue
+            unknown = [c for c in params[listed] if c not in columns]
+            if unknown:
+                problem(f"checks.{name}.{listed}", f"{', '.join(map(repr, unknown))} not in {relation}"
+                                                   f"{_did_you_mean(unknown[0], list(columns))}; "
+                                                   f"columns are {_listing(columns)}")
+                params[listed] = [c for c in params[listed] if c in columns] or (None if listed == "columns" else [])
     sample_size = _positive_int(meta_block, "sample_size", DEFAULT_SAMPLE_SIZE, problem)
     seed = _positive_int(meta_block, "seed", DEFAULT_SEED, problem, allow_zero=True)
 
@@ -389,7 +399,7 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
                 if message:
                     problem(where, message)
                     continue
-                params[key] = value
+                params[key] = [value] if key == "exclude" and isinstance(value, str) else value
             else:
                 allowed = [*defaults, *COMMON_PARAMS]
                 problem(where, f"unknown parameter '{key}' of {name}{_did_you_mean(str(key), allowed)}; "
@@ -427,6 +437,9 @@ def _bad_value(key: str, value: Any, default: Any) -> str | None:
                 isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
             return None
         return f"bins is a number of equal-width bins (>= 2) or a list of edges, got {value!r}"
+    if key == "exclude" and not (isinstance(value, str) or
+                                 (isinstance(value, list) and all(isinstance(v, str) for v in value))):
+        return f"exclude is a list of column names, e.g. exclude: [units_lag_28]; got {value!r}"
     if key == "columns" and value is not None:
         if not (isinstance(value, list) and value and all(isinstance(v, str) for v in value)):
             return f"columns is a list of column names, got {value!r}"

@@ -101,7 +101,8 @@ def run_feature_set_checks(wh, spec: CheckSpec) -> list[CheckResult]:
             if ctx.rows == 0:
                 records = [_nothing_to_check(spec, name, params, None, f"{spec.relation} has no rows")]
             else:
-                records = check(ctx, params)
+                excluded = set(params.get("exclude") or [])
+                records = [r for r in check(ctx, params) if r.column not in excluded]
         except Exception as exc:  # one broken check must not hide the others
             records = [_record(spec, name, Status.ERROR, message=f"{name} on {spec.model} could not run: "
                                f"{type(exc).__name__}: {_first_line(exc)}")]
@@ -318,16 +319,16 @@ def spelling_groups(values: list[tuple[str, int, str]], min_similarity: float) -
 def duplicate_rows(ctx: Context, params: dict) -> list[CheckResult]:
     """Rows repeated in every column (or in `columns`), counted by GROUP BY in the warehouse."""
     limit = float(params["max_ratio"])
-    names = params.get("columns") or list(ctx.spec.columns)
-    unknown = [c for c in names if c not in ctx.spec.columns]
-    if unknown:
+    excluded = set(params.get("exclude") or [])
+    names = [c for c in params.get("columns") or list(ctx.spec.columns) if c not in excluded]
+    if not names:
         return [_record(ctx.spec, "duplicate_rows", Status.ERROR,
-                        message=f"{ctx.spec.model}: checks.duplicate_rows.columns names {unknown} which are not "
-                                f"columns of {ctx.spec.relation}; use some of {list(ctx.spec.columns)}")]
+                        message=f"{ctx.spec.model}: checks.duplicate_rows leaves no column to compare; "
+                                f"name some in columns: or exclude fewer")]
     surplus, groups, examples = stats.duplicate_rows(ctx.wh, ctx.table, names, sample=MAX_SAMPLE_ROWS)
     ratio = surplus / ctx.rows
     bad = ratio > limit
-    scope = "all columns" if not params.get("columns") else ", ".join(names)
+    scope = "all columns" if not params.get("columns") and not excluded else ", ".join(names)
     message = (f"{surplus:,} duplicate rows ({ratio:.2%}) in {groups:,} groups over {scope}, limit {limit:.2%}: "
                f"de-duplicate upstream" if surplus else f"no duplicate rows over {scope}")
     return [_record(ctx.spec, "duplicate_rows", _verdict(bad, params), None, observed=ratio, threshold=limit,
@@ -337,7 +338,8 @@ def duplicate_rows(ctx: Context, params: dict) -> list[CheckResult]:
 def duplicate_columns(ctx: Context, params: dict) -> list[CheckResult]:
     """Features equal to another feature in every row (NULL = NULL), all pairs in one scan."""
     max_pairs = int(params["max_pairs"])
-    usable = [c for c in ctx.spec.features if not _all_null(ctx.profile[c])]
+    excluded = set(params.get("exclude") or [])
+    usable = [c for c in ctx.spec.features if not _all_null(ctx.profile[c]) and c not in excluded]
     pairs = stats.comparable_pairs(ctx.spec.columns, usable)
     # identical columns have identical profiles: only pairs whose counts and min/max agree are scanned
     candidates = [(a, b) for a, b in pairs if _same_profile(ctx.profile[a], ctx.profile[b])]
@@ -471,22 +473,24 @@ def feature_collinearity(ctx: Context, params: dict) -> list[CheckResult]:
     """
     limit = float(params["max_abs_corr"])
     names, rows, matrix = ctx.matrix()
+    excluded = set(params.get("exclude") or [])
     features = [c for c in names if c != ctx.spec.target or not ctx.numeric_target]
+    compared = [c for c in features if c not in excluded]
     ranked = []
     for i, a in enumerate(features):
         for j in range(i + 1, len(features)):
             r = matrix[i, j]
-            if r == r:  # NaN: a constant column has no correlation
+            if r == r and not {a, features[j]} & excluded:  # NaN: a constant column has no correlation
                 ranked.append((a, features[j], float(r)))
     ranked.sort(key=lambda t: -abs(t[2]))
     over = [(a, b, r) for a, b, r in ranked if abs(r) > limit]
     top = max((abs(r) for _, _, r in ranked), default=None)
     names_over = ", ".join(f"{a} ~ {b}" for a, b, _ in over[:10])
-    sparse = [c for c in ctx.spec.numeric if c not in names and not _all_null(ctx.profile[c])]
+    sparse = [c for c in ctx.spec.numeric if c not in names and c not in excluded and not _all_null(ctx.profile[c])]
     note = f"; not compared (NULL in over half the rows): {', '.join(sparse)}" if sparse else ""
     message = (f"{len(over)} pair(s) of features with |r| > {limit}: "
                + ", ".join(f"{a} ~ {b} ({r:.3f})" for a, b, r in over[:5]) + "; consider dropping one of each"
-               if over else f"no pair of {len(features)} numeric features has |r| > {limit}"
+               if over else f"no pair of {len(compared)} numeric features has |r| > {limit}"
                + (f" (highest {top:.3f})" if top is not None else "")) + f" on {rows:,} complete rows{note}"
     details = {"table": _table("Most correlated feature pairs", ["feature", "feature", "pearson_r"],
                                [[a, b, round(r, 4)] for a, b, r in ranked])} if ranked else {}

@@ -10,7 +10,7 @@ loaded at all (empty, not UTF-8, a header other than the documented one) stops
 the load before anything is written (`preflight`). Each file loads in one
 transaction with its load-log row, so an interrupted load never half-loads a file.
 
-Only `_read_csv_duckdb` knows an engine; another engine adds its reader to `READERS`.
+DuckDB reads with `_read_csv_duckdb`; PostgreSQL and Spark with `load_rows.read_csv_rows`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from strataqc.landing.load_rows import read_csv_rows
 from strataqc.landing.generate import SALES_COLUMNS, SALES_DIR, SKU_COLUMNS, STORE_COLUMNS
 from strataqc.landing.preflight import LandingError, check_files
 from strataqc.warehouse import Warehouse, quote
@@ -103,7 +104,7 @@ def _read_csv_duckdb(wh: Warehouse, load: FileLoad) -> tuple[int, int]:
     return loaded, rejected
 
 
-READERS: dict[str, Reader] = {"duckdb": _read_csv_duckdb}
+READERS: dict[str, Reader] = {"duckdb": _read_csv_duckdb, "postgres": read_csv_rows, "spark": read_csv_rows}
 
 
 def _create_tables(wh: Warehouse, schema: str) -> None:
@@ -170,16 +171,24 @@ def load_landing(landing_dir: Path, wh: Warehouse, schema: str = "landing") -> d
 
 
 def _load_file(wh: Warehouse, reader: Reader, load: FileLoad) -> tuple[int, int]:
-    """One file and its load-log row, all or nothing."""
+    """One file and its load-log row, all or nothing (Spark has no transactions: file by file)."""
+    if wh.dialect == "spark":
+        rows, rejected = reader(wh, load)
+        _log_file(wh, load, rows, rejected)
+        return rows, rejected
     wh.execute("begin transaction")
     try:
         rows, rejected = reader(wh, load)
-        wh.execute(f"insert into {quote(load.schema)}._load_log values ({_literal(load.name)}, "
-                   f"{_literal(load.source.table)}, {load.load_id}, "
-                   f"cast({_literal(load.loaded_at.isoformat(sep=' '))} as timestamp), {rows}, {rejected})")
+        _log_file(wh, load, rows, rejected)
         wh.execute("commit")
     except Exception as exc:  # the engine's own error: say which file, keep the warehouse as it was
         wh.execute("rollback")
         raise LandingError(f"cannot load {load.name}: {exc}. Nothing of this file was loaded; fix or move "
                            "the file and run the load again") from exc
     return rows, rejected
+
+
+def _log_file(wh: Warehouse, load: FileLoad, rows: int, rejected: int) -> None:
+    wh.execute(f"insert into {quote(load.schema)}._load_log values ({_literal(load.name)}, "
+               f"{_literal(load.source.table)}, {load.load_id}, "
+               f"cast({_literal(load.loaded_at.isoformat(sep=' '))} as timestamp), {rows}, {rejected})")

@@ -407,3 +407,38 @@ def test_exclude_leaves_columns_out_of_a_check(wh):
     assert [r.column for r in run(wh, frame, "missing_values", block)] == ["lag_copy"]
     block = {"ids": ["id"], "checks": {"duplicate_columns": {"exclude": ["lag_copy"]}}}
     assert run(wh, frame, "duplicate_columns", block)[0].status == Status.PASS
+
+
+def test_target_correlation_on_a_categorical_target(wh):
+    r = rng()
+    label = r.choice(["a", "b", "c"], size=300)
+    frame = pd.DataFrame({"label": label, "copy_of_label": np.char.upper(label.astype(str)),
+                          "colour": r.choice(["red", "blue"], size=300), "noise": r.normal(size=300),
+                          "encoded": pd.Series(label).map({"a": 0.0, "b": 5.0, "c": 9.0}) + r.normal(scale=0.01,
+                                                                                                    size=300)})
+    records = {c.column: c for c in run(wh, frame, "target_correlation", {"target": "label"})}
+    assert records["copy_of_label"].status == Status.FAIL
+    assert records["copy_of_label"].message.startswith("copy_of_label predicts the target label too well: Cramér's V")
+    assert records["encoded"].status == Status.FAIL and "correlation ratio" in records["encoded"].message
+    assert records["colour"].status == Status.PASS and records["noise"].status == Status.PASS
+    from scipy.stats.contingency import association
+    expected = association(pd.crosstab(frame.colour, frame.label).to_numpy(), method="cramer")
+    assert records["colour"].observed == pytest.approx(expected, abs=1e-12)
+
+
+def test_correlation_matrix_matches_numpy_with_missing_values_and_a_large_offset(wh):
+    r = rng()
+    base = r.normal(size=500)
+    frame = pd.DataFrame({"a": 1e9 + base, "b": base * 0.5 + r.normal(size=500), "c": r.normal(size=500),
+                          "k": 3.0})
+    frame.loc[[1, 7], "b"] = None
+    wh._conn.conn.register("frame", frame)
+    wh.execute("create or replace table matrix_case as select * from frame")
+    wh.execute("update matrix_case set c = 'nan'::double where rowid = 3")
+    wh.execute("update matrix_case set a = 'inf'::double where rowid = 4")
+    rows, matrix = stats.correlation_matrix(wh, exp.to_table('"main"."matrix_case"'), ["a", "b", "c", "k"])
+    keep = ~frame.index.isin([1, 7, 3, 4])
+    assert rows == keep.sum()
+    expected = np.corrcoef(frame.loc[keep, ["a", "b", "c"]].to_numpy().T)
+    assert np.allclose(matrix[:3, :3], expected, atol=1e-9)
+    assert np.isnan(matrix[3]).all()  # a constant column has no correlation

@@ -364,7 +364,8 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
 
     Measured on the reference set (rows with a known target); a numeric target
     pairs with numeric features by Pearson r and with categorical ones by η;
-    a categorical target pairs with numeric features by η.
+    a categorical target pairs with numeric features by η and with
+    categorical ones by Cramér's V.
     """
     spec = ctx.spec
     limit = float(params["max_abs_corr"])
@@ -399,6 +400,8 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
         for feature in numeric:
             eta = stats.correlation_ratios(ctx.wh, ctx.table, [spec.target], feature, where)[spec.target]
             strength[feature] = (eta, "correlation ratio")
+        for feature in categorical:
+            strength[feature] = (cramers_v(ctx, feature, spec.target, where), "Cramér's V")
     leaks = linear_leaks(ctx, float(params["max_r2"])) if numeric_target else {}
     out = []
     for feature in features:
@@ -426,6 +429,19 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
         out.append(_record(spec, "target_correlation", _verdict(bad, params), feature, observed=abs(value),
                            threshold=limit, failures=1 if bad else 0, message=message))
     return out
+
+
+def cramers_v(ctx: Context, a: str, b: str, where: exp.Expression) -> float | None:
+    """Cramér's V of two categorical columns from their contingency table (counted in SQL)."""
+    from scipy.stats.contingency import association
+
+    frame = stats.contingency(ctx.wh, ctx.table, a, b, where)
+    if frame is None or frame.empty:
+        return None
+    table = frame.pivot_table(index="a", columns="b", values="n", aggfunc="sum", fill_value=0)
+    if min(table.shape) < 2:
+        return None  # one level on either side: no association to measure
+    return float(association(table.to_numpy(), method="cramer"))
 
 
 def linear_leaks(ctx: Context, max_r2: float) -> dict[str, tuple[float, float]]:

@@ -261,6 +261,18 @@ def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,
     return out
 
 
+def contingency(wh, table: exp.Table, a: str, b: str, where: exp.Expression | None = None,
+                max_cells: int = 10_000):
+    """Row counts per (a, b) value pair (NULLs left out) as a frame, or None when there are too many cells."""
+    left, right = exp.cast(column(a), "VARCHAR"), exp.cast(column(b), "VARCHAR")
+    present = exp.and_(exp.Not(this=exp.Is(this=column(a), expression=exp.Null())),
+                       exp.Not(this=exp.Is(this=column(b), expression=exp.Null())))
+    condition = exp.and_(where.copy(), present) if where is not None else present
+    frame = wh.query(_select(table, [left.as_("a"), right.as_("b"), count_star().as_("n")], condition)
+                     .group_by(left.copy(), right.copy()).limit(max_cells + 1))
+    return None if len(frame) > max_cells else frame
+
+
 # ------------------------------------------------------------------ strings, levels, classes
 
 def value_counts(wh, table: exp.Table, name: str, where: exp.Expression | None = None,

@@ -111,11 +111,11 @@ def histogram_pair(bins: Sequence[object], reference: Sequence[float], current: 
     ref = _shares(reference[:n])
     cur = _shares(current[:n])
     top = max(ref + cur) or 1.0
-    # many bins: labels turn 60 degrees and get room below the bars
-    slanted = n > 8
+    slot = (width - 10) / n
+    # many bins or long labels: labels turn 60 degrees and get room below the bars (about 6px per character)
+    slanted = n > 8 or max(len(str(b)) for b in bins[:n]) * 6 > slot
     base = height - (70 if slanted else 25)
     total_height = height if not slanted else height + 20
-    slot = (width - 10) / n
     bars = []
     for i in range(n):
         for j, (share, colour) in enumerate(((ref[i], REFERENCE), (cur[i], CURRENT))):
@@ -129,7 +129,7 @@ def histogram_pair(bins: Sequence[object], reference: Sequence[float], current: 
                          f'font-size="9">{escape(str(bins[i]).split(" … ")[0][:14])}</text>' for i in range(n))
     else:
         labels = "".join(f'<text x="{_f(5 + (i + 0.45) * slot)}" y="{base + 15}" font-size="10" '
-                         f'text-anchor="middle">{escape(str(bins[i])[:10])}</text>' for i in range(n))
+                         f'text-anchor="middle">{escape(str(bins[i]))}</text>' for i in range(n))
     legend = (f'<rect x="{width - 150}" y="4" width="10" height="10" fill="{REFERENCE}"/>'
               f'<text x="{width - 136}" y="13" font-size="11">reference</text>'
               f'<rect x="{width - 70}" y="4" width="10" height="10" fill="{CURRENT}"/>'

@@ -225,6 +225,7 @@ def test_target_correlation_fails_a_leak_that_completes_a_linear_identity(wh):
     # like a centred window: half honest past, half the target itself; alone r is only ~0.9
     frame = leak_frame()
     frame["centred"] = (frame["past"] + frame["y"]) / 2
+    frame["constant"] = 1.0  # a column without correlations must not hide the others
     records = {r.column: r for r in run(wh, frame, "target_correlation", {"target": "y", "ids": ["id"]})}
     assert abs(np.corrcoef(frame.centred, frame.y)[0, 1]) < 0.97
     leak = records["centred"]

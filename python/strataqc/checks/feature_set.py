@@ -460,8 +460,9 @@ def linear_leaks(ctx: Context, max_r2: float) -> dict[str, tuple[float, float]]:
     if matrix is None:
         return {}
     y = len(names) - 1
-    current = [i for i in range(y) if not np.isnan(matrix[i, :]).any()]
-    if np.isnan(matrix[y, current]).any() or rows < 10 + 2 * len(current):
+    # a constant column's row and column are NaN: leave it out, not every column it meets
+    current = [i for i in range(y) if not np.isnan(matrix[i, i])]
+    if np.isnan(matrix[y, y]) or rows < 10 + 2 * len(current):
         return {}  # too few complete rows for a stable fit
 
     def r2(idx: list[int]) -> float:

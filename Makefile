@@ -9,7 +9,7 @@ DEMO_SEED ?= 42
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export STRATAQC_DUCKDB_PATH ?= $(CURDIR)/warehouse/strataqc.duckdb
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench clean test-postgres test-spark
 
 setup: $(STAMP)
 
@@ -25,6 +25,18 @@ demo: setup
 test: setup
 	bash scripts/install-chromium.sh
 	$(BIN)/pytest python/tests -q
+
+# dbt-postgres and dbt-spark/pyspark only for the engine suites: `make test` stays DuckDB-only
+ENGINES_STAMP := $(VENV)/.installed-engines
+$(ENGINES_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/pip install -q -e ".[test,postgres,spark]"
+	touch $(ENGINES_STAMP)
+
+test-postgres: $(ENGINES_STAMP)
+	bash scripts/postgres.sh test
+
+test-spark: $(ENGINES_STAMP)
+	bash scripts/spark.sh test
 
 bench: setup
 	bash bench/run.sh

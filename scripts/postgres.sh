@@ -4,6 +4,7 @@
 #   scripts/postgres.sh start   # install if missing, initdb, start on a free port, create the database
 #   scripts/postgres.sh env     # print the export lines the `postgres` profile target reads
 #   scripts/postgres.sh stop    # stop the server and delete its data directory
+#   scripts/postgres.sh test    # own throwaway server: SQL fixture suite + engine parity suite, then stop
 #
 # The server's state lives in STRATAQC_PG_DIR (default /tmp/strataqc-postgres): data, socket,
 # log and an `env` file, so `stop` and `env` find what `start` made.
@@ -88,9 +89,28 @@ stop() {
   rm -rf "$DIR"
 }
 
+# `make test-postgres`: a private server (own dir, free port) that is stopped however the tests end
+run_tests() {
+  DIR=$(mktemp -d /tmp/strataqc-pg-test.XXXXXX)
+  trap stop EXIT
+  start >/dev/null
+  # shellcheck disable=SC1091
+  source "$DIR/env"
+  export STRATAQC_PG_DIR=$DIR
+  local root bin status=0
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  bin=$root/.venv/bin
+  echo "== SQL check fixtures on PostgreSQL" >&2
+  STRATAQC_IT_TARGET=postgres "$bin/pytest" -q -p no:cacheprovider "$root/python/tests/test_sql_generic_tests.py" || status=1
+  echo "== engine parity and PostgreSQL-marked tests" >&2
+  "$bin/pytest" -q -p no:cacheprovider -m postgres "$root/python/tests" || status=1
+  return $status
+}
+
 case "${1:-}" in
   start) start ;;
+  test) run_tests ;;
   stop) stop ;;
   env) [[ -f "$DIR/env" ]] && cat "$DIR/env" || { echo "no server in $DIR: run '$0 start'" >&2; exit 1; } ;;
-  *) echo "usage: $0 start|stop|env" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|env|test" >&2; exit 2 ;;
 esac

@@ -9,3 +9,8 @@
   {%- endif -%}
   {{ return('extract(' ~ part ~ ' from ' ~ expr ~ ')') }}
 {% endmacro %}
+
+{% macro postgres__demo_date_part(part, expr) %}
+  {#- PostgreSQL's extract() returns numeric (14+): the features are integers on every engine -#}
+  {{ return('cast(extract(' ~ part ~ ' from ' ~ expr ~ ') as integer)') }}
+{% endmacro %}

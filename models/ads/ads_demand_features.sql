@@ -43,9 +43,10 @@ windows as (
         lag(daily.units, 7) over series as units_lag_7,
         lag(daily.units, 14) over series as units_lag_14,
         lag(daily.units, 28) over series as units_lag_28,
-        avg(daily.units) over (series rows between 6 preceding and current row) as units_mean_7d,
-        avg(daily.units) over (series rows between 27 preceding and current row) as units_mean_28d,
-        avg(daily.units) over (series rows between 6 preceding and 7 following) as units_mean_14d_centered,
+        -- avg of integers is numeric on PostgreSQL: a double on every engine
+        cast(avg(daily.units) over (series rows between 6 preceding and current row) as {{ strataqc.type_double() }}) as units_mean_7d,
+        cast(avg(daily.units) over (series rows between 27 preceding and current row) as {{ strataqc.type_double() }}) as units_mean_28d,
+        cast(avg(daily.units) over (series rows between 6 preceding and 7 following) as {{ strataqc.type_double() }}) as units_mean_14d_centered,
         cast(sum(daily.units) over (series rows between 1 following and 7 following) as bigint) as units_following_7d
     from daily
     window series as (partition by daily.store_id, daily.sku_id order by daily.date_day)

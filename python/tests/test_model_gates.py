@@ -179,3 +179,11 @@ def test_model_lightgbm_threads_drop_to_one_on_a_busy_host(monkeypatch, configur
     monkeypatch.setattr(module, "available_cores", lambda: 2)
     monkeypatch.setattr(module.os, "getloadavg", lambda: (load, load, load))
     assert module.lightgbm_threads(configured) == threads
+
+
+def test_model_artifact_dir_relative_to_project_or_model_dir(monkeypatch):
+    monkeypatch.delenv("STRATAQC_MODEL_DIR", raising=False)
+    assert parse_model_config("m", {}, Path("/p")).artifact_dir == Path("/p/warehouse/models/m")
+    monkeypatch.setenv("STRATAQC_MODEL_DIR", "/cache")
+    assert parse_model_config("m", {}, Path("/p")).artifact_dir == Path("/cache/warehouse/models/m")
+    assert parse_model_config("m", {"artifact_dir": "/abs"}, Path("/p")).artifact_dir == Path("/abs")

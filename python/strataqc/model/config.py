@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +113,8 @@ def parse_model_config(model: str, block: Any, project_dir: Path, categorical: l
             artifact_path = Path(project_dir) / artifact_path
     artifact_dir = Path(block.get("artifact_dir") or f"warehouse/models/{model}")
     if not artifact_dir.is_absolute():
-        artifact_dir = Path(project_dir) / artifact_dir
+        # STRATAQC_MODEL_DIR moves trained versions out of the project (CI caches, test runs)
+        artifact_dir = Path(os.environ.get("STRATAQC_MODEL_DIR") or project_dir) / artifact_dir
 
     params = dict(DEFAULT_PARAMS)
     user_params = block.get("params") or {}

@@ -443,3 +443,18 @@ def test_correlation_matrix_matches_numpy_with_missing_values_and_a_large_offset
     expected = np.corrcoef(frame.loc[keep, ["a", "b", "c"]].to_numpy().T)
     assert np.allclose(matrix[:3, :3], expected, atol=1e-9)
     assert np.isnan(matrix[3]).all()  # a constant column has no correlation
+
+
+def test_linear_identity_r2_matches_sklearn(wh):
+    from sklearn.linear_model import LinearRegression
+
+    frame = leak_frame()
+    frame["mixed"] = 0.3 * frame["past"] + 0.3 * frame["y"] + np.random.default_rng(5).normal(size=len(frame))
+    train = frame[frame.split == "train"]
+    x = train[["past", "noise", "mixed"]]
+    expected = LinearRegression().fit(x, train.y).score(x, train.y)
+    block = {"target": "y", "ids": ["id"], "split": {"column": "split", "reference": "train", "current": "predict"},
+             "checks": {"target_correlation": {"max_r2": expected - 0.01}}}
+    flagged = [r for r in run(wh, frame, "target_correlation", block) if "leaks the target" in r.message]
+    assert len(flagged) == 1
+    assert flagged[0].observed == pytest.approx(expected, abs=1e-9)

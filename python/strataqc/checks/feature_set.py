@@ -54,7 +54,9 @@ class Context:
 
     @property
     def rows(self) -> int:
-        return next(iter(self.profile.values())).rows if self.profile else 0
+        if self.profile:
+            return next(iter(self.profile.values())).rows
+        return stats.row_count(self.wh, self.table)  # no column of a checkable type: still count rows
 
     @property
     def numeric_target(self) -> bool:

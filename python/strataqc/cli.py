@@ -76,7 +76,8 @@ def cannot_run(exc: object) -> None:
     """One unwrapped line on stderr: paths and commands stay copy-pasteable."""
     from rich.markup import escape
 
-    stderr.print(f"[red]qc-report cannot run[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+    text = MASK_LOGS.redactor.text(str(exc)) if MASK_LOGS.redactor is not None else str(exc)
+    stderr.print(f"[red]qc-report cannot run[/]: {escape(text)}", soft_wrap=True, highlight=False)
 
 
 def _is_lock(exc: Exception) -> bool:
@@ -173,10 +174,25 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+class _MaskSecrets(logging.Filter):
+    """Every log line passes the run's redactor: an engine or a plugin may echo a password or token."""
+
+    redactor: Any = None
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.redactor is not None:
+            record.msg, record.args = self.redactor.text(record.getMessage()), None
+        return True
+
+
+MASK_LOGS = _MaskSecrets()
+
+
 def _setup_logging(verbose: bool = False) -> None:
     if not any(isinstance(h, _StderrHandler) for h in log.handlers):
         handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(message)s"))
+        handler.addFilter(MASK_LOGS)
         log.addHandler(handler)
         log.propagate = False
     log.setLevel(logging.DEBUG if verbose else logging.INFO)
@@ -291,6 +307,7 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
             wh.close()
             raise CannotRun(str(exc)) from exc
     redactor = Redactor.from_settings(wh.target.settings, extra=alert_config.secrets() if alert_config else ())
+    MASK_LOGS.redactor = redactor
     try:
         with step("reading dbt results"):
             sql = sql_results(artifacts, wh, sample_rows=sample_rows, select=select)

@@ -103,6 +103,12 @@ def test_secrets_from_the_profile_and_the_alert_config_stay_out_of_everything(pr
     path.write_text(json.dumps(run))
     with duckdb.connect(str(project.parent / "fix.duckdb")) as conn:
         conn.execute(f"update \"dwd\".\"dwd_sales\" set category = 'pw {password}' where category like '<script%'")
+    import strataqc.checks.runner as runner
+
+    def leaky(manifest, wh, project_dir, select=None):  # an engine error quoting its connection string
+        raise RuntimeError(f"cannot connect: password={password}")
+
+    monkeypatch.setattr(runner, "run_python_checks", leaky)
     files = {fmt: tmp_path / f"r.{fmt}" for fmt in ("json", "junit", "markdown", "html")}
     args = [a for a in run_args(project, "--alerts", str(project / "alerts.yml"), "--html", str(files["html"]),
                                 "--json", str(files["json"]), "--junit", str(files["junit"]),
@@ -119,7 +125,8 @@ def test_secrets_from_the_profile_and_the_alert_config_stay_out_of_everything(pr
     assert len(texts) == 10
     for where, text in texts.items():
         assert password not in text and token not in text, where
-    assert f"password=*** to ***" in texts["json"]  # masked, the rest of the message kept
+    assert "password=*** to ***" in texts["json"]  # masked, the rest of the message kept
+    assert "Python checks failed: RuntimeError: cannot connect: password=***" in texts["stderr"]
     assert "pw ***" in texts["html"]  # the sampled row too
 
 

@@ -39,7 +39,8 @@ from strataqc.results import CheckResult, CheckType, Status
 # (base 2, in [0, 1]) 0.1 / 0.2 and Wasserstein 0.2 / 0.4 reference IQRs are
 # about the same shift of a normal feature (0.3 / 0.5 standard deviations).
 EFFECT_DEFAULTS: dict[str, Any] = {
-    "bins": 10, "psi_warn": 0.1, "psi_fail": 0.25, "js_warn": 0.1, "js_fail": 0.2,
+    # quantile_rows: reference rows the bin edges come from (a seeded sample above it)
+    "bins": 10, "quantile_rows": 200_000, "psi_warn": 0.1, "psi_fail": 0.25, "js_warn": 0.1, "js_fail": 0.2,
     "wasserstein_warn": 0.2, "wasserstein_fail": 0.4, "max_levels": 200, "exclude": [],
 }
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -58,6 +59,8 @@ PSI_EPSILON = 1e-4
 # levels HistGradientBoosting takes as categories; wider columns are used as ordinal codes
 MAX_CLASSIFIER_CATEGORIES = 250
 MAX_TABLE_ROWS = 50
+# fewer sampled reference values than this: the column's quantiles are taken on all its rows
+MIN_QUANTILE_ROWS = 1000
 
 
 def run_drift_checks(wh, spec: CheckSpec) -> list[CheckResult]:
@@ -129,7 +132,7 @@ def parameter_problems(spec: CheckSpec, check: str, params: dict) -> list[str]:
     where = f"{spec.model}: meta.strataqc.checks.{check}"
     for key, default in DEFAULTS[check].items():
         value = params.get(key)
-        if isinstance(default, float) or key in ("folds", "max_iter", "max_levels", "max_listed", "threads"):
+        if isinstance(default, (int, float)) and not isinstance(default, bool) or key in ("folds", "max_iter"):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 problems.append(f"{where}.{key}: expected a number >= 0, got {value!r}")
     for warn, fail in THRESHOLD_PAIRS:
@@ -351,12 +354,44 @@ def feature_drift(sets: Sets, params: dict) -> list[CheckResult]:
     """Per feature: PSI / KS / Wasserstein (numeric) or Jensen–Shannon / chi-square (categorical)."""
     spec, out = sets.spec, []
     excluded = _excluded(params)
-    for name in [c for c in spec.numeric + spec.categorical if c not in excluded]:
-        kind = "numeric" if name in spec.numeric else "categorical"
+    numeric = [c for c in spec.numeric if c not in excluded]
+    try:
+        spreads = _reference_spreads(sets, numeric, params)
+    except Exception:  # measured column by column below, so the error lands on the column that causes it
+        spreads = {}
+    for name in numeric:
         out.append(_per_column(spec, "feature_drift", name,
-                               lambda: _drift_of(sets, params, name, kind, "feature_drift",
-                                                 sets.current, sets.current_name)))
+                               lambda: _numeric_drift_of(sets, params, name, "feature_drift", sets.current,
+                                                         sets.current_name, spreads.get(name))))
+    for name in [c for c in spec.categorical if c not in excluded]:
+        out.append(_per_column(spec, "feature_drift", name,
+                               lambda: _categorical_drift_of(sets, params, name, "feature_drift", sets.current,
+                                                             sets.current_name)))
     return out
+
+
+def _probabilities_of(params: dict) -> list[float]:
+    """The IQR's quartiles, then the inner edges of `bins` quantile bins (none for fixed edges)."""
+    bins = params["bins"]
+    return [0.25, 0.75] + ([] if isinstance(bins, list) else _probabilities(int(bins)))
+
+
+def _reference_spreads(sets: Sets, names: list[str], params: dict) -> dict[str, drift_sql.ReferenceSpread]:
+    """Reference quantiles of `names`, from a seeded 1-in-k sample when the reference set is large."""
+    if not names:
+        return {}
+    spec = sets.spec
+    reference_rows, _ = drift_sql.set_sizes(sets.wh, sets.table, sets.reference, sets.current)
+    every = max(1, math.ceil(reference_rows / max(1, int(params["quantile_rows"]))))
+    spreads = drift_sql.reference_spreads(sets.wh, sets.table, names, sets.reference, _probabilities_of(params),
+                                          every=every, key_columns=spec.ids or spec.features, seed=spec.seed,
+                                          reference_rows=reference_rows)
+    # a column with few values in the reference set may have none in the sample: take it whole
+    sparse = [n for n, s in spreads.items() if every > 1 and s.rows < MIN_QUANTILE_ROWS]
+    if sparse:
+        spreads.update(drift_sql.reference_spreads(sets.wh, sets.table, sparse, sets.reference,
+                                                   _probabilities_of(params)))
+    return spreads
 
 
 def target_drift(sets: Sets, params: dict) -> list[CheckResult]:
@@ -433,12 +468,12 @@ def _bin_labels(edges: list[float]) -> list[str]:
 
 
 def _numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,
-                      current_name: str) -> CheckResult:
+                      current_name: str, spread: drift_sql.ReferenceSpread | None = None) -> CheckResult:
     spec = sets.spec
     bins = params["bins"]
     fixed_edges = sorted({float(b) for b in bins}) if isinstance(bins, list) else None
-    probabilities = [0.25, 0.75] + ([] if fixed_edges else _probabilities(int(bins)))
-    spread = drift_sql.reference_spread(sets.wh, sets.table, name, sets.reference, probabilities)
+    if spread is None:
+        spread = _reference_spreads(sets, [name], params)[name]
     if spread.rows == 0:
         return _nothing_to_compare(spec, check, params, name, f"{name}: no finite value in {sets.reference_name}")
     q25, q75 = spread.quantiles[0], spread.quantiles[1]
@@ -480,7 +515,7 @@ def _numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: 
     metrics = {"psi": measured.psi, "ks": measured.ks, "ks_pvalue": measured.ks_pvalue, "ks_method": "binned",
                "wasserstein": measured.wasserstein, "wasserstein_norm": measured.wasserstein_norm,
                "wasserstein_scale": measured.scale, "reference_iqr": iqr, "reference_std": spread.std,
-               "reference_rows": ref_rows, "current_rows": cur_rows,
+               "reference_rows": ref_rows, "current_rows": cur_rows, "quantile_rows": spread.rows,
                "reference_missing": counts.reference_missing, "current_missing": counts.current_missing,
                "reference_mean": _weighted_mean(counts.reference_means, counts.reference),
                "current_mean": _weighted_mean(counts.current_means, counts.current)}

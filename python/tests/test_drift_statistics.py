@@ -110,3 +110,21 @@ def test_at_a_million_rows_a_real_shift_fails(wh):
     assert records["x"].status is Status.FAIL and records["x"].message.startswith("x drifted: PSI ")
     assert records["is_promo"].status is Status.FAIL
     assert records["y"].status is Status.PASS
+
+
+def test_bin_edges_of_a_large_reference_come_from_a_repeatable_sample(wh):
+    """Above quantile_rows the edges come from a seeded 1-in-k sample; the bins are still counted on every row."""
+    drift_table(wh, 20_000, shift=0.0, promo_current=0.1)
+    wh.execute("ALTER TABLE t ADD COLUMN sparse DOUBLE")
+    wh.execute("UPDATE t SET sparse = x WHERE row_id % 20 = 0")  # 1,000 reference values: too few to sample
+    first = feature_drift_records(wh, quantile_rows=2000)
+    again = feature_drift_records(wh, quantile_rows=2000)
+    x = first["x"].details
+    assert 1500 < x["metrics"]["quantile_rows"] < 2500 and x["metrics"]["reference_rows"] == 20_000
+    assert x["distribution"]["edges"] == again["x"].details["distribution"]["edges"]
+    frame = wh.query("SELECT x FROM t WHERE split = 'train'")
+    exact = np.quantile(frame["x"].to_numpy(), np.arange(1, 10) / 10)
+    assert x["distribution"]["edges"] == pytest.approx(list(exact), abs=0.1)
+    assert sum(x["distribution"]["reference"]) == pytest.approx(1.0)
+    assert first["x"].status is Status.PASS
+    assert first["sparse"].details["metrics"]["quantile_rows"] == 1000  # taken whole

@@ -106,7 +106,7 @@ def masters(landing: Path) -> None:
     (landing / "erp_skus.csv").write_text(",".join(SKU_COLUMNS) + "\nK00001,Milk,Dairy,1.00\n")
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                  HealthCheck.too_slow])
 @given(batch=BATCH)
 def test_every_landed_line_is_clean_rejected_or_a_removed_duplicate(compiled_dwd, batch):

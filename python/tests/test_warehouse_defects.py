@@ -124,3 +124,14 @@ def test_the_planted_leak_tracks_the_target_more_than_honest_features(demo_night
         "select corr(units_mean_14d_centered, units_next_7d), corr(units_mean_7d, units_next_7d) "
         "from ads.ads_demand_features where dataset_split = 'train'")[0]
     assert leak > 0.95 and leak > honest
+
+
+# each kind the generator plants -> the test above that finds it; a new kind without a test fails here
+COVERED = {"duplicate_lines", "units_nan_inf", "units_not_a_number", "units_empty", "unparseable_sale_date",
+           "negative_units", "unit_price_nan_inf", "unit_price_empty", "missing_series_days", "missing_store_day",
+           "load_rejects", "special_characters", "empty_strings", "messy_category_spellings",
+           "category_spelling_survives", "drifted_window", "new_category", "leaking_feature"}
+
+
+def test_every_planted_defect_kind_has_a_test_here(demo_night):
+    assert {d["kind"] for d in demo_night.manifest["defects"]} == COVERED

@@ -216,20 +216,6 @@ def _check_selection(select: list[str], artifacts: Any) -> None:
                         f"give model names (e.g. {hint}) or run `dbt build` for the current project first")
 
 
-def _python_models(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Enabled models with a meta.strataqc block: the ones the Python checks look at."""
-    out = {}
-    for node in manifest.get("nodes", {}).values():
-        if not isinstance(node, dict) or node.get("resource_type") != "model":
-            continue
-        config = node.get("config") or {}
-        if config.get("enabled") is False:
-            continue
-        if (config.get("meta") or {}).get("strataqc") is not None or (node.get("meta") or {}).get("strataqc") is not None:
-            out[node.get("name")] = node
-    return out
-
-
 def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None,
                     sql: list | None = None) -> list:
     """The Python checks; a model dbt did not build tonight is skipped with the reason, not read stale."""
@@ -239,11 +225,17 @@ def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select
     if importlib.util.find_spec("strataqc.checks.runner") is None:
         log.info("Python checks are not installed; reporting the SQL checks only")
         return []
-    models = {name: node for name, node in _python_models(manifest).items() if not select or name in select}
+    try:
+        from strataqc.checks.runner import model_nodes
+
+        models = {node.get("name"): node for node in model_nodes(manifest, select)}
+    except Exception:  # a runner that cannot even load is reported below as one error record
+        models = {}
     unbuilt = {r.model: r for r in sql or [] if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
     skipped = [CheckResult(check="python_checks", status=Status.SKIP, check_type=CheckType.FEATURE_SET, model=name,
                            layer=layer_of(models[name]),
-                           message=f"Python checks not run: {name} was not built tonight ({unbuilt[name].message})"[:500])
+                           message=f"Python checks not run: {name} was not built tonight "
+                                   f"({unbuilt[name].message})"[:500])
                for name in models if name in unbuilt]
     if skipped and not [name for name in models if name not in unbuilt]:
         return skipped
@@ -461,7 +453,8 @@ def night(
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
         _dbt_build(project_dir, profiles_dir, target, target_path, _selection(select), dbt_arg or [])
         code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
-                       select=_built_selection(select, target_path), fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
+                       select=_built_selection(select, target_path), fmt=fmt, output=output, html=html,
+                       fail_on=fail_on, sample_rows=sample_rows,
                        also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks,
                        lock_wait=lock_wait)

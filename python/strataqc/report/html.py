@@ -88,7 +88,8 @@ def _distribution_blocks(details: dict[str, Any]) -> list[tuple[str, str, dict[s
     if isinstance(many, dict):
         found += [(str(name), "", block) for name, block in many.items()]
     return [(name, kind, block) for name, kind, block in found
-            if isinstance(block, dict) and all(isinstance(block.get(k), list) for k in ("bins", "reference", "current"))]
+            if isinstance(block, dict)
+            and all(isinstance(block.get(k), list) for k in ("bins", "reference", "current"))]
 
 
 def _shares(values: list[Any], n: int) -> list[float]:
@@ -104,7 +105,8 @@ def _shares(values: list[Any], n: int) -> list[float]:
     return [v / total if total else 0.0 for v in clean]
 
 
-def _fit_bins(bins: list[Any], ref: list[float], cur: list[float], kind: str) -> tuple[list[str], list[float], list[float]]:
+def _fit_bins(bins: list[Any], ref: list[float], cur: list[float],
+              kind: str) -> tuple[list[str], list[float], list[float]]:
     """At most MAX_BINS bars: the plot aggregates, whatever the check sent.
 
     Categories keep the largest levels (by either side) and pool the rest as "(other N)",
@@ -116,7 +118,8 @@ def _fit_bins(bins: list[Any], ref: list[float], cur: list[float], kind: str) ->
     if kind == "categorical":
         keep = sorted(sorted(range(len(labels)), key=lambda i: -max(ref[i], cur[i]))[:MAX_BINS - 1])
         rest = [i for i in range(len(labels)) if i not in set(keep)]
-        return ([labels[i] for i in keep] + [f"(other {len(rest)})"], [ref[i] for i in keep] + [sum(ref[i] for i in rest)],
+        return ([labels[i] for i in keep] + [f"(other {len(rest)})"],
+                [ref[i] for i in keep] + [sum(ref[i] for i in rest)],
                 [cur[i] for i in keep] + [sum(cur[i] for i in rest)])
     size = math.ceil(len(labels) / MAX_BINS)
     groups = [range(i, min(i + size, len(labels))) for i in range(0, len(labels), size)]

@@ -348,3 +348,15 @@ def test_feature_drift_a_numeric_zero_one_flag_gets_a_bin_per_value(wh):
     dist = flag.details["distribution"]
     assert dist["bins"][0] == "<= 0"
     assert dist["reference"][0] == pytest.approx(0.9, abs=0.01) and dist["current"][0] == pytest.approx(0.6, abs=0.02)
+
+
+def test_target_drift_of_a_class_target_uses_jensen_shannon(wh):
+    make_features(wh)
+    wh.execute("""ALTER TABLE features ADD COLUMN churned VARCHAR""")
+    wh.execute(f"""UPDATE features SET churned = CASE WHEN {uniform('t').replace('i,', 'row_id,')}
+                   < CASE WHEN split = 'predict' THEN 0.6 ELSE 0.2 END THEN 'yes' ELSE 'no' END""")
+    spec = spec_for(wh, only({"target_drift": {}}), target="churned")
+    result = by_column(run_drift_checks(wh, spec), "target_drift")["churned"]
+    assert result.status is Status.FAIL
+    assert result.message.startswith("churned drifted: Jensen-Shannon 0.") and "between train and predict" in result.message
+    assert result.details["distribution"]["bins"] == ["no", "yes"]

@@ -422,7 +422,8 @@ def _target_set(spec: CheckSpec, value: Any) -> tuple[exp.Expression, str]:
 def _target_drift_of(sets: Sets, params: dict, name: str, kind: str, current: exp.Expression,
                      current_name: str) -> CheckResult:
     spec = sets.spec
-    ref_rows, cur_rows = drift_sql.set_sizes(sets.wh, sets.table, sets.reference, current, name=name)
+    ref_rows, cur_rows = drift_sql.set_sizes(sets.wh, sets.table, sets.reference, current, name=name,
+                                             numeric=kind == "numeric")
     if cur_rows == 0 and ref_rows > 0:
         if params.get("current") is not None:
             return _record(spec, "target_drift", Status.ERROR, name, message=(

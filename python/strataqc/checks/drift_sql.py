@@ -48,11 +48,11 @@ def _either(reference: exp.Expression, current: exp.Expression) -> exp.Expressio
 
 
 def set_sizes(wh, table: exp.Table, reference: exp.Expression, current: exp.Expression,
-              name: str | None = None) -> tuple[int, int]:
-    """Rows of each set; with `name`, rows where that column has a (finite) value."""
+              name: str | None = None, numeric: bool = True) -> tuple[int, int]:
+    """Rows of each set; with `name`, rows where that column has a value (a finite one when `numeric`)."""
     where = _either(reference, current)
     if name is not None:
-        where = exp.and_(where, _present(finite(column(name))))
+        where = exp.and_(where, _present(finite(column(name)) if numeric else column(name)))
     query = (exp.select(count_if(reference.copy()).as_("n_ref"), count_if(current.copy()).as_("n_cur"))
              .from_(table.copy()).where(where))
     frame = wh.query(query)

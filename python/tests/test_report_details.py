@@ -142,3 +142,20 @@ def test_500_python_checks_with_big_details_stay_under_3_mb():
                                    message="drift", details=details))
     size = len(render_html(with_records(*records)).encode())
     assert size < 3_000_000, f"{size / 1e6:.2f} MB"
+
+
+def test_the_json_schema_holds_the_details_shapes_both_ways():
+    import json
+
+    import jsonschema
+
+    from strataqc.report.jsonout import SCHEMA_PATH, render_json
+
+    validator = jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
+    good = drift("unit_price", "numeric", ["[0, 5)", "[5, 10)"], [0.5, 0.5], [0.2, None], metrics={"psi": 0.4},
+                 sample=[{"id": 1}], table={"title": "t", "columns": ["a"], "rows": [[1]]})
+    assert list(validator.iter_errors(json.loads(render_json(with_records(good))))) == []
+    bad = drift("unit_price", "histogram", [0, 5], [0.5], [0.5], table={"rows": [[1]] * 51})
+    doc = json.loads(render_json(with_records(bad)))
+    errors = {(tuple(e.path)[-1], e.validator) for e in validator.iter_errors(doc)}
+    assert errors == {("table", "required"), ("kind", "enum"), (0, "type"), (1, "type"), ("rows", "maxItems")}

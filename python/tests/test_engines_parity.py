@@ -96,10 +96,20 @@ def clean(v):
     except (TypeError, ValueError):
         return str(v)
 out = {}
+def fetch(sql):
+    # plain Python values: a DataFrame would turn NULL into NaN and hide the difference
+    if wh.dialect == "spark":
+        frame = wh._conn.spark.sql(sql)
+        return frame.columns, [tuple(r) for r in frame.collect()]
+    if wh.dialect == "duckdb":
+        cur = wh._conn.conn.execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
+    with wh._conn.conn.cursor() as cur:
+        cur.execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
 for name, sql in job["raw"].items():       # engine SQL as dbt compiled it
-    frame = wh._conn.query(sql)
-    out[name] = {"columns": [c.lower() for c in frame.columns],
-                 "rows": [[clean(v) for v in row] for row in frame.itertuples(index=False)]}
+    columns, rows = fetch(sql)
+    out[name] = {"columns": [c.lower() for c in columns], "rows": [[clean(v) for v in row] for row in rows]}
 if job.get("stats"):
     from sqlglot import exp
     from strataqc.checks import stats

@@ -33,7 +33,8 @@ SCHEMAS = {"ods_pos__sales": "ods", "dwd_sales": "dwd", "dwd_sales__rejected": "
 
 LINE_IDS = ["L1", "L2", "L3", " L1", "", "  ", 'L"4', "L,5", "L\n6"]
 FIELD_VALUES = {
-    "sale_date": ["2026-03-01", "2026-03-02", " 2026-03-03 ", "", "2026-02-30", "31/12/2025", "yesterday", "2026-3-1"],
+    "sale_date": ["2026-03-01", "2026-03-02", " 2026-03-03 ", "", "2026-02-30", "31/12/2025", "yesterday", "2026-3-1",
+                  "1900-01-01", "2099-12-31"],
     "store_id": ["S0001", "S0002", "", " S0003 "],
     "sku_id": ["K00001", "K00002", ""],
     "units": ["1", "0", "-3", "", "NaN", "inf", "-Infinity", "1.5", "12a", " 7 ", "1e3", "99999999999", "+2"],
@@ -106,35 +107,42 @@ def masters(landing: Path) -> None:
     (landing / "erp_skus.csv").write_text(",".join(SKU_COLUMNS) + "\nK00001,Milk,Dairy,1.00\n")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
-@given(batch=BATCH)
-def test_every_landed_line_is_clean_rejected_or_a_removed_duplicate(compiled_dwd, batch):
+def build_batch(compiled: dict[str, str], batch: list[list[tuple[str, object]]]) -> dict:
+    """Write the batch as daily files 2026-03-01, -02, …, load it and build ODS/DWD on it."""
     scratch = Path(tempfile.mkdtemp(prefix="strataqc-prop-"))
     try:
         landing = scratch / "landing"
         masters(landing)
         for day, lines in enumerate(batch, start=1):
             write_file(landing / "pos_sales" / f"pos_sales_2026-03-{day:02d}.csv", lines)
-        with Warehouse(Target("strataqc", "duckdb", "duckdb", {"path": compiled_dwd["db"]})) as wh:
+        with Warehouse(Target("strataqc", "duckdb", "duckdb", {"path": compiled["db"]})) as wh:
             for schema in ("landing", "ods", "dwd"):
                 wh.execute(f"drop schema if exists {schema} cascade")
-            summary = load_landing(landing, wh)
+            out = {"summary": load_landing(landing, wh)}
             wh.execute("create schema ods")
             wh.execute("create schema dwd")
             for name in DWD_MODELS:
                 kind = "view" if name.startswith("ods") else "table"
-                wh.execute(f"create {kind} {SCHEMAS[name]}.{name} as {compiled_dwd[name]}")
-            recon = wh.query("select _source_file, landed_rows, clean_rows, rejected_rows, duplicates_removed, "
-                             "unexplained_rows from dwd.dwd_sales__reconciliation order by _load_id")
-            rejected_lines = int(wh.query("select coalesce(sum(lines), 0) as n from landing._rejects").iloc[0, 0])
-            clean = wh.query("select count(*) as n, count(distinct line_id) as ids, "
-                             "count(*) filter (where sale_date is null or units is null or trim(line_id) = '') as bad "
-                             "from dwd.dwd_sales")
-            unexplained_reasons = int(wh.query("select count(*) as n from dwd.dwd_sales__rejected "
-                                               "where reject_reason is null").iloc[0, 0])
+                wh.execute(f"create {kind} {SCHEMAS[name]}.{name} as {compiled[name]}")
+            out["recon"] = wh.query("select _source_file, landed_rows, clean_rows, rejected_rows, duplicates_removed, "
+                                    "unexplained_rows from dwd.dwd_sales__reconciliation order by _load_id")
+            out["rejected_lines"] = int(wh.query("select coalesce(sum(lines), 0) as n from landing._rejects").iloc[0, 0])
+            out["clean"] = wh.query("select count(*) as n, count(distinct line_id) as ids, count(*) filter "
+                                    "(where sale_date is null or units is null or trim(line_id) = '') as bad "
+                                    "from dwd.dwd_sales")
+            out["reasons"] = dict(wh.query("select line_id, reject_reason from dwd.dwd_sales__rejected").values.tolist())
+            return out
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(batch=BATCH)
+def test_every_landed_line_is_clean_rejected_or_a_removed_duplicate(compiled_dwd, batch):
+    built = build_batch(compiled_dwd, batch)
+    summary, recon, rejected_lines, clean = built["summary"], built["recon"], built["rejected_lines"], built["clean"]
+    unexplained_reasons = sum(reason is None for reason in built["reasons"].values())
 
     rows = [sum(kind == "row" for kind, _ in lines) for lines in batch]
     raw = [sum(kind == "raw" for kind, _ in lines) for lines in batch]
@@ -155,3 +163,20 @@ def test_every_landed_line_is_clean_rejected_or_a_removed_duplicate(compiled_dwd
     # the clean lines really are clean and unique; every rejected line says why
     assert clean["n"].iloc[0] == clean["ids"].iloc[0] and clean["bad"].iloc[0] == 0
     assert unexplained_reasons == 0
+
+
+@pytest.mark.parametrize(("sale_date", "reason"), [
+    pytest.param("2026-03-02", None, id="the-file-day"),
+    pytest.param("2026-02-28", None, id="late-inside-the-window"),
+    pytest.param("2026-02-27", "sale_date older than the reprocessing window", id="late-outside-the-window"),
+    pytest.param("1900-01-01", "sale_date older than the reprocessing window", id="a-century-back"),
+    pytest.param("2026-03-03", "sale_date after the file's business day", id="tomorrow"),
+    pytest.param("2026-02-30", "sale_date not a date", id="not-a-date"),
+])
+def test_a_sale_date_outside_the_files_window_is_quarantined(compiled_dwd, sale_date, reason):
+    # a far date would stretch the daily spine across decades; an old one would be missed by the
+    # nightly daily model (it rebuilds only strataqc_reprocess_days back): both are quarantined
+    line = ("row", ("L1", sale_date, "S0001", "K00001", "1", "2.50", "0"))
+    built = build_batch(compiled_dwd, [[], [line]])  # the line arrives in the file of 2026-03-02
+    assert built["reasons"].get("L1") == reason
+    assert int(built["clean"]["n"].iloc[0]) == (1 if reason is None else 0)

@@ -444,10 +444,10 @@ def night(
         check_writable([output, html, json_out, junit, markdown])  # before an hour of dbt, not after
         if landing is not None:
             from strataqc.landing.load import LandingError, load_landing
-            from strataqc.warehouse import Warehouse, WarehouseError
+            from strataqc.warehouse import WarehouseError
 
             try:
-                with step(f"loading {landing}"), Warehouse.from_project(project_dir, profiles_dir, target) as wh:
+                with step(f"loading {landing}"), open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
                     load_landing(landing, wh)
             except (WarehouseError, FileNotFoundError, LandingError) as exc:
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
@@ -643,14 +643,19 @@ def load(
     project_dir: Annotated[Path, typer.Option(help="dbt project")] = Path("."),
     profiles_dir: Annotated[Path | None, typer.Option(help="dir of profiles.yml")] = None,
     target: Annotated[str | None, typer.Option(help="dbt target")] = None,
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
 ) -> None:
     """Load new landing files into the warehouse's landing schema as raw text."""
     from strataqc.landing.load import LandingError, load_landing
-    from strataqc.warehouse import Warehouse, WarehouseError
+    from strataqc.warehouse import WarehouseError
 
+    _setup_logging()
     try:
-        with Warehouse.from_project(project_dir, profiles_dir, target) as wh:
+        with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
             summary = load_landing(landing, wh)
+    except CannotRun as exc:
+        cannot_run(exc)
+        raise typer.Exit(EXIT_CANNOT_RUN)
     except (WarehouseError, FileNotFoundError, LandingError) as exc:
         stderr.print(f"[red]cannot load[/red]: {exc}")
         raise typer.Exit(EXIT_CANNOT_RUN)

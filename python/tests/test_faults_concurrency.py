@@ -83,3 +83,28 @@ def test_two_runs_on_one_warehouse_at_once_both_land_their_history(project, tmp_
         assert "Traceback" not in err
     assert sorted(json.loads(out)["run_id"] for out, _ in outputs) == sorted([RUN_A, "rerun-2"])
     assert history_rows(project) == [(RUN_A, 13), ("rerun-2", 13)]
+
+
+def test_load_and_ack_meet_a_lock_the_same_way(project, tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from strataqc.cli import app
+
+    repo = Path(__file__).resolve().parents[2]
+    db = tmp_path / "held.duckdb"
+    holder = hold_lock(db, 60)
+    try:
+        load = CliRunner().invoke(app, ["load", "--landing", str(tmp_path), "--project-dir", str(repo),
+                                        "--profiles-dir", str(repo / "profiles"), "--lock-wait", "0.3"],
+                                  env={"STRATAQC_DUCKDB_PATH": str(db)})
+        ack = CliRunner().invoke(app, ["ack", "unique_key", "--model", "dwd_sales", "--reason", "known",
+                                       "--project-dir", str(repo), "--profiles-dir", str(repo / "profiles"),
+                                       "--lock-wait", "0.3"], env={"STRATAQC_DUCKDB_PATH": str(db)})
+    finally:
+        holder.kill()
+        holder.wait()
+    for result in (load, ack):
+        assert result.exit_code == EXIT_CANNOT_RUN and isinstance(result.exception, SystemExit)
+        assert f"is locked by another process (PID {holder.pid}): gave up after 0.3s" in result.stderr

@@ -147,6 +147,8 @@ BAD_LINES = [
     pytest.param(["L2,2026-03-01,S0001"], "MISSING COLUMNS", id="too-few-fields"),
     pytest.param(["L2,2026-03-01,S0001,K00001,1,2.5,0,surplus"], "TOO MANY COLUMNS", id="too-many-fields"),
     pytest.param(["L2,2026-03-01,S000\xe9,K00001,1,2.5,0"], "INVALID ENCODING", id="latin-1-line"),
+    # DuckDB's line limit is 2 MB; the reject keeps the first 10 000 characters of such a line
+    pytest.param(["L2,2026-03-01," + "x" * 3_000_000 + ",K00001,1,2.5,0"], "LINE SIZE OVER MAXIMUM", id="line-over-2-mb"),
     pytest.param(['L2,2026-03-01,S0001,K00001,"1,2.5,0', "L3,2026-03-01,S0001,K00001,1,2.5,0"], "UNQUOTED VALUE",
                  id="unterminated-quote"),
 ]

@@ -135,12 +135,26 @@ def table(relation_name: str) -> exp.Table:
     return exp.to_table(relation_name, dialect="duckdb")
 
 
+def _setting_name(key: str) -> str:
+    if not key.replace("_", "").isalnum():
+        raise WarehouseError(f"DuckDB setting '{key}' in the profile is not a setting name: use letters, digits and _")
+    return key
+
+
 class _DuckDB:
     def __init__(self, target: Target, read_only: bool):
         import duckdb
 
         path = target.settings.get("path", ":memory:")
+        # dbt-duckdb's `settings` block applies here too; the checks get a memory limit by
+        # default so that statistics over a big table spill to disk instead of growing RSS
+        settings = {"memory_limit": os.environ.get("STRATAQC_CHECKS_MEMORY_LIMIT", "512MB")}
+        settings.update(target.settings.get("settings") or {})
         self.conn = duckdb.connect(path, read_only=read_only)
+        # SET rather than connect(config=...): another connection to the same file in this
+        # process (dbt, a test) would otherwise be refused for a differing configuration
+        for key, value in settings.items():
+            self.conn.execute(f"SET {_setting_name(key)} = ?", [str(value)])
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.conn.execute(sql).df()

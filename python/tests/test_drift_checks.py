@@ -360,3 +360,17 @@ def test_target_drift_of_a_class_target_uses_jensen_shannon(wh):
     assert result.status is Status.FAIL
     assert result.message.startswith("churned drifted: Jensen-Shannon 0.") and "between train and predict" in result.message
     assert result.details["distribution"]["bins"] == ["no", "yes"]
+
+
+def test_new_categories_counts_every_new_category_and_lists_the_largest(wh):
+    make_features(wh)
+    # 30 new categories in predict; only max_listed of them are named
+    wh.execute("""UPDATE features SET category = 'new_' || lpad(CAST((row_id // 3) % 30 AS VARCHAR), 2, '0')
+                  WHERE split = 'predict' AND row_id % 2 = 0""")
+    spec = spec_for(wh, only({"new_categories": {"max_listed": 5}}))
+    result = by_column(run_drift_checks(wh, spec), "new_categories")["category"]
+    rows = wh.query("SELECT count(*) AS n FROM features WHERE category LIKE 'new_%'")["n"].iloc[0]
+    assert result.status is Status.FAIL and result.failures == rows
+    assert result.message.startswith("category: 30 new categories in predict absent from train: 'new_")
+    assert " and 25 more; " in result.message
+    assert result.details["metrics"]["new_categories"] == 30 and len(result.details["table"]["rows"]) == 5

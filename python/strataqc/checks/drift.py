@@ -315,13 +315,12 @@ def new_categories(sets: Sets, params: dict) -> list[CheckResult]:
 
 def _new_categories_of(sets: Sets, params: dict, name: str) -> CheckResult:
     spec = sets.spec
-    # non-NULL rows of each set (a NULL is missing, not a category)
-    levels = drift_sql.level_counts(sets.wh, sets.table, name, sets.reference, sets.current, 1)
-    if levels.reference_rows == 0 or levels.current_rows == 0:
-        empty = sets.reference_name if levels.reference_rows == 0 else sets.current_name
-        return _nothing_to_compare(spec, "new_categories", params, name, f"{name}: no value in {empty}")
     new = drift_sql.new_levels(sets.wh, sets.table, name, sets.reference, sets.current, int(params["max_listed"]))
-    present = levels.current_rows
+    # non-NULL rows of each set (a NULL is missing, not a category)
+    if new.reference_rows == 0 or new.current_rows == 0:
+        empty = sets.reference_name if new.reference_rows == 0 else sets.current_name
+        return _nothing_to_compare(spec, "new_categories", params, name, f"{name}: no value in {empty}")
+    present = new.current_rows
     share = new.total_rows / present
     raw = _judge(share, float(params["warn_share"]), float(params["fail_share"]))
     threshold = float(params["warn_share"] if raw is Status.WARN else params["fail_share"])
@@ -340,7 +339,7 @@ def _new_categories_of(sets: Sets, params: dict, name: str) -> CheckResult:
                          "reference": [0.0] * len(new.levels) + [1.0],
                          "current": [n / present for n in new.counts] + [known]},
         "metrics": {"new_categories": new.total_levels, "new_rows": new.total_rows, "new_share": share,
-                    "current_rows": present, "reference_rows": levels.reference_rows},
+                    "current_rows": present, "reference_rows": new.reference_rows},
         "table": {"title": f"New categories of {name}", "columns": ["category", "rows", "share"],
                   "rows": [[v, n, n / present] for v, n in zip(new.levels, new.counts)][:MAX_TABLE_ROWS]},
     }

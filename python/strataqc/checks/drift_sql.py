@@ -237,25 +237,37 @@ class NewLevels:
     counts: list[int]
     total_levels: int          # all new categories
     total_rows: int            # current rows in a new category
+    reference_rows: int        # non-NULL rows of each set, all categories
+    current_rows: int
 
 
 def new_levels(wh, table: exp.Table, name: str, reference: exp.Expression, current: exp.Expression,
                limit: int) -> NewLevels:
-    """Categories with current rows and no reference row, largest first; totals over all of them."""
-    levels = _level_table(table, name, reference, current)
-    levels = levels.having(exp.and_(exp.Sum(this=_flag(reference)).eq(exp.Literal.number(0)),
-                                    exp.GT(this=exp.Sum(this=_flag(current)), expression=exp.Literal.number(0))))
-    query = (exp.select(exp.column("level"), exp.column("n_cur"),
-                        exp.Window(this=count_star()).as_("total_levels"),
-                        _window_sum(exp.column("n_cur")).as_("total_rows"))
-             .from_(levels.subquery("new_levels"))
-             .order_by(exp.Ordered(this=exp.column("n_cur"), desc=True), exp.Ordered(this=exp.column("level")))
+    """Categories with current rows and no reference row, largest first, with totals: one scan.
+
+    Window sums over every level give the set totals; new levels sort first,
+    so the first row carries the totals even when no level is new.
+    """
+    is_new = exp.and_(exp.column("n_ref").eq(exp.Literal.number(0)),
+                      exp.GT(this=exp.column("n_cur"), expression=exp.Literal.number(0)))
+    new_flag = _flag(is_new)
+    query = (exp.select(exp.column("level"), exp.column("n_ref"), exp.column("n_cur"),
+                        _window_sum(new_flag.copy()).as_("total_levels"),
+                        _window_sum(exp.Mul(this=new_flag.copy(), expression=exp.column("n_cur"))).as_("total_rows"),
+                        _window_sum(exp.column("n_ref")).as_("ref_rows"),
+                        _window_sum(exp.column("n_cur")).as_("cur_rows"))
+             .from_(_level_table(table, name, reference, current).subquery("levels"))
+             .order_by(exp.Ordered(this=new_flag.copy(), desc=True), exp.Ordered(this=exp.column("n_cur"), desc=True),
+                       exp.Ordered(this=exp.column("level")))
              .limit(limit))
     frame = wh.query(query)
     if frame.empty:
-        return NewLevels([], [], 0, 0)
-    return NewLevels([str(v) for v in frame["level"]], [_int(v) for v in frame["n_cur"]],
-                     _int(frame["total_levels"].iloc[0]), _int(frame["total_rows"].iloc[0]))
+        return NewLevels([], [], 0, 0, 0, 0)
+    first = frame.iloc[0]
+    new = frame[(frame["n_ref"].astype("int64") == 0) & (frame["n_cur"].astype("int64") > 0)]
+    return NewLevels([str(v) for v in new["level"]], [_int(v) for v in new["n_cur"]],
+                     _int(first["total_levels"]), _int(first["total_rows"]),
+                     _int(first["ref_rows"]), _int(first["cur_rows"]))
 
 
 # ------------------------------------------------------------------ bounded sample for row-level work

@@ -162,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     from report import ratios_and_targets, render_markdown, render_table
 
     finished = dt.datetime.now(dt.timezone.utc)
+    facts["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: say how busy
     targets = ratios_and_targets(bench.rows, sizes)
     doc = {
         "started_at": started.isoformat(timespec="seconds"), "finished_at": finished.isoformat(timespec="seconds"),

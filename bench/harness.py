@@ -38,7 +38,8 @@ class Measurement:
         return self.returncode == 0 and not self.timed_out
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def _tree_rss(proc: psutil.Process, by_command: dict[str, int] | None = None) -> int:
+    """Resident bytes of the whole tree; `by_command` keeps each command's own peak (which step was big)."""
     total = 0
     try:
         procs = [proc, *proc.children(recursive=True)]
@@ -46,10 +47,24 @@ def _tree_rss(proc: psutil.Process) -> int:
         return 0
     for p in procs:
         try:
-            total += p.memory_info().rss
+            rss = p.memory_info().rss
+            if by_command is not None:
+                name = _command_name(p)
+                by_command[name] = max(by_command.get(name, 0), rss)
         except psutil.Error:
-            pass  # a child that just exited
+            continue  # a child that just exited
+        total += rss
     return total
+
+
+def _command_name(p: psutil.Process) -> str:
+    """`dbt`, `qc-report`, `python` ...: the script a Python process runs, else the executable."""
+    args = p.cmdline()
+    if not args:
+        return p.name()
+    if len(args) > 1 and args[1] not in ("-c", "-") and not args[1].startswith("-"):
+        return Path(args[1]).name[:40]
+    return Path(args[0]).name[:40]
 
 
 def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
@@ -75,8 +90,9 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
         reader = threading.Thread(target=pump, daemon=True)
         reader.start()
         timed_out = False
+        by_command: dict[str, int] = {}
         while child.poll() is None:
-            peak = max(peak, _tree_rss(handle))
+            peak = max(peak, _tree_rss(handle, by_command))
             if timeout_s is not None and time.monotonic() - started > timeout_s:
                 timed_out = True
                 _kill_tree(handle)
@@ -89,6 +105,8 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path | No
     for line in lines:
         if line.startswith(MARKER):
             phases.update(json.loads(line[len(MARKER):]))
+    if len(by_command) > 1:
+        phases["peak_rss_by_command"] = dict(sorted(by_command.items(), key=lambda kv: -kv[1])[:5])
     tail = "".join(lines[-15:])[-2000:]
     return Measurement(round(wall, 3), peak, child.returncode, timed_out, phases, tail)
 

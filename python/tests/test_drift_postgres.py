@@ -47,8 +47,9 @@ def test_drift_checks_on_postgres_with_hostile_names(pg):
           random() < CASE WHEN i >= 9000 THEN 0.5 ELSE 0.1 END AS promo,
           CASE WHEN i < 9000 THEN random() * 10 END AS y
         FROM generate_series(0, 9999) AS t(i)""")
-    meta = {"target": "y", "ids": ["row id"], "split": {"column": "split's", "reference": "train", "current": "predict"},
-            "sample_size": 2000, "checks": {"target_drift": {"current": "valid"}}}
+    meta = {"target": "y", "ids": ["row id"], "sample_size": 2000,
+            "split": {"column": "split's", "reference": "train", "current": "predict"},
+            "checks": {"target_drift": {"current": "valid"}}}
     spec, errors = build_spec("feats", f'"{database}"."{SCHEMA}"."fe""ats"', "ads", meta, wh)
     assert errors == []
     results = {(r.check, r.column): r for r in run_drift_checks(wh, spec)}

@@ -304,7 +304,8 @@ def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression,
     condition = where.copy()
     if not found.empty and found["k"].iloc[0] is not None:
         # an engine-made integer, not user input
-        condition = exp.and_(condition, exp.LTE(this=key.copy(), expression=exp.Literal.number(int(found["k"].iloc[0]))))
+        cut = exp.Literal.number(int(found["k"].iloc[0]))
+        condition = exp.and_(condition, exp.LTE(this=key.copy(), expression=cut))
     query = (exp.select(*[column(c).as_(f"__strataqc_c{i}") for i, c in enumerate(columns)])
              .from_(table.copy()).where(condition)
              .order_by(exp.Ordered(this=key.copy()))

@@ -377,3 +377,11 @@ def test_new_categories_counts_every_new_category_and_lists_the_largest(wh):
     assert result.message.startswith("category: 30 new categories in predict absent from train: 'new_")
     assert " and 25 more; " in result.message
     assert result.details["metrics"]["new_categories"] == 30 and len(result.details["table"]["rows"]) == 5
+
+
+def test_feature_drift_takes_fixed_bin_edges(wh):
+    make_features(wh, price_shift=2.0)
+    spec = spec_for(wh, only({"feature_drift": {"bins": [8, 10, 12]}}))
+    price = by_column(run_drift_checks(wh, spec), "feature_drift")["unit_price"]
+    assert price.status is Status.FAIL
+    assert price.details["distribution"]["bins"] == ["<= 8", "(8, 10]", "(10, 12]", "> 12"]

@@ -132,7 +132,7 @@ def parameter_problems(spec: CheckSpec, check: str, params: dict) -> list[str]:
     where = f"{spec.model}: meta.strataqc.checks.{check}"
     for key, default in DEFAULTS[check].items():
         value = params.get(key)
-        if isinstance(default, (int, float)) and not isinstance(default, bool) or key in ("folds", "max_iter"):
+        if key != "bins" and isinstance(default, (int, float)) and not isinstance(default, bool):
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 problems.append(f"{where}.{key}: expected a number >= 0, got {value!r}")
     for warn, fail in THRESHOLD_PAIRS:

@@ -377,6 +377,9 @@ def test_new_categories_counts_every_new_category_and_lists_the_largest(wh):
     assert result.message.startswith("category: 30 new categories in predict absent from train: 'new_")
     assert " and 25 more; " in result.message
     assert result.details["metrics"]["new_categories"] == 30 and len(result.details["table"]["rows"]) == 5
+    dist = result.details["distribution"]
+    assert dist["bins"][-2:] == ["(other new categories)", "(known categories)"]
+    assert sum(dist["current"]) == pytest.approx(1.0) and sum(dist["reference"]) == 1.0
 
 
 def test_feature_drift_takes_fixed_bin_edges(wh):

@@ -333,11 +333,14 @@ def _new_categories_of(sets: Sets, params: dict, name: str) -> CheckResult:
                    f"{sets.current_name} rows, limit {threshold:.1%}")
     else:
         message = f"{name}: every category of {sets.current_name} is present in {sets.reference_name}"
-    known = 1.0 - share
+    bins, shares = list(new.levels), [n / present for n in new.counts]
+    unlisted = new.total_rows - sum(new.counts)
+    if new.total_levels > len(new.levels):  # shares still add up to one
+        bins.append("(other new categories)")
+        shares.append(unlisted / present)
     details = {
-        "distribution": {"column": name, "kind": "categorical", "bins": [*new.levels, "(known categories)"],
-                         "reference": [0.0] * len(new.levels) + [1.0],
-                         "current": [n / present for n in new.counts] + [known]},
+        "distribution": {"column": name, "kind": "categorical", "bins": [*bins, "(known categories)"],
+                         "reference": [0.0] * len(bins) + [1.0], "current": [*shares, 1.0 - share]},
         "metrics": {"new_categories": new.total_levels, "new_rows": new.total_rows, "new_share": share,
                     "current_rows": present, "reference_rows": new.reference_rows},
         "table": {"title": f"New categories of {name}", "columns": ["category", "rows", "share"],

@@ -612,8 +612,8 @@ def multivariate_drift(sets: Sets, params: dict) -> list[CheckResult]:
     """A domain classifier's cross-validated ROC AUC at telling current rows from reference rows.
 
     0.5: the sets look alike; 1.0: every row gives away its set. The sample is
-    drawn in SQL (ORDER BY a seeded hash LIMIT n per set), so every run sees
-    the same rows; only `sample_size` rows reach Python.
+    drawn in SQL (per set, the rows with the smallest seeded hash), so every
+    run sees the same rows; only `sample_size` rows reach Python.
     """
     # import before limiting: threadpoolctl only limits the OpenMP runtime already loaded
     import sklearn.ensemble  # noqa: F401
@@ -640,7 +640,8 @@ def multivariate_drift(sets: Sets, params: dict) -> list[CheckResult]:
         return [_record(spec, "multivariate_drift", Status.SKIP, message=(
             f"multivariate_drift: too few rows to cross-validate ({len(frames[0])} in {sets.reference_name}, "
             f"{len(frames[1])} in {sets.current_name})"))]
-    categorical_mask = [name in spec.categorical and x[:, i].max(initial=0) < MAX_CLASSIFIER_CATEGORIES
+    # a NULL code is NaN: nanmax, or one NULL would turn the column numeric
+    categorical_mask = [name in spec.categorical and np.nanmax(np.append(x[:, i], 0)) < MAX_CLASSIFIER_CATEGORIES
                         for i, name in enumerate(features)]
     # one OpenMP thread by default: on a busy machine two threads ran ten times slower
     with threadpool_limits(max(1, int(params["threads"]))):
@@ -653,7 +654,8 @@ def multivariate_drift(sets: Sets, params: dict) -> list[CheckResult]:
     top = ", ".join(f"{n} ({a:.2f})" for n, a in separating[:3])
     between = f"{sets.reference_name} from {sets.current_name}"
     if status is Status.PASS:
-        message = f"a domain classifier tells {between} with ROC AUC {auc:.3f} (no multivariate drift)"
+        message = (f"no multivariate drift: a domain classifier tells {between} with ROC AUC {auc:.3f}, "
+                   f"limit {params['auc_warn']}")
     else:
         message = (f"multivariate drift: a domain classifier tells {between} with ROC AUC {auc:.3f} > {threshold}; "
                    f"most separating on their own: {top}")

@@ -73,9 +73,3 @@ def test_demo_multivariate_drift_fails(demo_drift):
     assert multivariate.status is Status.FAIL, multivariate.message
     assert not [r.message for r in results if r.status is Status.ERROR]
 
-
-def test_demo_print(demo_drift):
-    results, _ = demo_drift
-    for r in results:
-        print(r.check, r.column, r.status, r.observed, r.duration_s, "|", r.message)
-    assert results

@@ -21,7 +21,7 @@ def demo_drift(demo_night):
     node = next(n for n in demo_night.dbt_manifest["nodes"].values()
                 if n["resource_type"] == "model" and n["name"] == MODEL)
     meta = (node.get("config", {}).get("meta") or node.get("meta") or {})["strataqc"]
-    facts = demo_night.manifest.get("ads", demo_night.manifest)
+    facts = demo_night.manifest["ads"]  # what the generator planted
     # read-only: the night's warehouse is shared by the whole test session
     with Warehouse(Target("strataqc", "duckdb", "duckdb", {"path": str(demo_night.duckdb_path)}),
                    read_only=True) as wh:
@@ -36,19 +36,21 @@ def records(results, check: str) -> dict:
 
 
 def test_demo_drifted_features_are_found(demo_drift):
-    results, _ = demo_drift
+    results, facts = demo_drift
     drift = records(results, "feature_drift")
-    for name in ("unit_price", "is_promo"):
+    assert set(facts["drifted_features"]) == {"unit_price", "is_promo"}
+    for name in facts["drifted_features"]:
         assert drift[name].status is Status.FAIL, drift[name].message
         assert drift[name].message.startswith(f"{name} drifted: ")
         assert "between train and predict" in drift[name].message
 
 
 def test_demo_new_category_is_found(demo_drift):
-    results, _ = demo_drift
+    results, facts = demo_drift
     category = records(results, "new_categories")["category"]
     assert category.status is Status.FAIL
-    assert "'Ready Meals' (" in category.message
+    assert facts["new_category"] == "Ready Meals"
+    assert category.message.startswith("category: 1 new category in predict absent from train: 'Ready Meals' (")
     assert records(results, "new_categories")["region"].status is Status.PASS
 
 

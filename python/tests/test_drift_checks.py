@@ -390,3 +390,17 @@ def test_feature_drift_takes_fixed_bin_edges(wh):
     price = by_column(run_drift_checks(wh, spec), "feature_drift")["unit_price"]
     assert price.status is Status.FAIL
     assert price.details["distribution"]["bins"] == ["<= 8", "(8, 10]", "(10, 12]", "> 12"]
+
+
+def test_target_drift_with_windows_takes_the_window_that_has_targets(wh):
+    make_features(wh)  # targets for rows 0..15,999, NULL for the last 4,000
+    wh.execute("ALTER TABLE features ADD COLUMN day DATE")
+    wh.execute("UPDATE features SET day = DATE '2024-01-01' + CAST(row_id // 100 AS INT)")  # 200 days
+    windows = {"column": "day", "reference": ["2024-01-01", "2024-04-30"], "current": ["2024-07-01", "2024-07-18"]}
+    spec = spec_for(wh, only({"target_drift": {}}), split=None, windows=windows)
+    skipped = by_column(run_drift_checks(wh, spec), "target_drift")["units_next_7d"]
+    assert skipped.status is Status.SKIP and "no value in current 2024-07-01..2024-07-18" in skipped.message
+    spec = spec_for(wh, only({"target_drift": {"current": ["2024-05-01", "2024-06-08"]}}), split=None, windows=windows)
+    result = by_column(run_drift_checks(wh, spec), "target_drift")["units_next_7d"]
+    assert result.status is Status.PASS
+    assert "between reference 2024-01-01..2024-04-30 and current 2024-05-01..2024-06-08" in result.message

@@ -30,6 +30,10 @@
     {%- set inner = name[1:-1] -%}
     {{ return(inner | replace('""', '"') if '"' not in inner | replace('""', '') else inner) }}
   {%- endif -%}
+  {#- Spark's adapter.quote() wraps in backticks -#}
+  {%- if target.type == 'spark' and name | length > 1 and name[0] == '`' and name[-1] == '`' -%}
+    {{ return(name[1:-1] | replace('``', '`')) }}
+  {%- endif -%}
   {{ return(name) }}
 {% endmacro %}
 

@@ -54,7 +54,9 @@ def _env_var(name: str, default: str | None = None) -> str:
 
 def find_profiles_dir(project_dir: Path, profiles_dir: Path | None = None) -> Path:
     """dbt's own search order: --profiles-dir, DBT_PROFILES_DIR, the project's profiles/, ~/.dbt."""
-    candidates = [profiles_dir, os.environ.get("DBT_PROFILES_DIR"), project_dir / "profiles", project_dir, Path.home() / ".dbt"]
+    # like dbt, an explicit directory (flag, then environment) is the only place looked at
+    chosen = profiles_dir or os.environ.get("DBT_PROFILES_DIR")
+    candidates = [chosen] if chosen else [project_dir / "profiles", project_dir, Path.home() / ".dbt"]
     for candidate in candidates:
         if candidate and (Path(candidate) / "profiles.yml").exists():
             return Path(candidate)

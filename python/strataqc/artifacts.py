@@ -52,7 +52,11 @@ class Artifacts:
         return self.run_results.get("metadata", {}).get("generated_at") or ""
 
     def node(self, unique_id: str) -> dict[str, Any]:
-        return self.manifest.get("nodes", {}).get(unique_id) or self.manifest.get("unit_tests", {}).get(unique_id) or {}
+        for section in ("nodes", "sources", "unit_tests"):
+            found = self.manifest.get(section, {}).get(unique_id)
+            if found:
+                return found
+        return {}
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -114,7 +118,7 @@ def unquote(name: str | None) -> str | None:
 def _attached_model(artifacts: Artifacts, test: dict[str, Any]) -> dict[str, Any]:
     attached = test.get("attached_node")
     if not attached:
-        parents = [n for n in test.get("depends_on", {}).get("nodes", []) if n.startswith(("model.", "seed.", "snapshot."))]
+        parents = [n for n in test.get("depends_on", {}).get("nodes", []) if n.startswith(("model.", "seed.", "snapshot.", "source."))]
         attached = parents[0] if len(parents) == 1 else None
     return artifacts.node(attached) if attached else {}
 

@@ -104,6 +104,9 @@ class Warehouse:
 
     def to_dialect(self, sql: str | exp.Expression) -> str:
         """DuckDB-dialect SQL (or an expression) as the target engine's SQL."""
+        if self.dialect == "spark":
+            trees = [sql] if isinstance(sql, exp.Expression) else sqlglot.parse(sql, read="duckdb")
+            return ";\n".join(t.copy().transform(_spark_percentile).sql(dialect="spark") for t in trees if t)
         if isinstance(sql, exp.Expression):
             return sql.sql(dialect=self.dialect)
         if self.dialect == "duckdb":
@@ -125,6 +128,14 @@ class Warehouse:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _spark_percentile(node: exp.Expression) -> exp.Expression:
+    """sqlglot writes quantile_cont(x, p) as PERCENTILE_CONT(x, p) for Spark, which Spark 4
+    rejects; percentile(x, p) is the same interpolated quantile."""
+    if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
+        return exp.Anonymous(this="PERCENTILE", expressions=[node.this.copy(), node.expression.copy()])
+    return node
 
 
 def quote(name: str) -> str:

@@ -381,6 +381,9 @@ def _records(report: list[dict]) -> dict[tuple, dict]:
 # model training is seeded but tree libraries are not bit-exact across input orders:
 # model-quality scores are compared by status only
 VALUE_EXEMPT = {"model_quality", "attribution"}
+# the domain classifier learns from a seeded SQL sample; each engine draws its own rows,
+# so its ROC AUC agrees to sampling error, not to floating-point error
+SAMPLED = {"multivariate_drift": 0.03}
 
 
 def test_demo_night_report_matches_duckdb(duckdb_night, engine_night):
@@ -391,7 +394,10 @@ def test_demo_night_report_matches_duckdb(duckdb_night, engine_night):
     differ = {}
     for key, r in mine.items():
         o = theirs[key]
-        same_value = key[0] in VALUE_EXEMPT or _same(r["observed"], o["observed"]) or (
+        tolerance = SAMPLED.get(key[1])
+        close = tolerance is not None and None not in (r["observed"], o["observed"]) and \
+            abs(float(r["observed"]) - float(o["observed"])) <= tolerance
+        same_value = key[0] in VALUE_EXEMPT or close or _same(r["observed"], o["observed"]) or (
             isinstance(r["observed"], (int, float)) and isinstance(o["observed"], (int, float))
             and _same(float(r["observed"]), float(o["observed"])))
         if r["status"] != o["status"] or not same_value:

@@ -130,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big-check-rows", type=int, default=int(os.environ.get("BENCH_CHECK_ROWS", 20_000_000)),
                         help="case 2: StrataQC alone on an ADS-shaped table this large (0 to skip)")
     parser.add_argument("--deepchecks-max-rows", type=int, default=int(os.environ.get("BENCH_DEEPCHECKS_MAX", 5_000_000)))
-    parser.add_argument("--evidently-max-rows", type=int, default=int(os.environ.get("BENCH_EVIDENTLY_MAX", 10_000_000)))
+    # caps compare with the ADS table's rows, a little above the landing rows
+    parser.add_argument("--evidently-max-rows", type=int, default=int(os.environ.get("BENCH_EVIDENTLY_MAX", 12_000_000)))
     parser.add_argument("--peer-timeout", type=float, default=float(os.environ.get("BENCH_PEER_TIMEOUT", 900)))
     parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "auto"),
                         help="case 1 on PostgreSQL too: auto (if scripts/postgres.sh exists), yes, no")
@@ -154,10 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         print(title)
         try:
             step()
-        except plan.CannotBench as exc:  # a missing part of the product: recorded, the rest still runs
-            print(f"  ! {exc}")
-            bench.rows.append(Row(title.split()[0].rstrip(":"), "strataqc", title, None, status="failed",
-                                  reason=str(exc)))
+        except Exception as exc:  # a missing part of the product or a broken case: recorded, the rest still runs
+            why = str(exc) if isinstance(exc, plan.CannotBench) else f"{type(exc).__name__}: {exc}"
+            print(f"  ! {why}")
+            bench.rows.append(Row(title.split()[1].rstrip(":"), "strataqc", title, None, status="failed",
+                                  reason=why[:500]))
 
     from report import ratios_and_targets, render_markdown, render_table
 

@@ -303,7 +303,7 @@ def case2_big(bench: "Bench", from_rows: int, target_rows: int) -> None:
     relation = ads_relation(src)
     wd = BENCH / ".work" / f"ads-{target_rows}"
     wd.mkdir(parents=True, exist_ok=True)
-    db = wd / "ads.duckdb"
+    db = wd / "big.duckdb"  # not named like a schema: DuckDB calls the file's catalog after it
     db.unlink(missing_ok=True)
     conn = duckdb.connect(str(db))
     try:
@@ -317,5 +317,5 @@ def case2_big(bench: "Bench", from_rows: int, target_rows: int) -> None:
                      f"from {src_relation}, range({copies}) r(k) limit {target_rows}")
     finally:
         conn.close()
-    run_strataqc_checks(bench, db, '"ads"."ads"."ads_demand_features"', ads_config(), target_rows, wd,
+    run_strataqc_checks(bench, db, '"big"."ads"."ads_demand_features"', ads_config(), target_rows, wd,
                         "check_relation: feature set + drift (ADS table repeated)")

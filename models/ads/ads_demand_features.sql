@@ -32,6 +32,8 @@ daily as (
     {%- endif %}
 ),
 
+{#- spelled out in each OVER: Spark cannot add a frame to a named window -#}
+{%- set series = 'partition by daily.store_id, daily.sku_id order by daily.date_day' %}
 windows as (
     select
         daily.store_id,
@@ -39,17 +41,16 @@ windows as (
         daily.date_day,
         daily.unit_price,
         daily.is_promo,
-        lag(daily.units, 1) over series as units_lag_1,
-        lag(daily.units, 7) over series as units_lag_7,
-        lag(daily.units, 14) over series as units_lag_14,
-        lag(daily.units, 28) over series as units_lag_28,
+        lag(daily.units, 1) over ({{ series }}) as units_lag_1,
+        lag(daily.units, 7) over ({{ series }}) as units_lag_7,
+        lag(daily.units, 14) over ({{ series }}) as units_lag_14,
+        lag(daily.units, 28) over ({{ series }}) as units_lag_28,
         -- avg of integers is numeric on PostgreSQL: a double on every engine
-        cast(avg(daily.units) over (series rows between 6 preceding and current row) as {{ strataqc.type_double() }}) as units_mean_7d,
-        cast(avg(daily.units) over (series rows between 27 preceding and current row) as {{ strataqc.type_double() }}) as units_mean_28d,
-        cast(avg(daily.units) over (series rows between 6 preceding and 7 following) as {{ strataqc.type_double() }}) as units_mean_14d_centered,
-        cast(sum(daily.units) over (series rows between 1 following and 7 following) as bigint) as units_following_7d
+        cast(avg(daily.units) over ({{ series }} rows between 6 preceding and current row) as {{ strataqc.type_double() }}) as units_mean_7d,
+        cast(avg(daily.units) over ({{ series }} rows between 27 preceding and current row) as {{ strataqc.type_double() }}) as units_mean_28d,
+        cast(avg(daily.units) over ({{ series }} rows between 6 preceding and 7 following) as {{ strataqc.type_double() }}) as units_mean_14d_centered,
+        cast(sum(daily.units) over ({{ series }} rows between 1 following and 7 following) as bigint) as units_following_7d
     from daily
-    window series as (partition by daily.store_id, daily.sku_id order by daily.date_day)
 ),
 
 features as (

@@ -56,7 +56,7 @@ def steps(bench: "Bench", sizes: list[int], cases: set[str]) -> list[tuple[str, 
         if "2" in cases:
             out.append((f"case 2: feature-set and drift checks ({rows:,} landing rows)",
                         lambda rows=rows: case2(bench, rows)))
-    if "2" in cases and bench.args.big_check_rows and sizes:
+    if cases & {"2", "2big"} and bench.args.big_check_rows and sizes:
         out.append((f"case 2: StrataQC alone at {bench.args.big_check_rows:,} ADS rows",
                     lambda: case2_big(bench, max(sizes), bench.args.big_check_rows)))
     if "1" in cases and postgres_wanted(bench):
@@ -312,8 +312,10 @@ def case2_big(bench: "Bench", from_rows: int, target_rows: int) -> None:
         n = conn.execute(f"select count(*) from {src_relation}").fetchone()[0]
         copies = -(-target_rows // max(n, 1))
         conn.execute("create schema ads")
-        # a copy is another block of stores: same distributions, new keys
-        conn.execute(f"create table ads.ads_demand_features as select * replace (store_id + k * 1000000 as store_id) "
+        # a copy is another block of stores: same distributions, new keys (store_id is text or a number)
+        kind = conn.execute(f"select typeof(store_id) from {src_relation} limit 1").fetchone()[0]
+        shifted = "store_id || '~' || k" if kind == "VARCHAR" else "store_id + k * 1000000"
+        conn.execute(f"create table ads.ads_demand_features as select * replace ({shifted} as store_id) "
                      f"from {src_relation}, range({copies}) r(k) limit {target_rows}")
     finally:
         conn.close()

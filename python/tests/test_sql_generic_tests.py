@@ -249,6 +249,7 @@ def test_injection_text_stays_a_value(build, project):
     assert "'x''); drop table orders; --'" in sql and "'O''Brien'" in sql
 
 
+@pytest.mark.skipif(TARGET == "spark", reason="Spark quotes with backticks (spark__quote_identifier)")
 def test_identifiers_are_quoted_with_embedded_quotes_escaped(build):
     sql = _compiled(build, "unique_key__fails_injection_identifier")
     assert '"we""ird; --col"' in sql
@@ -277,6 +278,7 @@ def test_bad_arguments_fail_at_compile_time_with_a_fix(bad_args_run, name):
     assert re.search(r"Fix: \S", message), message
 
 
+@pytest.mark.skipif(TARGET == "spark", reason="accepting a schema deletes the old baseline: parquet tables cannot")
 def test_schema_unchanged_compares_with_the_stored_baseline(build, bad_args_run, project):
     assert build.results["schema_unchanged__passes_first_run_records_baseline"]["status"] == "pass"
     drifted = bad_args_run.results["schema_unchanged__passes_first_run_records_baseline"]
@@ -329,11 +331,11 @@ HOSTILE_CASES = sorted(n for n in OUTCOME_CASES if "_hostile_" in n)
 def test_hostile_names_and_values_stay_names_and_values(build, name):
     """Tokenized, the compiled SQL holds each payload only as a quoted name or a
     string literal: one statement, no DROP, no payload inside a comment."""
+    from sqlglot.dialects.dialect import Dialect
     from sqlglot.tokens import TokenType
-    from sqlglot.dialects.duckdb import DuckDB
 
     sql = _compiled(build, name)
-    tokens = DuckDB().tokenize(sql)
+    tokens = Dialect.get_or_raise(TARGET).tokenize(sql)  # backticks and \' are Spark's
     assert not [t for t in tokens if t.token_type in (TokenType.SEMICOLON, TokenType.DROP)], name
     inert = [t.text for t in tokens if t.token_type in (TokenType.STRING, TokenType.IDENTIFIER)]
     comments = " ".join(c for t in tokens for c in t.comments)

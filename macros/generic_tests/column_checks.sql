@@ -61,7 +61,7 @@
       {%- elif rule == 'value_range' -%}
         {%- set condition = strataqc.range_reason(col, strataqc.normalize_range_args(rlabel, args, family), family) ~ ' is not null' -%}
       {%- elif rule == 'special_characters' -%}
-        {%- set condition = strataqc.special_reason(col, strataqc.normalize_allow(rlabel, args.get('allow')), family) ~ ' is not null' -%}
+        {%- set condition = strataqc.special_any(col, strataqc.normalize_allow(rlabel, args.get('allow')), family) -%}
       {%- endif -%}
       {%- if condition is not none -%}
         {%- do aggregates.append('sum(case when ' ~ condition ~ ' then 1 else 0 end) as ' ~ m) -%}

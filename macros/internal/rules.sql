@@ -104,20 +104,35 @@
   {{ return(allow | list) }}
 {% endmacro %}
 
-{% macro special_reason(col, allow, family) %}
+{% macro special_text(col, allow, family) %}
   {%- set ns = namespace(text=col if family == 'string' else strataqc.to_text(col)) -%}
   {#- single characters the user allows become a plain letter before matching:
       removing them would turn 'a ;' into 'a ' and invent an edge blank -#}
   {%- for a in allow if a | length == 1 -%}
     {%- set ns.text = 'replace(' ~ ns.text ~ ', ' ~ strataqc.string_literal(a) ~ ", 'x')" -%}
   {%- endfor -%}
-  {%- set text = ns.text -%}
+  {{ return(ns.text) }}
+{% endmacro %}
+
+{#- One regex over every rejected class: clean values (nearly all of them) are
+    settled by a single match instead of one per class. -#}
+{% macro special_any(col, allow, family) %}
+  {%- set parts = [] -%}
+  {%- for name, pattern in strataqc.special_character_patterns().items() if name not in allow -%}
+    {%- do parts.append('(?:' ~ pattern ~ ')') -%}
+  {%- endfor -%}
+  {%- if not parts %}{{ return('false') }}{% endif -%}
+  {{ return(strataqc.regex_matches(strataqc.special_text(col, allow, family), strataqc.string_literal(parts | join('|')))) }}
+{% endmacro %}
+
+{% macro special_reason(col, allow, family) %}
+  {%- set text = strataqc.special_text(col, allow, family) -%}
   {%- set whens = [] -%}
   {%- for name, pattern in strataqc.special_character_patterns().items() if name not in allow -%}
     {%- do whens.append('when ' ~ strataqc.regex_matches(text, strataqc.string_literal(pattern)) ~ ' then ' ~ strataqc.string_literal(name)) -%}
   {%- endfor -%}
   {%- if not whens %}{{ return('cast(null as ' ~ dbt.type_string() ~ ')') }}{% endif -%}
-  {{ return('case ' ~ whens | join(' ') ~ ' end') }}
+  {{ return('case when not ' ~ strataqc.special_any(col, allow, family) ~ ' then null ' ~ whens | join(' ') ~ ' end') }}
 {% endmacro %}
 
 {% macro normalize_values(label, values) %}

@@ -5,15 +5,14 @@ Needs `scripts/postgres.sh start` and its exported STRATAQC_PG_* variables; skip
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from strataqc.checks.config import build_spec
 from strataqc.checks.feature_set import run_feature_set_checks
 from strataqc.checks.runner import check_relation
 from strataqc.results import Status
-from strataqc.warehouse import Target, Warehouse
+
+from engine_support import postgres_schema
 
 pytestmark = pytest.mark.postgres
 
@@ -22,17 +21,7 @@ SCHEMA = "strataqc_feature_set_test"
 
 @pytest.fixture
 def pg():
-    if not os.environ.get("STRATAQC_PG_PORT"):
-        pytest.skip("no PostgreSQL: run scripts/postgres.sh start and export its env")
-    settings = {"host": os.environ.get("STRATAQC_PG_HOST", "127.0.0.1"), "port": int(os.environ["STRATAQC_PG_PORT"]),
-                "user": os.environ.get("STRATAQC_PG_USER", "postgres"),
-                "dbname": os.environ.get("STRATAQC_PG_DATABASE", "strataqc")}
-    with Warehouse(Target("strataqc", "pg", "postgres", settings)) as wh:
-        wh._conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE; CREATE SCHEMA {SCHEMA}")
-        try:
-            yield wh, settings["dbname"]
-        finally:
-            wh._conn.execute(f"DROP SCHEMA IF EXISTS {SCHEMA} CASCADE")
+    yield from postgres_schema(SCHEMA)
 
 
 def test_feature_set_checks_on_postgres_with_hostile_names(pg):

@@ -160,9 +160,11 @@ class _DuckDB:
 
         path = target.settings.get("path", ":memory:")
         # dbt-duckdb's `settings` block applies here too; the checks get a memory limit by
-        # default so that statistics over a big table spill to disk instead of growing RSS
-        settings = {"memory_limit": os.environ.get("STRATAQC_CHECKS_MEMORY_LIMIT", "512MB")}
-        settings.update(target.settings.get("settings") or {})
+        # default so that statistics over a big table spill to disk instead of growing RSS,
+        # and STRATAQC_CHECKS_MEMORY_LIMIT gives the checks their own limit, apart from dbt's
+        settings = {"memory_limit": "512MB", **(target.settings.get("settings") or {})}
+        if os.environ.get("STRATAQC_CHECKS_MEMORY_LIMIT"):
+            settings["memory_limit"] = os.environ["STRATAQC_CHECKS_MEMORY_LIMIT"]
         self.conn = duckdb.connect(path, read_only=read_only)
         # SET rather than connect(config=...): another connection to the same file in this
         # process (dbt, a test) would otherwise be refused for a differing configuration

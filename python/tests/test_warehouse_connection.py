@@ -1,0 +1,48 @@
+"""The DuckDB connection of qc-report: memory limit from the default, the profile, the environment."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from strataqc.warehouse import Target, Warehouse
+
+
+def _limit(wh: Warehouse) -> str:
+    return wh.query("select current_setting('memory_limit') as v")["v"][0]
+
+
+def _as_duckdb_shows(value: str) -> str:
+    conn = duckdb.connect()
+    conn.execute("set memory_limit = ?", [value])
+    return conn.execute("select current_setting('memory_limit')").fetchone()[0]
+
+
+@pytest.mark.parametrize("profile_settings, env, expected", [
+    ({}, None, "512MB"),                                  # the checks' own default
+    ({"memory_limit": "1GB"}, None, "1GB"),               # the profile's settings block, as dbt uses it
+    ({"memory_limit": "1GB"}, "300MB", "300MB"),          # the environment gives the checks their own
+])
+def test_memory_limit_comes_from_default_profile_then_environment(tmp_path, monkeypatch, profile_settings, env,
+                                                                  expected):
+    if env is None:
+        monkeypatch.delenv("STRATAQC_CHECKS_MEMORY_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("STRATAQC_CHECKS_MEMORY_LIMIT", env)
+    settings = {"path": str(tmp_path / "w.duckdb")}
+    if profile_settings:
+        settings["settings"] = profile_settings
+    wh = Warehouse(Target("strataqc", "duckdb", "duckdb", settings))
+    try:
+        assert _limit(wh) == _as_duckdb_shows(expected)
+    finally:
+        wh.close()
+
+
+def test_a_setting_name_that_is_not_a_name_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv("STRATAQC_CHECKS_MEMORY_LIMIT", raising=False)
+    from strataqc.warehouse import WarehouseError
+
+    settings = {"path": str(tmp_path / "w.duckdb"), "settings": {"threads = 1; drop table x": "1"}}
+    with pytest.raises(WarehouseError, match="not a setting name"):
+        Warehouse(Target("strataqc", "duckdb", "duckdb", settings))

@@ -23,3 +23,45 @@ def postgres_schema(schema: str) -> Iterator[tuple[Warehouse, str]]:
             yield wh, settings["dbname"]
         finally:
             wh._conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+SPARK_MARKS = [pytest.mark.spark,
+               pytest.mark.skipif(not os.environ.get("STRATAQC_SPARK_DIR"),
+                                  reason="no local Spark set up: `make test-spark` runs it")]
+
+# A local Spark session on temporary views (no metastore, so it never holds the Derby metastore
+# other Spark tests use) and the Warehouse interface the checks use, on that session
+_SPARK_PRELUDE = '''
+import json, sys
+import numpy as np, pandas as pd
+from pyspark.sql import SparkSession
+
+spark = (SparkSession.builder.master("local[1]").appName("strataqc-checks-test")
+         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
+         .config("spark.sql.warehouse.dir", sys.argv[1]).getOrCreate())
+spark.sparkContext.setLogLevel("ERROR")
+
+class SparkWarehouse:
+    dialect = "spark"
+    def query(self, sql):
+        return spark.sql(sql.sql(dialect="spark") if hasattr(sql, "sql") else sql).toPandas()
+
+def report(**out):
+    print(json.dumps(out))
+    spark.stop()
+'''
+
+
+def run_on_spark(body: str, tmp_path) -> dict:
+    """Run `body` after the Spark prelude in a subprocess; the dict it passed to report(...)."""
+    import json
+    import subprocess
+    import sys
+    import textwrap
+
+    script = _SPARK_PRELUDE + textwrap.dedent(body)
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "warehouse")],
+                          env=dict(os.environ, SPARK_LOCAL_IP="127.0.0.1"), capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,40 +1,17 @@
 """The drift SQL, written once, transpiled to Spark SQL: the same verdicts on local Spark.
 
-Runs when `make test-spark` exported STRATAQC_SPARK_DIR. Spark runs in a
-subprocess on a temporary view (no metastore), so it never holds the Derby
-metastore other Spark tests use.
+Runs when `make test-spark` exported STRATAQC_SPARK_DIR, in a subprocess on a temporary view.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
+from engine_support import SPARK_MARKS, run_on_spark
 
-import pytest
+pytestmark = SPARK_MARKS
 
-pytestmark = [pytest.mark.spark,
-              pytest.mark.skipif(not os.environ.get("STRATAQC_SPARK_DIR"),
-                                 reason="no local Spark set up: `make test-spark` runs it")]
-
-SCRIPT = textwrap.dedent('''
-    import json, sys
-    import numpy as np, pandas as pd
-    from pyspark.sql import SparkSession
+BODY = '''
     from strataqc.checks.config import build_spec
     from strataqc.checks.drift import run_drift_checks
-
-    spark = (SparkSession.builder.master("local[1]").appName("strataqc-drift-test")
-             .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "2")
-             .config("spark.sql.warehouse.dir", sys.argv[1]).getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
-
-    class SparkWarehouse:  # the Warehouse interface the checks use, on this session
-        dialect = "spark"
-        def query(self, sql):
-            return spark.sql(sql.sql(dialect="spark") if hasattr(sql, "sql") else sql).toPandas()
 
     r = np.random.default_rng(1)
     n = 6000
@@ -50,18 +27,12 @@ SCRIPT = textwrap.dedent('''
         "split": {"column": "split's", "reference": "train", "current": "predict"},
         "checks": {"target_drift": {"current": "valid"}}}, SparkWarehouse())
     records = [] if spec is None else run_drift_checks(SparkWarehouse(), spec)
-    print(json.dumps({"errors": [e.message for e in errors],
-                      "records": [[r.check, r.column, r.status.value, r.message] for r in records]}))
-    spark.stop()
-''')
+    report(errors=[e.message for e in errors], records=[[r.check, r.column, r.status.value, r.message] for r in records])
+'''
 
 
 def test_drift_checks_on_spark_with_hostile_names(tmp_path):
-    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "warehouse")], env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_on_spark(BODY, tmp_path)
     assert out["errors"] == []
     status = {(check, column): s for check, column, s, _ in out["records"]}
     assert "error" not in status.values(), [m for *_, s, m in out["records"] if s == "error"]

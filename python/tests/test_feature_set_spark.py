@@ -1,40 +1,17 @@
 """The feature-set SQL, written once, transpiled to Spark SQL: the same verdicts on local Spark.
 
-Runs when `make test-spark` exported STRATAQC_SPARK_DIR. Spark runs in a
-subprocess on a temporary view (no metastore), so it never holds the Derby
-metastore other Spark tests use.
+Runs when `make test-spark` exported STRATAQC_SPARK_DIR, in a subprocess on a temporary view.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
+from engine_support import SPARK_MARKS, run_on_spark
 
-import pytest
+pytestmark = SPARK_MARKS
 
-pytestmark = [pytest.mark.spark,
-              pytest.mark.skipif(not os.environ.get("STRATAQC_SPARK_DIR"),
-                                 reason="no local Spark set up: `make test-spark` runs it")]
-
-SCRIPT = textwrap.dedent('''
-    import json, os, sys
-    import numpy as np, pandas as pd
-    from pyspark.sql import SparkSession
+BODY = '''
     from strataqc.checks.config import build_spec
     from strataqc.checks.feature_set import run_feature_set_checks
-
-    spark = (SparkSession.builder.master("local[1]").appName("strataqc-feature-set-test")
-             .config("spark.ui.enabled", "false").config("spark.sql.warehouse.dir", sys.argv[1])
-             .getOrCreate())
-    spark.sparkContext.setLogLevel("ERROR")
-
-    class SparkWarehouse:  # the Warehouse interface the checks use, on this session
-        dialect = "spark"
-        def query(self, sql):
-            return spark.sql(sql.sql(dialect="spark") if hasattr(sql, "sql") else sql).toPandas()
 
     r = np.random.default_rng(1)
     n = 2000
@@ -48,18 +25,13 @@ SCRIPT = textwrap.dedent('''
     spec, errors = build_spec("feats", "`feats`", "ads", {"target": "y", "ids": ["row id"],
         "split": {"column": "split's", "reference": "train", "current": "predict"}}, SparkWarehouse())
     records = [] if spec is None else run_feature_set_checks(SparkWarehouse(), spec)
-    print(json.dumps({"errors": [e.message for e in errors], "columns": spec.columns if spec else None,
-                      "records": [[r.check, r.column, r.status.value, r.message] for r in records]}))
-    spark.stop()
-''')
+    report(errors=[e.message for e in errors], columns=spec.columns if spec else None,
+           records=[[r.check, r.column, r.status.value, r.message] for r in records])
+'''
 
 
 def test_feature_set_checks_on_spark_with_hostile_names(tmp_path):
-    env = dict(os.environ, SPARK_LOCAL_IP="127.0.0.1")
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "warehouse")], env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-3000:]
-    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out = run_on_spark(BODY, tmp_path)
     assert out["errors"] == []
     assert out["columns"]["promo"] == "boolean" and out["columns"]['cent"red; --'] == "numeric"
     status = {(check, column): s for check, column, s, _ in out["records"]}

@@ -168,15 +168,20 @@ def current_filter(spec: CheckSpec) -> exp.Expression:
 def _set_filter(spec: CheckSpec, which: str) -> exp.Expression:
     if spec.windows is not None:
         low, high = spec.windows[which]
-        # cast both sides to DATE: a timestamp column falls in its day's window, bounds inclusive
-        return exp.Between(this=exp.cast(column(spec.windows["column"]), "DATE"),
-                           low=exp.cast(exp.Literal.string(str(low)), "DATE"),
-                           high=exp.cast(exp.Literal.string(str(high)), "DATE"))
+        return window_filter(spec.windows["column"], low, high)
     value = spec.reference if which == "reference" else spec.current
     if spec.split_column is None or value is None:
         raise ConfigError(f"{spec.model}: no {which} set: add split: {{column: ..., reference: ..., current: ...}}"
                           " or windows: to meta.strataqc")
     return column(spec.split_column).eq(_literal(value))
+
+
+def window_filter(date_column: str, low: Any, high: Any) -> exp.Expression:
+    """`date_column` between the days `low` and `high`, bounds inclusive."""
+    # cast both sides to DATE: a timestamp column falls in its day's window
+    return exp.Between(this=exp.cast(column(date_column), "DATE"),
+                       low=exp.cast(exp.Literal.string(str(low)), "DATE"),
+                       high=exp.cast(exp.Literal.string(str(high)), "DATE"))
 
 
 def _literal(value: Any) -> exp.Expression:

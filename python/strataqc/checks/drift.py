@@ -31,8 +31,9 @@ from scipy.spatial.distance import jensenshannon
 from sqlglot import exp
 
 from strataqc.checks import drift_sql
-from strataqc.checks.config import CheckSpec, column, current_filter, reference_filter
-from strataqc.results import CheckResult, CheckType, Status
+from strataqc.checks.config import CheckSpec, column, current_filter, reference_filter, window_filter
+from strataqc.checks.runner import first_line, run_enabled
+from strataqc.results import CheckResult, CheckType, Status, worst
 
 # Effect-size thresholds; a value strictly above a threshold crosses it.
 # PSI 0.1 / 0.25 is the usual "moderate / large" shift; Jensen–Shannon distance
@@ -65,28 +66,17 @@ MIN_QUANTILE_ROWS = 1000
 
 def run_drift_checks(wh, spec: CheckSpec) -> list[CheckResult]:
     """Every enabled drift check of `spec`; a check that raises becomes one `error` record."""
-    results: list[CheckResult] = []
-    for name, check in CHECKS.items():
-        if name not in spec.checks:
-            continue
+    def run(name: str) -> list[CheckResult]:
         params = {**DEFAULTS[name], **spec.checks[name]}
-        started = time.monotonic()
-        try:
-            problems = parameter_problems(spec, name, params)
-            if problems:
-                records = [_record(spec, name, Status.ERROR, message=m) for m in problems]
-            elif not spec.has_sets:
-                records = [_record(spec, name, Status.SKIP, message=(
-                    f"{name} on {spec.model}: no reference and current sets; add split: {{column: dataset_split, "
-                    f"reference: train, current: predict}} or windows: to meta.strataqc"))]
-            else:
-                records = check(Sets(wh, spec), params)
-        except Exception as exc:  # one broken check must not hide the others
-            records = [_record(spec, name, Status.ERROR, message=f"{name} on {spec.model} could not run: "
-                               f"{type(exc).__name__}: {_first_line(exc)}")]
-        elapsed = round(time.monotonic() - started, 3)
-        results += [r.replace(duration_s=elapsed) if r.duration_s is None else r for r in records]
-    return results
+        problems = parameter_problems(spec, name, params)
+        if problems:
+            return [_record(spec, name, Status.ERROR, message=m) for m in problems]
+        if not spec.has_sets:
+            return [_record(spec, name, Status.SKIP, message=(
+                f"{name} on {spec.model}: no reference and current sets; add split: {{column: dataset_split, "
+                f"reference: train, current: predict}} or windows: to meta.strataqc"))]
+        return CHECKS[name](Sets(wh, spec), params)
+    return run_enabled(spec, CHECKS, CheckType.DRIFT, run)
 
 
 # ------------------------------------------------------------------ sets and parameters
@@ -201,11 +191,6 @@ def _nothing_to_compare(spec: CheckSpec, check: str, params: dict, column: str |
         return _record(spec, check, Status.SKIP, column, message=f"{why}: nothing to compare (allowed by allow_empty)")
     return _record(spec, check, _severity(Status.FAIL, params), column,
                    message=f"{why}: nothing to compare; load the data, or set allow_empty: true on {check}")
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:300] if lines else ""
 
 
 def _fmt(value: float | None) -> str:
@@ -422,10 +407,7 @@ def target_drift(sets: Sets, params: dict) -> list[CheckResult]:
 def _target_set(spec: CheckSpec, value: Any) -> tuple[exp.Expression, str]:
     if spec.windows is not None:
         low, high = (str(v) for v in value)
-        condition = exp.Between(this=exp.cast(column(spec.windows["column"]), "DATE"),
-                                low=exp.cast(exp.Literal.string(low), "DATE"),
-                                high=exp.cast(exp.Literal.string(high), "DATE"))
-        return condition, f"current {low}..{high}"
+        return window_filter(spec.windows["column"], low, high), f"current {low}..{high}"
     return column(spec.split_column).eq(exp.Literal.string(str(value))), str(value)
 
 
@@ -506,7 +488,7 @@ def _numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: 
     measured = numeric_drift(counts, spread, iqr)
     psi_status = _judge(measured.psi, float(params["psi_warn"]), float(params["psi_fail"]))
     w_status = _judge(measured.wasserstein_norm, float(params["wasserstein_warn"]), float(params["wasserstein_fail"]))
-    status = _severity(_worst(psi_status, w_status), params)
+    status = _severity(worst([psi_status, w_status]), params)
     between = f"between {sets.reference_name} and {current_name}"
     scale = f" {measured.scale.upper()}" if measured.scale else ""
     psi_text = f"PSI {_fmt(measured.psi)}"
@@ -588,13 +570,6 @@ def _categorical_drift_of(sets: Sets, params: dict, name: str, check: str, curre
                    details=details)
 
 
-def _worst(*statuses: Status) -> Status:
-    for status in (Status.FAIL, Status.WARN):
-        if status in statuses:
-            return status
-    return Status.PASS
-
-
 def _per_column(spec: CheckSpec, check: str, name: str, measure: Callable[[], CheckResult]) -> CheckResult:
     """One column's record; an exception becomes that column's `error` record only."""
     started = time.monotonic()
@@ -602,7 +577,7 @@ def _per_column(spec: CheckSpec, check: str, name: str, measure: Callable[[], Ch
         result = measure()
     except Exception as exc:
         result = _record(spec, check, Status.ERROR, name, message=f"{check} of {name} on {spec.model} could not "
-                         f"run: {type(exc).__name__}: {_first_line(exc)}")
+                         f"run: {type(exc).__name__}: {first_line(exc)}")
     return result.replace(duration_s=round(time.monotonic() - started, 3))
 
 

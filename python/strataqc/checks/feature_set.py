@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -21,6 +20,7 @@ from sqlglot import exp
 
 from strataqc.checks import stats
 from strataqc.checks.config import CheckSpec, column, reference_filter
+from strataqc.checks.runner import run_enabled
 from strataqc.results import CheckResult, CheckType, Status
 
 MAX_TABLE_ROWS = 50
@@ -93,24 +93,14 @@ class Context:
 def run_feature_set_checks(wh, spec: CheckSpec) -> list[CheckResult]:
     """Every enabled feature-set check of `spec`; a check that raises becomes one `error` record."""
     ctx = Context(wh, spec)
-    results: list[CheckResult] = []
-    for name, check in CHECKS.items():
-        if name not in spec.checks:
-            continue
+
+    def run(name: str) -> list[CheckResult]:
         params = spec.checks[name]
-        started = time.monotonic()
-        try:
-            if ctx.rows == 0:
-                records = [_nothing_to_check(spec, name, params, None, f"{spec.relation} has no rows")]
-            else:
-                excluded = set(params.get("exclude") or [])
-                records = [r for r in check(ctx, params) if r.column not in excluded]
-        except Exception as exc:  # one broken check must not hide the others
-            records = [_record(spec, name, Status.ERROR, message=f"{name} on {spec.model} could not run: "
-                               f"{type(exc).__name__}: {_first_line(exc)}")]
-        elapsed = round(time.monotonic() - started, 3)
-        results += [r.replace(duration_s=elapsed) if r.duration_s is None else r for r in records]
-    return results
+        if ctx.rows == 0:
+            return [_nothing_to_check(spec, name, params, None, f"{spec.relation} has no rows")]
+        excluded = set(params.get("exclude") or [])
+        return [r for r in CHECKS[name](ctx, params) if r.column not in excluded]
+    return run_enabled(spec, CHECKS, CheckType.FEATURE_SET, run)
 
 
 # ------------------------------------------------------------------ shared pieces
@@ -156,11 +146,6 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value) if isinstance(value, str) else str(value)
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:300] if lines else ""
 
 
 def json_safe(value: Any) -> Any:

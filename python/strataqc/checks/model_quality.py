@@ -49,6 +49,7 @@ class Night:
     ids: list[str]
     features: list[str]
     categorical: list[str]
+    columns: list[str] = field(default_factory=list)  # the relation's, in table order
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)
     predictor: Predictor | None = None
     version_dir: Path | None = None
@@ -120,7 +121,7 @@ def _prepare(model: str, relation: str, config: dict, wh: Any, project_dir: Path
         raise ModelConfigError(f"{model}: meta.strataqc.model names column(s) {', '.join(unknown)} that "
                                f"{relation} does not have")
     return Night(model=model, relation=relation, cfg=cfg, target=target, split_column=split["column"], ids=ids,
-                 features=features, categorical=list(config.get("categorical") or []))
+                 features=features, categorical=list(config.get("categorical") or []), columns=columns)
 
 
 def _load_user_model(night: Night) -> CheckResult:
@@ -143,7 +144,7 @@ def _load_user_model(night: Night) -> CheckResult:
 def _load_data(night: Night, wh: Any) -> list[CheckResult]:
     """Bounded samples of train / valid (rows with a target) and the predict rows."""
     cfg = night.cfg
-    available = set(table_columns(wh, night.relation))
+    available = set(night.columns)
     absent = [c for c in baseline_columns(cfg.baselines) if c not in available]
     if absent:
         raise ModelConfigError(f"{night.model}: baseline column(s) {', '.join(absent)} are not in {night.relation}; "

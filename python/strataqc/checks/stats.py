@@ -244,11 +244,10 @@ def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,
     total = wh.query(_select(table, [exp.Count(this=y.copy()).as_("n"), exp.Avg(this=y.copy()).as_("m"),
                                      exp.VariancePop(this=y.copy()).as_("v")], condition))
     n, mean, var = _value(total, "n"), _value(total, "m"), _value(total, "v")
+    if not n or var is None or var <= 0:
+        return {name: None for name in categories}  # no target value, or a constant one: η is undefined
     out: dict[str, float | None] = {}
     for name in categories:
-        if not n or var is None or var <= 0:
-            out[name] = None
-            continue
         level = exp.cast(column(name), "VARCHAR")
         query = (_select(table, [exp.Count(this=y.copy()).as_("n"), exp.Avg(this=y.copy()).as_("m")], condition)
                  .group_by(level).limit(max_levels + 1))

@@ -315,7 +315,8 @@ def deliver(channel: Channel, title: str, body: str, config: AlertConfig) -> str
                 return None
             reason = f"the service refused or did not answer ({attempt + 1} attempts)"
         except Exception as exc:  # a plugin crash is one more failed attempt
-            reason = f"{type(exc).__name__}: {exc}"
+            # a plugin's exception text may quote the URL, and with it the token
+            reason = f"{type(exc).__name__}: {exc}".replace(channel.url, f"<{channel.name} URL>")
     return reason
 
 
@@ -347,13 +348,10 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
     outcome.title, outcome.body = title, body
     for channel in config.channels:
         reason = deliver(channel, title, body, config)
-        if reason is not None:
-            # a plugin's exception text may quote the URL, and with it the token
-            reason = reason.replace(channel.url, f"<{channel.name} URL>")
-            reason = redactor.text(reason) if redactor is not None else reason
         if reason is None:
             outcome.delivered.append(channel.name)
         else:
+            reason = redactor.text(reason) if redactor is not None else reason
             outcome.undelivered.append(channel.name)
             outcome.spool = spool(config, run, channel, title, body, reason)
             log.error("alert to %s not delivered: %s", channel.name, reason)

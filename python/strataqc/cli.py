@@ -237,9 +237,10 @@ def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select
                            message=f"Python checks not run: {name} was not built tonight "
                                    f"({unbuilt[name].message})"[:500])
                for name in models if name in unbuilt]
-    if skipped and not [name for name in models if name not in unbuilt]:
+    built = [name for name in models if name not in unbuilt]
+    if skipped and not built:
         return skipped
-    wanted = [name for name in models if name not in unbuilt] if skipped else select
+    wanted = built if skipped else select
     started = time.monotonic()
     try:
         from strataqc.checks.runner import run_python_checks
@@ -273,8 +274,10 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
             select: list[str] | None, fmt: Format, output: Path | None, html: Path | None, fail_on: FailOn,
             also: dict[Format, Path | None] | None = None,
             sample_rows: int, alerts: Path | None, no_alerts: bool, no_history: bool,
-            python_checks: bool, lock_wait: float = DEFAULT_LOCK_WAIT_S) -> int:
-    """Merge tonight's results; store, render, alert. Returns the exit code."""
+            python_checks: bool, lock_wait: float = DEFAULT_LOCK_WAIT_S, dbt_selector: bool = False) -> int:
+    """Merge tonight's results; store, render, alert. Returns the exit code.
+
+    dbt_selector: --select is in dbt's selector syntax (`night`), so the report covers what dbt built."""
     from strataqc.artifacts import ArtifactsError, load_artifacts, sql_results
     from strataqc.report.redact import Redactor
     from strataqc.report.render import render
@@ -286,6 +289,8 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
         artifacts = load_artifacts(target_path or project_dir / "target")
     except ArtifactsError as exc:
         raise CannotRun(str(exc)) from exc
+    if dbt_selector:
+        select = _built_selection(select, artifacts)
     if select:
         _check_selection(select, artifacts)
     wh = open_warehouse(project_dir, profiles_dir, target, lock_wait)
@@ -453,11 +458,10 @@ def night(
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
         _dbt_build(project_dir, profiles_dir, target, target_path, _selection(select), dbt_arg or [])
         code = _report(project_dir=project_dir, profiles_dir=profiles_dir, target=target, target_path=target_path,
-                       select=_built_selection(select, target_path), fmt=fmt, output=output, html=html,
-                       fail_on=fail_on, sample_rows=sample_rows,
+                       select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks,
-                       lock_wait=lock_wait)
+                       lock_wait=lock_wait, dbt_selector=True)
     except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
@@ -469,17 +473,11 @@ def night(
     raise typer.Exit(code)
 
 
-def _built_selection(select: list[str] | None, target_path: Path) -> list[str] | None:
+def _built_selection(select: list[str] | None, artifacts: Any) -> list[str] | None:
     """`night --select` speaks dbt's selector syntax (tag:x, model+, state:modified+): report what dbt built."""
     names = _selection(select)
     if not names or all(n.replace("_", "").isalnum() for n in names):
         return names
-    from strataqc.artifacts import ArtifactsError, load_artifacts
-
-    try:
-        artifacts = load_artifacts(target_path)
-    except ArtifactsError:
-        return names  # the report names the missing file
     built = sorted({artifacts.node(r.get("unique_id", "")).get("name") or r.get("unique_id", "").split(".")[-1]
                     for r in artifacts.run_results.get("results", [])
                     if isinstance(r, dict) and str(r.get("unique_id", "")).startswith("model.")})

@@ -143,6 +143,16 @@ def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def literal(value: object) -> str:
+    """A DuckDB-dialect literal for a value we produced or read as text (sqlglot re-escapes it for the
+    target): None as null, ints as they are, anything else a string with quotes doubled."""
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 def table(relation_name: str) -> exp.Table:
     """A sqlglot table from dbt's `relation_name` ("db"."schema"."name")."""
     return exp.to_table(relation_name, dialect="duckdb")

@@ -23,7 +23,7 @@ from typing import Callable
 from strataqc.landing.load_rows import read_csv_rows
 from strataqc.landing.generate import SALES_COLUMNS, SALES_DIR, SKU_COLUMNS, STORE_COLUMNS
 from strataqc.landing.preflight import LandingError, check_files
-from strataqc.warehouse import Warehouse, quote
+from strataqc.warehouse import Warehouse, literal, quote
 
 METADATA = {"_source_file": "varchar", "_load_id": "integer", "_loaded_at": "timestamp", "_line_number": "integer"}
 LOG_COLUMNS = {"source_file": "varchar", "table_name": "varchar", "load_id": "integer", "loaded_at": "timestamp",
@@ -60,25 +60,18 @@ class FileLoad:
 Reader = Callable[[Warehouse, FileLoad], tuple[int, int]]
 
 
-def _literal(value: object) -> str:
-    """A SQL literal for a value we produced (file names, timestamps): quotes doubled."""
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
 def _read_csv_duckdb(wh: Warehouse, load: FileLoad) -> tuple[int, int]:
     """DuckDB: read_csv with every column as text and store_rejects for unreadable lines."""
     # force_not_null: an empty field lands as '' (raw text), not NULL
-    not_null = "[" + ", ".join(_literal(c) for c in load.source.columns) + "]"
-    columns = "{" + ", ".join(f"{_literal(c)}: 'VARCHAR'" for c in load.source.columns) + "}"
-    scan = (f"read_csv({_literal(str(load.path))}, columns={columns}, header=true, delim=',', quote='\"', "
+    not_null = "[" + ", ".join(literal(c) for c in load.source.columns) + "]"
+    columns = "{" + ", ".join(f"{literal(c)}: 'VARCHAR'" for c in load.source.columns) + "}"
+    scan = (f"read_csv({literal(str(load.path))}, columns={columns}, header=true, delim=',', quote='\"', "
             f"escape='\"', auto_detect=false, force_not_null={not_null}, store_rejects=true, "
             "rejects_table='strataqc_reject_errors', rejects_scan='strataqc_reject_scans')")
     target = f"{quote(load.schema)}.{quote(load.source.table)}"
     select_cols = ", ".join(quote(c) for c in load.source.columns)
-    meta = (f"{_literal(load.name)} as _source_file, {load.load_id} as _load_id, "
-            f"cast({_literal(load.loaded_at.isoformat(sep=' '))} as timestamp) as _loaded_at, "
+    meta = (f"{literal(load.name)} as _source_file, {load.load_id} as _load_id, "
+            f"cast({literal(load.loaded_at.isoformat(sep=' '))} as timestamp) as _loaded_at, "
             "cast(row_number() over () as integer) as _line_number")
     # row_number() over () follows the file's order: DuckDB preserves insertion order by default
     body = f"select {select_cols}, {meta} from {scan}"
@@ -89,8 +82,8 @@ def _read_csv_duckdb(wh: Warehouse, load: FileLoad) -> tuple[int, int]:
     loaded = int(wh.query(f"select count(*) as n from {target} where _load_id = {load.load_id}")["n"].iloc[0])
     wh.execute(
         f"insert into {quote(load.schema)}._rejects "
-        f"select {_literal(load.name)}, {_literal(load.source.table)}, {load.load_id}, "
-        f"cast({_literal(load.loaded_at.isoformat(sep=' '))} as timestamp), e.line, min(e.error_type), "
+        f"select {literal(load.name)}, {literal(load.source.table)}, {load.load_id}, "
+        f"cast({literal(load.loaded_at.isoformat(sep=' '))} as timestamp), e.line, min(e.error_type), "
         "min(e.error_message), min(e.csv_line), "
         "len(string_split(rtrim(min(e.csv_line), chr(13) || chr(10)), chr(10))) "
         "from strataqc_reject_errors e "
@@ -121,7 +114,7 @@ def _create_tables(wh: Warehouse, schema: str) -> None:
 
 
 def _loaded_files(wh: Warehouse, schema: str) -> set[str]:
-    frame = wh.query(f"select source_file from {quote(schema)}._load_log where table_name = {_literal(SALES.table)}")
+    frame = wh.query(f"select source_file from {quote(schema)}._load_log where table_name = {literal(SALES.table)}")
     return set(frame["source_file"])
 
 
@@ -189,6 +182,6 @@ def _load_file(wh: Warehouse, reader: Reader, load: FileLoad) -> tuple[int, int]
 
 
 def _log_file(wh: Warehouse, load: FileLoad, rows: int, rejected: int) -> None:
-    wh.execute(f"insert into {quote(load.schema)}._load_log values ({_literal(load.name)}, "
-               f"{_literal(load.source.table)}, {load.load_id}, "
-               f"cast({_literal(load.loaded_at.isoformat(sep=' '))} as timestamp), {rows}, {rejected})")
+    wh.execute(f"insert into {quote(load.schema)}._load_log values ({literal(load.name)}, "
+               f"{literal(load.source.table)}, {load.load_id}, "
+               f"cast({literal(load.loaded_at.isoformat(sep=' '))} as timestamp), {rows}, {rejected})")

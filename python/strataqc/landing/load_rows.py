@@ -13,18 +13,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from strataqc.warehouse import Warehouse, quote
+from strataqc.warehouse import Warehouse, literal, quote
 
 BATCH = 500  # rows per INSERT: keeps one statement small enough for every parser
-
-
-def _literal(value: object) -> str:
-    """A DuckDB-dialect literal (sqlglot re-escapes it for the target): quotes doubled."""
-    if value is None:
-        return "null"
-    if isinstance(value, int):
-        return str(value)
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def read_lines(path: Path, width: int) -> tuple[list[list[str]], list[tuple[int, str, str]]]:
@@ -69,12 +60,12 @@ def read_csv_rows(wh: Warehouse, load) -> tuple[int, int]:
         ddl = ", ".join(f"{quote(c)} varchar" for c in columns)
         wh.execute(f"create table {target} ({ddl}, _source_file varchar, _load_id integer, "
                    "_loaded_at timestamp, _line_number integer)")
-    stamp = f"cast({_literal(loaded_at)} as timestamp)"
+    stamp = f"cast({literal(loaded_at)} as timestamp)"
     # _line_number counts loaded rows in file order, as DuckDB's row_number() over () does
-    rows = [[*(_literal(f) for f in fields), _literal(load.name), str(load.load_id), stamp, str(n)]
+    rows = [[*(literal(f) for f in fields), literal(load.name), str(load.load_id), stamp, str(n)]
             for n, fields in enumerate(good, start=1)]
     _insert(wh, target, rows)
-    rejects = [[_literal(load.name), _literal(load.source.table), str(load.load_id), stamp, str(line),
-                _literal("unreadable line"), _literal(reason), _literal(raw), "1"] for line, reason, raw in bad]
+    rejects = [[literal(load.name), literal(load.source.table), str(load.load_id), stamp, str(line),
+                literal("unreadable line"), literal(reason), literal(raw), "1"] for line, reason, raw in bad]
     _insert(wh, f"{quote(load.schema)}._rejects", rejects)
     return len(good), len(bad)

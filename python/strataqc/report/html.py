@@ -92,19 +92,6 @@ def _distribution_blocks(details: dict[str, Any]) -> list[tuple[str, str, dict[s
             and all(isinstance(block.get(k), list) for k in ("bins", "reference", "current"))]
 
 
-def _shares(values: list[Any], n: int) -> list[float]:
-    clean = []
-    for v in values[:n]:
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            f = 0.0
-        clean.append(f if math.isfinite(f) and f > 0 else 0.0)
-    clean += [0.0] * (n - len(clean))
-    total = sum(clean)
-    return [v / total if total else 0.0 for v in clean]
-
-
 def _fit_bins(bins: list[Any], ref: list[float], cur: list[float],
               kind: str) -> tuple[list[str], list[float], list[float]]:
     """At most MAX_BINS bars: the plot aggregates, whatever the check sent.
@@ -133,8 +120,8 @@ def _histograms(details: dict[str, Any]) -> list[dict[str, Any]]:
         n = min(len(block["bins"]), len(block["reference"]), len(block["current"]))
         if n == 0:
             continue
-        labels, ref, cur = _fit_bins(block["bins"][:n], _shares(block["reference"], n), _shares(block["current"], n),
-                                     kind)
+        labels, ref, cur = _fit_bins(block["bins"][:n], svg.shares(block["reference"][:n]),
+                                     svg.shares(block["current"][:n]), kind)
         plot = svg.histogram_pair(labels, ref, cur)
         if plot:
             found.append({"name": name, "kind": kind, "plot": plot, "bins": n,

@@ -6,7 +6,7 @@ Every text that reaches an SVG goes through `escape`; coordinates are numbers we
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from typing import Any, Sequence
 
 from markupsafe import Markup, escape
 
@@ -108,8 +108,8 @@ def histogram_pair(bins: Sequence[object], reference: Sequence[float], current: 
     n = min(len(bins), len(reference), len(current))
     if n == 0:
         return Markup("")
-    ref = _shares(reference[:n])
-    cur = _shares(current[:n])
+    ref = shares(reference[:n])
+    cur = shares(current[:n])
     top = max(ref + cur) or 1.0
     slot = (width - 10) / n
     # many bins or long labels: labels turn 60 degrees and get room below the bars (about 6px per character)
@@ -138,7 +138,14 @@ def histogram_pair(bins: Sequence[object], reference: Sequence[float], current: 
                   f'viewBox="0 0 {width} {total_height}" role="img">{legend}{"".join(bars)}{labels}</svg>')
 
 
-def _shares(values: Sequence[float]) -> list[float]:
-    clean = [float(v) if v is not None and math.isfinite(float(v)) else 0.0 for v in values]
+def shares(values: Sequence[Any]) -> list[float]:
+    """Counts (or shares) as shares of their total; a value that is not a finite positive number counts 0."""
+    clean = []
+    for v in values:
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            f = 0.0
+        clean.append(f if math.isfinite(f) and f > 0 else 0.0)
     total = sum(clean)
     return [v / total if total else 0.0 for v in clean]

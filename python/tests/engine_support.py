@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import textwrap
 from collections.abc import Iterator
 
 import pytest
@@ -54,11 +58,6 @@ def report(**out):
 
 def run_on_spark(body: str, tmp_path) -> dict:
     """Run `body` after the Spark prelude in a subprocess; the dict it passed to report(...)."""
-    import json
-    import subprocess
-    import sys
-    import textwrap
-
     script = _SPARK_PRELUDE + textwrap.dedent(body)
     done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "warehouse")],
                           env=dict(os.environ, SPARK_LOCAL_IP="127.0.0.1"), capture_output=True, text=True,

@@ -11,18 +11,8 @@ from scipy.spatial.distance import jensenshannon
 from strataqc.checks.config import build_spec
 from strataqc.checks.drift import psi, run_drift_checks
 from strataqc.results import Status
-from strataqc.warehouse import Target, Warehouse
 
-from test_drift_checks import normal, only, uniform
-
-SPLIT = {"column": "split", "reference": "train", "current": "predict"}
-
-
-@pytest.fixture
-def wh():
-    warehouse = Warehouse(Target("strataqc", "test", "duckdb", {"path": ":memory:"}))
-    yield warehouse
-    warehouse.close()
+from test_drift_checks import SPLIT, normal, only, uniform, wh  # noqa: F401  (wh: the in-memory warehouse fixture)
 
 
 def drift_table(wh, rows_per_set: int, shift: float, promo_current: float, name: str = "t") -> None:

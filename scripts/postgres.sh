@@ -97,14 +97,11 @@ run_tests() {
   # shellcheck disable=SC1091
   source "$DIR/env"
   export STRATAQC_PG_DIR=$DIR
-  local root bin status=0
+  local root
   root=$(cd "$(dirname "$0")/.." && pwd)
-  bin=$root/.venv/bin
-  echo "== SQL check fixtures on PostgreSQL" >&2
-  STRATAQC_IT_TARGET=postgres "$bin/pytest" -q -p no:cacheprovider "$root/python/tests/test_sql_generic_tests.py" || status=1
-  echo "== engine parity and PostgreSQL-marked tests" >&2
-  "$bin/pytest" -q -p no:cacheprovider -m postgres "$root/python/tests" || status=1
-  return $status
+  # shellcheck source=scripts/engine_suites.sh
+  source "$root/scripts/engine_suites.sh"
+  run_engine_suites "$root" postgres PostgreSQL
 }
 
 case "${1:-}" in

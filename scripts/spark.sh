@@ -38,7 +38,7 @@ ENV
 }
 
 run_tests() {
-  local why status=0
+  local why
   if ! why=$(missing); then
     echo "SKIPPED make test-spark: $why" >&2
     return 0
@@ -47,11 +47,9 @@ run_tests() {
   trap 'rm -rf "$DIR"' EXIT
   eval "$(print_env)"
   # Spark prints its JVM warnings on stderr; the driver stays on loopback
-  echo "== SQL check fixtures on Spark" >&2
-  STRATAQC_IT_TARGET=spark "$BIN/pytest" -q -p no:cacheprovider "$ROOT/python/tests/test_sql_generic_tests.py" || status=1
-  echo "== engine parity and Spark-marked tests" >&2
-  "$BIN/pytest" -q -p no:cacheprovider -m spark "$ROOT/python/tests" || status=1
-  return $status
+  # shellcheck source=scripts/engine_suites.sh
+  source "$ROOT/scripts/engine_suites.sh"
+  run_engine_suites "$ROOT" spark Spark
 }
 
 case "${1:-}" in

@@ -2,8 +2,8 @@
     dwd_sales__rejected so the two split the landed lines exactly. The first failing rule wins. -#}
 {% macro demo_sales_reject_reason() %}
   {#- the business day in the file name pos_sales_YYYY-MM-DD.csv (NULL for another name) -#}
-  {%- set file_day = strataqc.demo_safe_cast('substr(_source_file, length(_source_file) - 13, 10)', 'date') -%}
-  {%- set sale_day = strataqc.demo_safe_cast('trim(sale_date)', 'date') -%}
+  {%- set file_day = strataqc.try_cast('substr(_source_file, length(_source_file) - 13, 10)', 'date') -%}
+  {%- set sale_day = strataqc.try_cast('trim(sale_date)', 'date') -%}
   {%- set late_days = var('strataqc_reprocess_days', 2) | int -%}
   case
     when nullif(trim(line_id), '') is null then 'line_id missing'
@@ -19,9 +19,9 @@
     -- NaN / inf parse as doubles on most engines: name them before the cast test
     when lower(trim(units)) in ('nan', '+nan', '-nan', 'inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity')
       then 'units not finite'
-    when {{ strataqc.demo_safe_cast('trim(units)', 'integer') }} is null then 'units not a whole number'
+    when {{ strataqc.try_cast('trim(units)', 'integer') }} is null then 'units not a whole number'
     when nullif(trim(unit_price), '') is not null
-      and {{ strataqc.demo_safe_cast('trim(unit_price)', 'double precision') }} is null then 'unit_price not a number'
+      and {{ strataqc.try_cast('trim(unit_price)', strataqc.type_double()) }} is null then 'unit_price not a number'
     when coalesce(trim(promo_flag), '') not in ('0', '1') then 'promo_flag not 0 or 1'
   end
 {% endmacro %}

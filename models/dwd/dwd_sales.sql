@@ -13,12 +13,12 @@ with lines as (
 typed as (
     select
         line_id,
-        {{ strataqc.demo_safe_cast('trim(sale_date)', 'date') }} as sale_date,
+        {{ strataqc.try_cast('trim(sale_date)', 'date') }} as sale_date,
         trim(store_id) as store_id,
         trim(sku_id) as sku_id,
-        {{ strataqc.demo_safe_cast('trim(units)', 'integer') }} as units,
+        {{ strataqc.try_cast('trim(units)', 'integer') }} as units,
         -- an empty price is unknown (NULL); NaN and inf are kept: the checks must see them
-        {{ strataqc.demo_safe_cast("nullif(trim(unit_price), '')", 'double precision') }} as unit_price,
+        {{ strataqc.try_cast("nullif(trim(unit_price), '')", strataqc.type_double()) }} as unit_price,
         cast(trim(promo_flag) as integer) as is_promo,
         _source_file,
         _load_id,

@@ -8,6 +8,6 @@ select
     trim(sku_name) as sku_name,
     {{ strataqc.demo_standardise_category('category') }} as category,
     category as category_raw,
-    {{ strataqc.demo_safe_cast('trim(base_price)', 'double precision') }} as base_price,
+    {{ strataqc.try_cast('trim(base_price)', strataqc.type_double()) }} as base_price,
     _load_id
 from source

@@ -7,7 +7,7 @@ select
     trim(store_id) as store_id,
     trim(store_name) as store_name,
     trim(region) as region,
-    {{ strataqc.demo_safe_cast('trim(store_size_m2)', 'integer') }} as store_size_m2,
-    {{ strataqc.demo_safe_cast('trim(opened_on)', 'date') }} as opened_on,
+    {{ strataqc.try_cast('trim(store_size_m2)', 'integer') }} as store_size_m2,
+    {{ strataqc.try_cast('trim(opened_on)', 'date') }} as opened_on,
     _load_id
 from source

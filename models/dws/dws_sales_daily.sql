@@ -14,30 +14,30 @@ with sales as (
 ),
 
 series as (
-    select store_id, sku_id, min(sale_date) as first_day
+    select store_id, sku_id, min(sale_date) as first_day, max(sale_date) as last_day
     from sales
     group by store_id, sku_id
 ),
 
+-- from the series, not another scan of the sales: the first and last day over all series
 bounds as (
     select
         {% if is_incremental() -%}
         coalesce(
             (select {{ dbt.dateadd('day', -overlap, 'max(date_day)') }} from {{ this }}),
-            min(sale_date)
+            min(first_day)
         )
         {%- else -%}
-        min(sale_date)
+        min(first_day)
         {%- endif %} as from_day,
-        max(sale_date) as last_day
-    from sales
+        max(last_day) as last_day
+    from series
 ),
 
 days as (
-    select cast({{ dbt.dateadd('day', 'numbers.n', 'bounds.from_day') }} as date) as date_day
-    from ({{ strataqc.demo_day_numbers() }}) as numbers
-    cross join bounds
-    where numbers.n <= {{ dbt.datediff('bounds.from_day', 'bounds.last_day', 'day') }}
+    select {{ strataqc.period_series('from_day', 'last_day', 'day') }} as date_day
+    from bounds
+    where from_day <= last_day
 ),
 
 spine as (

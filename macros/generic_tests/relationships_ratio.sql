@@ -13,8 +13,9 @@
   {%- do strataqc.require_column_exists(label, 'column_name', column_name, strataqc.column_types(model)) -%}
   {%- do strataqc.require_column_exists(label, 'field', field, strataqc.column_types(to)) -%}
   {%- set col = strataqc.quote_identifier(column_name) -%}
+{#- the model is wrapped: under `where` dbt passes a subquery that already carries an alias -#}
 -- an orphan is a non-NULL key with no parent row; NULL keys are not_null's business
 {{ strataqc.failing_share(label ~ ' -> ' ~ strataqc.relation_label(to) ~ '.' ~ field,
-     '(select child.' ~ col ~ ', parent.parent_key from ' ~ model ~ ' child left join (select distinct ' ~ strataqc.quote_identifier(field) ~ ' as parent_key from ' ~ to ~ ') parent on child.' ~ col ~ ' = parent.parent_key) keyed',
+     '(select child.' ~ col ~ ', parent.parent_key from (select * from ' ~ model ~ ') child left join (select distinct ' ~ strataqc.quote_identifier(field) ~ ' as parent_key from ' ~ to ~ ') parent on child.' ~ col ~ ' = parent.parent_key) keyed',
      col ~ ' is not null and parent_key is null', 'count(' ~ col ~ ')', max_ratio, allow_empty, 'keys have no parent row') }}
 {% endmacro %}

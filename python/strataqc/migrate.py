@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -553,7 +554,8 @@ class FileMigration:
 
     def diff(self) -> str:
         return "".join(difflib.unified_diff(self.old_text.splitlines(True), self.new_text.splitlines(True),
-                                            fromfile=f"a/{self.path}", tofile=f"b/{self.path}"))
+                                            fromfile=f"a/{self.path.as_posix().lstrip('/')}",
+                                            tofile=f"b/{self.path.as_posix().lstrip('/')}"))
 
 
 class MigrationError(Exception):
@@ -599,15 +601,12 @@ def _new_args(old: Any, rule: Translation) -> CommentedMap:
     return out
 
 
-def _add_where(body: CommentedMap, new_style: bool, where: str) -> None:
-    config = body.get("config")
-    if isinstance(config, dict):
-        target = config
-    elif new_style:
-        target = body["config"] = CommentedMap()
-    else:
-        target = body
-    old = target.get("where")
+def _add_where(body: CommentedMap, where: str) -> None:
+    # under config: dbt 1.10+ deprecates `where` beside the arguments
+    if not isinstance(body.get("config"), dict):
+        body["config"] = CommentedMap()
+    target = body["config"]
+    old = target.get("where") or body.pop("where", None)
     target["where"] = f"({old}) and ({where})" if old else where
 
 
@@ -648,7 +647,7 @@ def _rewrite(name: str, body: Any, rule: Translation, column: str | None) -> Any
         if body.fa.flow_style():
             new_body.fa.set_flow_style()
     if rule.where is not None:
-        _add_where(new_body, new_style, rule.where)
+        _add_where(new_body, rule.where)
     out = CommentedMap()
     out[rule.test] = new_body
     return out
@@ -673,8 +672,22 @@ def _node_tests(node: CommentedMap) -> CommentedSeq:
     return node["data_tests"]
 
 
+def _signature(item: Any) -> str | None:
+    """What dbt names a test after: its name and arguments (not its config)."""
+    name, body = _entry(item)
+    if not isinstance(name, str):
+        return None
+    try:
+        args, _ = _split(body)
+    except Untranslatable:
+        return None
+    return name + json.dumps(args, sort_keys=True, default=str)
+
+
 def _migrate_list(result: FileMigration, node: CommentedMap, tests: CommentedSeq, label: str, column: str | None) -> None:
     moved = []
+    seen = {_signature(item) for item in tests}
+    model_seen = {_signature(item) for key in TEST_LISTS for item in (node.get(key) or [])}
     for i, item in enumerate(tests):
         name, body = _entry(item)
         if not isinstance(name, str) or not name.startswith(PACKAGES):
@@ -683,11 +696,18 @@ def _migrate_list(result: FileMigration, node: CommentedMap, tests: CommentedSeq
         try:
             args, _ = _split(body)
             rule = translate(name, args, "column" if column else "model", column)
+            new = _keep_comments(item, _rewrite(name, body, rule, column))
+            to_model = rule.model_column_arg is not None and column is not None
+            signature = _signature(new)
+            if signature in (model_seen if to_model else seen):
+                raise Untranslatable(f"it becomes {rule.test} with the same arguments as another test there, and dbt "
+                                     "rejects two tests of one name: delete one, or give one a `name:`")
         except Untranslatable as exc:
             result.skipped.append(Skipped(result.path, where, name, str(exc)))
             continue
-        tests[i] = _keep_comments(item, _rewrite(name, body, rule, column))
-        if rule.model_column_arg is not None and column is not None:
+        (model_seen if to_model else seen).add(signature)
+        tests[i] = new
+        if to_model:
             moved.append(i)
         result.translated.append((where, name, rule.test))
     # StrataQC runs these on the model: they move from the column's tests to the model's
@@ -700,16 +720,18 @@ def _migrate_list(result: FileMigration, node: CommentedMap, tests: CommentedSeq
 def _migrate_node(result: FileMigration, node: Any, label: str) -> None:
     if not isinstance(node, dict):
         return
-    for column in node.get("columns") or []:
-        if isinstance(column, dict) and isinstance(column.get("name"), str):
-            for key in TEST_LISTS:
-                if isinstance(column.get(key), list) and column[key]:
-                    _migrate_list(result, node, column[key], label, column["name"])
-                    if not column[key]:   # every test moved to the model
-                        del column[key]
-    for key in TEST_LISTS:
-        if isinstance(node.get(key), list):
+    for key in list(node):   # in file order, so what is not translated is listed top to bottom
+        if key in TEST_LISTS and isinstance(node[key], list):
             _migrate_list(result, node, node[key], label, None)
+        elif key == "columns":
+            for column in node.get("columns") or []:
+                if not isinstance(column, dict) or not isinstance(column.get("name"), str):
+                    continue
+                for tests in TEST_LISTS:
+                    if isinstance(column.get(tests), list) and column[tests]:
+                        _migrate_list(result, node, column[tests], label, column["name"])
+                        if not column[tests]:   # every test moved to the model
+                            del column[tests]
 
 
 def migrate_text(path: Path, text: str) -> FileMigration:

@@ -525,9 +525,9 @@ def translate(test: str, args: dict[str, Any], level: str, column: str | None = 
         raise Untranslatable("not a test of dbt-utils 1.x or dbt-expectations this tool knows")
     a = Args(args, level, column)
     result = rule(a)
-    a.get("row_condition")   # every rule that can takes it as `where`; the others report it below
-    leftover = [k for k in a.leftover()]
-    if "row_condition" in a.values and result.where is None and a.values.get("row_condition") is not None:
+    leftover = a.leftover()
+    # the rules that can take it as `where` did; anywhere else it is reported, never dropped
+    if a.has("row_condition") and result.where is None and "row_condition" not in leftover:
         leftover.append("row_condition")
     if leftover:
         raise Untranslatable("argument(s) " + ", ".join(f"`{k}`" for k in leftover) + " have no equivalent")

@@ -19,11 +19,11 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from strataqc.json_safe import json_safe
+from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 
 log = logging.getLogger(__name__)
-
-LAYERS = ("ods", "dwd", "dws", "ads")
 
 # dbt's node status -> ours; dbt says 'success' for a model built fine
 TEST_STATUS = {"pass": Status.PASS, "warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR,
@@ -91,21 +91,6 @@ def load_artifacts(target_path: Path) -> Artifacts:
         raise ArtifactsError(f"{target_path / 'manifest.json'}: node {odd} is not an object: run `dbt build` "
                              "again to rewrite it")
     return Artifacts(target_path, run_results, manifest)
-
-
-def layer_of(node: dict[str, Any]) -> str | None:
-    """The model's folder under models/ (DESIGN: layer = folder)."""
-    path = node.get("original_file_path") or ""
-    parts = Path(path).parts
-    if len(parts) > 1 and parts[0] == "models":
-        for part in parts[1:-1]:
-            if part in LAYERS:
-                return part
-        return parts[1] if len(parts) > 2 else None
-    for part in node.get("fqn", [])[1:-1]:
-        if part in LAYERS:
-            return part
-    return None
 
 
 def unquote(name: str | None) -> str | None:
@@ -201,17 +186,12 @@ def limited(compiled: str, limit: int, dialect: str) -> str | exp.Expression:
 
 
 def _json_safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A failing row for the report: JSON values, long text cut (a row is a hint, not the data)."""
     out = {}
-    for key, value in row.items():
-        if hasattr(value, "item"):
-            value = value.item()
-        if isinstance(value, float) and value != value:
-            value = None
-        if value is not None and not isinstance(value, (str, int, float, bool)):
+    for key, value in json_safe(row).items():
+        if isinstance(value, list):  # an engine's array column: one cell of text, like any odd value
             value = str(value)
-        if isinstance(value, str) and len(value) > 200:
-            value = value[:200] + "…"
-        out[str(key)] = value
+        out[key] = value[:200] + "…" if isinstance(value, str) and len(value) > 200 else value
     return out
 
 

@@ -30,7 +30,7 @@ import typer
 from rich.console import Console
 
 from strataqc.report.render import Format
-from strataqc.report.run import FailOn
+from strataqc.run import FailOn
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__, rich_markup_mode=None)
 stderr = Console(stderr=True, highlight=False)
@@ -90,7 +90,7 @@ def open_warehouse(project_dir: Path, profiles_dir: Path | None, target: str | N
     """Connect to the profile's warehouse; a file locked by another process is retried, bounded by lock_wait."""
     import re
 
-    from strataqc.report.redact import Redactor
+    from strataqc.redact import Redactor
     from strataqc.warehouse import Warehouse, WarehouseError, load_target
 
     try:
@@ -279,9 +279,9 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
 
     dbt_selector: --select is in dbt's selector syntax (`night`), so the report covers what dbt built."""
     from strataqc.artifacts import ArtifactsError, load_artifacts, sql_results
-    from strataqc.report.redact import Redactor
+    from strataqc.redact import Redactor
     from strataqc.report.render import render
-    from strataqc.report.run import QCRun
+    from strataqc.run import QCRun
 
     select = _selection(select)
     check_writable([output, html, *(also or {}).values()])
@@ -547,7 +547,7 @@ def history(
     if fmt == "json":
         import json
 
-        from strataqc.report.jsonout import json_safe
+        from strataqc.json_safe import json_safe
 
         sys.stdout.write(json.dumps(json_safe({"checks": rows, "changes": changes}), indent=2) + "\n")
         raise typer.Exit(EXIT_OK)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from strataqc.checks.runner import check_relation, model_layer, model_nodes, run_python_checks
+from strataqc.checks.runner import check_relation, model_nodes, run_python_checks
+from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 from strataqc.warehouse import Target, Warehouse
 
@@ -141,10 +142,11 @@ def test_a_block_that_is_not_a_mapping_is_one_error(wh, parts):
     (None, ["strataqc", "dwd", "dwd_sales"], "dwd"),
 ])
 def test_layer_is_the_models_folder(path, fqn, layer):
-    assert model_layer({"path": path, "fqn": fqn}) == layer
+    assert layer_of({"path": path, "fqn": fqn}) == layer
 
 
 def test_model_nodes_reads_config_meta_before_meta():
     _, n = node("features", {"target": "a"})
     n["meta"] = {"strataqc": {"target": "b"}}
     assert model_nodes({"nodes": {"model.strataqc.features": n}})[0]["config"]["meta"]["strataqc"] == {"target": "a"}
+

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import importlib
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 
 
@@ -25,7 +26,7 @@ def run_python_checks(manifest: dict, wh: Any, project_dir: Path,
         model = node.get("name") or node.get("unique_id", "?")
         block = strataqc_block(node)
         relation = node.get("relation_name")
-        layer = model_layer(node)
+        layer = layer_of(node)
         if not relation:
             results.append(CheckResult(check="config", status=Status.ERROR, model=model, layer=layer,
                                        check_type=CheckType.FEATURE_SET,
@@ -89,15 +90,6 @@ def strataqc_block(node: dict) -> Any:
         if isinstance(meta, dict) and "strataqc" in meta:
             return meta["strataqc"]
     return None
-
-
-def model_layer(node: dict) -> str | None:
-    """The model's folder under models/ (ods/dwd/dws/ads), from its path or fqn."""
-    path = PurePosixPath(str(node.get("path") or "").replace("\\", "/"))
-    if len(path.parts) > 1:
-        return path.parts[0]
-    fqn = node.get("fqn") or []
-    return fqn[1] if len(fqn) > 2 else None
 
 
 def _module(name: str):

@@ -93,6 +93,34 @@ def load_artifacts(target_path: Path) -> Artifacts:
     return Artifacts(target_path, run_results, manifest)
 
 
+def selection(select: list[str] | tuple[str, ...] | None) -> list[str] | None:
+    """--select values as model names: repeated, or space/comma separated."""
+    names = [n for value in select or [] for n in value.replace(",", " ").split() if n]
+    return names or None
+
+
+def check_selection(select: list[str], artifacts: Artifacts) -> None:
+    """--select names models; an unknown name would silently report nothing."""
+    known = {n.get("name") for n in artifacts.manifest.get("nodes", {}).values()
+             if isinstance(n, dict) and n.get("resource_type") in BUILD_RESOURCES}
+    unknown = [name for name in select if name not in known]
+    if unknown:
+        hint = ", ".join(sorted(n for n in known if n)[:8]) or "none"
+        raise ArtifactsError(f"--select {' '.join(unknown)}: no such model in {artifacts.target_path / 'manifest.json'}; "
+                             f"give model names (e.g. {hint}) or run `dbt build` for the current project first")
+
+
+def built_selection(select: list[str] | tuple[str, ...] | None, artifacts: Artifacts) -> list[str] | None:
+    """`night --select` speaks dbt's selector syntax (tag:x, model+, state:modified+): report what dbt built."""
+    names = selection(select)
+    if not names or all(n.replace("_", "").isalnum() for n in names):
+        return names
+    built = sorted({artifacts.node(r.get("unique_id", "")).get("name") or r.get("unique_id", "").split(".")[-1]
+                    for r in artifacts.run_results.get("results", [])
+                    if isinstance(r, dict) and str(r.get("unique_id", "")).startswith("model.")})
+    return built or None
+
+
 def unquote(name: str | None) -> str | None:
     """`"category"` (quote: true) -> `category`."""
     if name and len(name) > 1 and name[0] == name[-1] and name[0] in "\"`[":

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from strataqc.extras import missing_ml, ml_missing_message
 from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 
@@ -56,9 +57,13 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
         results += _guarded("drift", CheckType.DRIFT, model_name, layer,
                             lambda: _module("drift").run_drift_checks(wh, spec))
     if isinstance(config, dict) and config.get("model") is not None:
-        results += _guarded("model_quality", CheckType.MODEL_QUALITY, model_name, layer,
-                            lambda: _module("model_quality").run_model_quality(
-                                model_name, relation_name, config, wh, project_dir))
+        if missing_ml():  # a base install: say how to add the model block's libraries, not an ImportError
+            results.append(CheckResult(check="model_quality", status=Status.ERROR, model=model_name, layer=layer,
+                                       check_type=CheckType.MODEL_QUALITY, message=ml_missing_message(model_name)))
+        else:
+            results += _guarded("model_quality", CheckType.MODEL_QUALITY, model_name, layer,
+                                lambda: _module("model_quality").run_model_quality(
+                                    model_name, relation_name, config, wh, project_dir))
     # every record names its model and layer, whichever part wrote it
     return [r.replace(model=r.model or model_name, layer=r.layer or layer) for r in results]
 

@@ -217,7 +217,7 @@ def _json_safe_row(row: dict[str, Any]) -> dict[str, Any]:
     """A failing row for the report: JSON values, long text cut (a row is a hint, not the data)."""
     out = {}
     for key, value in json_safe(row).items():
-        if isinstance(value, list):  # an engine's array column: one cell of text, like any odd value
+        if isinstance(value, (list, dict)):  # an array or struct column: one cell of text, like any odd value
             value = str(value)
         out[key] = value[:200] + "…" if isinstance(value, str) and len(value) > 200 else value
     return out

@@ -77,5 +77,4 @@ def with_night_options(command: Callable[..., int]) -> Callable[..., None]:
         raise typer.Exit(guarded(lambda: command(NightOptions(**values), **mine)))
 
     wrapper.__signature__ = inspect.Signature([p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared)
-    del wrapper.__wrapped__  # typer reads the signature above, not the command's own
     return wrapper

@@ -135,11 +135,7 @@ def report(opts: NightOptions, *, dbt_selector: bool = False) -> int:
         alert_config = _alert_config(opts)
         redactor = Redactor.from_settings(wh.target.settings, extra=alert_config.secrets() if alert_config else ())
         MASK_LOGS.redactor = redactor
-        with step("reading dbt results"):
-            sql = sql_results(artifacts, wh, sample_rows=opts.sample_rows, select=select)
-        python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql) if opts.python_checks else []
-        run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
-        run.results = [redactor.result(r) for r in run.results]
+        run = collect(opts, artifacts, wh, select, redactor)
         history = None if opts.no_history else store(run, wh, redactor)
         write_reports(run, opts, redactor)
         code = EXIT_CHECKS_FAILED if run.breaches(opts.fail_on) else EXIT_OK
@@ -153,6 +149,17 @@ def report(opts: NightOptions, *, dbt_selector: bool = False) -> int:
         return code
     finally:
         wh.close()
+
+
+def collect(opts: NightOptions, artifacts: Any, wh: Warehouse, select: list[str] | None,
+            redactor: Redactor) -> QCRun:
+    """Tonight's records: dbt's results and the Python checks under one run id, secrets masked."""
+    with step("reading dbt results"):
+        sql = sql_results(artifacts, wh, sample_rows=opts.sample_rows, select=select)
+    python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql) if opts.python_checks else []
+    run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
+    run.results = [redactor.result(r) for r in run.results]
+    return run
 
 
 def _alert_config(opts: NightOptions) -> Any:

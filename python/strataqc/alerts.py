@@ -189,7 +189,9 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     """Decide what tonight's message says, given what was alerted before and what is acknowledged."""
     from strataqc.history import active_ack, changed
 
-    now = now or dt.datetime.now(dt.timezone.utc)
+    from strataqc.clock import now as clock_now
+
+    now = now or clock_now()  # STRATAQC_NOW in simulated nights
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     reminder = dt.timedelta(hours=config.reminder_hours)
     alerting = ALERTING[config.min_status]

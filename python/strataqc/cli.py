@@ -309,7 +309,9 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
         with step("reading dbt results"):
             sql = sql_results(artifacts, wh, sample_rows=sample_rows, select=select)
         python = _python_results(artifacts.manifest, wh, project_dir, select, sql) if python_checks else []
-        run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
+        from strataqc.clock import run_time
+
+        run = QCRun.merge(artifacts.invocation_id, run_time(artifacts.generated_at or _now()), sql, python)
         run.results = [redactor.result(r) for r in run.results]
         history, history_failed = None, False
         if not no_history:
@@ -622,17 +624,70 @@ def generate(
     days: Annotated[int | None, typer.Option(help="days of sales (default: 84, or 364 above 2M rows)")] = None,
     extend_days: Annotated[int, typer.Option(help="append this many new days to the landing zone in OUT "
                                                   "(a nightly delivery) instead of writing a new one")] = 0,
+    incident: Annotated[list[str] | None, typer.Option(help="plant KIND[:key=value,...] in tonight's delivery "
+                                                            "(with --extend-days 1; repeat)")] = None,
+    list_incidents: Annotated[bool, typer.Option("--list-incidents", help="print the incident kinds, their "
+                                                                          "defaults and checks, and exit")] = False,
 ) -> None:
     """Write a deterministic landing zone with known defects and its manifest."""
     from strataqc.landing.generate import generate as run_generate
 
+    if list_incidents:
+        from strataqc.landing.incidents import catalogue
+
+        for k in catalogue():
+            options = ",".join(f"{key}={value}" for key, value in k["defaults"].items())
+            where = f"{k['model']}" + (f".{k['column']}" if k["column"] else "")
+            caught = ", ".join(k["checks"]) or f"no check yet: {k['missing_check']}"
+            typer.echo(f"{k['kind']}{':' + options if options else ''}\n    {k['summary']} ({where})\n"
+                       f"    caught by: {caught}")
+        raise typer.Exit(EXIT_OK)
     try:
-        manifest = run_generate(out=out, rows=rows, seed=seed, days=days, extend_days=extend_days)
-    except (ValueError, FileNotFoundError) as exc:
-        stderr.print(f"[red]cannot generate[/red]: {exc}")
+        manifest = run_generate(out=out, rows=rows, seed=seed, days=days, extend_days=extend_days,
+                                incidents=incident)
+    except (ValueError, FileNotFoundError) as exc:  # IncidentError is a ValueError
+        from rich.markup import escape
+
+        stderr.print(f"[red]cannot generate[/red]: {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(EXIT_CANNOT_RUN)
     typer.echo(f"wrote {manifest['rows']['pos_sales']} sales lines over {manifest['generator']['days']} days "
                f"to {out} (manifest: {out / 'manifest.json'})")
+    for planted in [i for i in manifest.get("incidents", []) if i["date"] == manifest["generator"]["end_date"]]:
+        typer.echo(f"planted {planted['kind']} on {planted['date']}: {planted['rows']} rows "
+                   f"({planted['model']}{'.' + planted['column'] if planted['column'] else ''})")
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option(help="directory for the landing zone, warehouse, reports and detection.json "
+                                           "(new or empty, or an earlier simulation's)")],
+    nights: Annotated[int | None, typer.Option(help="nightly deliveries after night 0 (default: the schedule's, "
+                                                    "else 7)")] = None,
+    seed: Annotated[int, typer.Option(help="random seed of the demo data")] = 42,
+    schedule: Annotated[Path | None, typer.Option(help="YAML: incidents per night (examples/simulate/); "
+                                                       "without it every night is quiet")] = None,
+    rows: Annotated[int, typer.Option(help="approximate point-of-sale lines of night 0")] = 20_000,
+    project_dir: ProjectDir = Path("."),
+    reminder_hours: Annotated[float | None, typer.Option(help="reminder interval of the alerts (default: "
+                                                              "the alert config's default)")] = None,
+    python_checks: PythonChecks = True,
+) -> None:
+    """Run night 0 and N nightly deliveries with planted incidents; score the alerts (detection.json)."""
+    _setup_logging()
+    from strataqc.simulate.harness import SimulationError, simulate as run_simulation
+    from strataqc.simulate.schedule import ScheduleError, load_schedule
+    from strataqc.simulate.score import table
+
+    try:
+        plan = load_schedule(schedule)
+        doc = run_simulation(out, nights=nights or plan.nights or 7, seed=seed, rows=rows, schedule=plan,
+                             project_dir=project_dir.resolve(), reminder_hours=reminder_hours,
+                             python_checks=python_checks, progress=lambda line: log.info("%s", line))
+    except (ScheduleError, SimulationError, ValueError) as exc:
+        cannot_run(exc)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    typer.echo(table(doc))
+    typer.echo(f"\nwrote {out / 'detection.json'}")
 
 
 @app.command()

@@ -357,10 +357,34 @@ def _day_lines(shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Led
     return table, trailer, stats
 
 
-def _write_day(out: Path, shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Ledger) -> tuple[str, dict]:
+# incidents whose lines the everyday ledger must count too, so `expected` stays exact
+INCIDENT_LEDGER = {("null_spike", "units"): "units_empty", ("null_spike", "unit_price"): "unit_price_empty",
+                   ("duplicate_burst", None): "duplicate_lines", ("negative_units_spike", None): "negative_units"}
+
+
+def _write_day(out: Path, shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Ledger,
+               incidents: list | None = None) -> tuple[str, dict]:
+    from strataqc.landing.incidents import LATE_DIR, Night, plant
+
     table, trailer, stats = _day_lines(shape, params, t, ledger)
     day = shape.start + dt.timedelta(days=t)
-    path = out / sales_file(day)
+    night = Night(out, day, t, shape.seed, shape.stores, np.random.default_rng([shape.seed, t, 0x1AC]))
+    records = []
+    before = table.num_rows
+    for i, spec in enumerate(incidents or []):
+        night.rng = np.random.default_rng([shape.seed, t, 0x1AC, i])  # own stream: the everyday lines stay put
+        table, record = plant(table, night, spec)
+        record["night"] = t - shape.base_days + 1  # night 0 wrote the base days; delivery n is night n
+        records.append(record)
+        counted = INCIDENT_LEDGER.get((record["kind"], record["column"] if record["kind"] == "null_spike" else None))
+        if counted:
+            ledger.add(counted, sales_file(day), [], [day.isoformat()], rows=record["rows"])
+    stats = {**stats, "lines": stats["lines"] + table.num_rows - before,
+             "loaded": stats["loaded"] + table.num_rows - before, "incidents": records, "late": night.late}
+    if night.header:
+        table = table.rename_columns([night.header.get(c, c) for c in table.column_names])
+    path = out / (f"{LATE_DIR}/{sales_file(day)}" if night.late else sales_file(day))
+    path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed", batch_size=65536))
     if trailer:
         with open(path, "ab") as fh:
@@ -425,7 +449,8 @@ def _master_defects(shape: Shape, ledger: _Ledger) -> None:
 
 
 def _write_manifest(out: Path, shape: Shape, days: int, files: dict[str, int], totals: dict[str, int],
-                    ledger: _Ledger, masters: dict[str, int]) -> dict:
+                    ledger: _Ledger, masters: dict[str, int], incidents: list[dict] | None = None,
+                    late: dict[str, dict] | None = None) -> dict:
     manifest = {
         "generator": {**asdict(shape), "days": days,
                       "end_date": (shape.start + dt.timedelta(days=days - 1)).isoformat(),
@@ -437,21 +462,26 @@ def _write_manifest(out: Path, shape: Shape, days: int, files: dict[str, int], t
         "expected": _expected(shape, days, totals, ledger, masters),
         "defects": ledger.as_list(),
         "ads": _ads_facts(shape, days),
+        "incidents": incidents or [],
+        "late_files": late or {},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False, ensure_ascii=True) + "\n")
     return manifest
 
 
 def generate(out: Path, rows: int = 200_000, seed: int = 42, *, days: int | None = None,
-             extend_days: int = 0) -> dict:
+             extend_days: int = 0, incidents: list[str] | None = None) -> dict:
     """Write the landing zone under `out` and return its manifest.
 
     `extend_days` > 0 appends that many new days to the landing zone already in
-    `out` (a nightly delivery) instead of writing a new one.
+    `out` (a nightly delivery) instead of writing a new one; `incidents`
+    (`KIND[:key=value,...]`, see landing/incidents.py) are planted in that delivery.
     """
     out = Path(out)
+    if incidents and extend_days != 1:
+        raise ValueError("--incident plants in one nightly delivery: use it with --extend-days 1")
     if extend_days:
-        return extend(out, extend_days)
+        return extend(out, extend_days, incidents=incidents)
     shape = Shape.for_rows(rows, seed, days)
     (out / SALES_DIR).mkdir(parents=True, exist_ok=True)
     for stale in (out / SALES_DIR).glob("pos_sales_*.csv"):
@@ -470,14 +500,19 @@ def generate(out: Path, rows: int = 200_000, seed: int = 42, *, days: int | None
     return _write_manifest(out, shape, shape.base_days, files, totals, ledger, masters)
 
 
-def extend(out: Path, days: int = 1) -> dict:
-    """Append the next `days` days to the landing zone in `out` and update its manifest."""
+def extend(out: Path, days: int = 1, incidents: list[str] | None = None) -> dict:
+    """Append the next `days` days to the landing zone in `out` and update its manifest.
+
+    A file held back by a `late_file` incident is delivered now, beside tonight's."""
+    from strataqc.landing.incidents import LATE_DIR, parse_incident
+
     out = Path(out)
     path = out / "manifest.json"
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `qc-report generate --out {out}` before extending it")
     if days < 1:
         raise ValueError(f"extend by at least one day, not {days}")
+    specs = [parse_incident(text) for text in incidents or []]  # every --incident checked before a byte is written
     manifest = json.loads(path.read_text())
     g = manifest["generator"]
     shape = Shape(**{k: g[k] for k in Shape.__dataclass_fields__})
@@ -485,10 +520,22 @@ def extend(out: Path, days: int = 1) -> dict:
     ledger = _Ledger(manifest)
     files = dict(manifest["files"])
     totals = dict(manifest["totals"])
+    planted = list(manifest.get("incidents", []))
+    late = dict(manifest.get("late_files", {}))
+    for name, stats in sorted(late.items()):
+        (out / LATE_DIR / name).replace(out / name)
+        files[name] = stats["lines"]
+        totals["lines"] += stats["lines"]
+        totals["loaded"] += stats["loaded"]
+    late = {}
     for t in range(g["days"], g["days"] + days):
-        name, stats = _write_day(out, shape, params, t, ledger)
+        name, stats = _write_day(out, shape, params, t, ledger, specs if t == g["days"] + days - 1 else None)
+        planted += stats["incidents"]
+        if stats["late"]:
+            late[name] = {"lines": stats["lines"], "loaded": stats["loaded"]}
+            continue
         files[name] = stats["lines"]
         totals["lines"] += stats["lines"]
         totals["loaded"] += stats["loaded"]
     masters = {k: manifest["rows"][k] for k in ("erp_stores", "erp_skus")}
-    return _write_manifest(out, shape, g["days"] + days, files, totals, ledger, masters)
+    return _write_manifest(out, shape, g["days"] + days, files, totals, ledger, masters, planted, late)

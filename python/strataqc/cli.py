@@ -61,6 +61,7 @@ NoAlerts = Annotated[bool, typer.Option("--no-alerts", help="do not send alerts"
 NoHistory = Annotated[bool, typer.Option("--no-history", help="do not read or write the history tables")]
 PythonChecks = Annotated[bool, typer.Option("--python-checks/--no-python-checks",
                                             help="run the Python checks over ADS models")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="the terminal table lists passing checks too")]
 LockWait = Annotated[float, typer.Option(help="seconds to wait for a warehouse file another process holds "
                                               "(DuckDB has one writer), retrying, before giving up")]
 
@@ -274,7 +275,8 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
             select: list[str] | None, fmt: Format, output: Path | None, html: Path | None, fail_on: FailOn,
             also: dict[Format, Path | None] | None = None,
             sample_rows: int, alerts: Path | None, no_alerts: bool, no_history: bool,
-            python_checks: bool, lock_wait: float = DEFAULT_LOCK_WAIT_S, dbt_selector: bool = False) -> int:
+            python_checks: bool, lock_wait: float = DEFAULT_LOCK_WAIT_S, dbt_selector: bool = False,
+            verbose: bool = False) -> int:
     """Merge tonight's results; store, render, alert. Returns the exit code.
 
     dbt_selector: --select is in dbt's selector syntax (`night`), so the report covers what dbt built."""
@@ -321,11 +323,14 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
             try:
                 with step("storing history"):
                     history.append(run)
-                    run.context.update(run_context(history, run))
+                    run.context.update(run_context(history, run, host_values=bool(
+                        alert_config and alert_config.trend_host_values)))
             except Exception as exc:  # the report still goes out; the exit code says history failed
                 log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
                 history, history_failed = None, True
-        text = redactor.text(render(run, fmt))
+        # on stdout the table lists what needs attention; passing checks with --verbose (a file gets all)
+        text = redactor.text(render(run, fmt, **({"passing": verbose or bool(output)} if fmt is Format.table
+                                                  else {})))
         if output:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_text(text)
@@ -333,7 +338,7 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
         elif fmt is Format.table and stderr.is_terminal and sys.stdout.isatty():
             from strataqc.report.terminal import print_table
 
-            print_table(run, Console(highlight=False))
+            print_table(run, Console(highlight=False), passing=verbose)
         else:
             sys.stdout.write(text)
         for extra_fmt, path in {**(also or {}), Format.html: html}.items():
@@ -383,6 +388,7 @@ def run(
     no_history: NoHistory = False,
     python_checks: PythonChecks = True,
     lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
+    verbose: Verbose = False,
 ) -> None:
     """Merge tonight's dbt results with the Python checks; store, render, alert.
 
@@ -400,7 +406,7 @@ def run(
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks,
-                       lock_wait=lock_wait)
+                       lock_wait=lock_wait, verbose=verbose)
     except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
@@ -440,6 +446,7 @@ def night(
     no_history: NoHistory = False,
     python_checks: PythonChecks = True,
     lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
+    verbose: Verbose = False,
 ) -> None:
     """The whole night for a scheduler: load landing files, `dbt build`, then `run`.
 
@@ -463,7 +470,7 @@ def night(
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks,
-                       lock_wait=lock_wait, dbt_selector=True)
+                       lock_wait=lock_wait, dbt_selector=True, verbose=verbose)
     except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import statistics
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -17,6 +18,7 @@ from typing import Any, Iterable
 import pandas as pd
 from sqlglot import exp
 
+from strataqc import trends
 from strataqc.report.run import QCRun, check_key
 from strataqc.results import CheckResult, Status
 
@@ -41,11 +43,13 @@ ALERT_COLUMNS = {
 NO_DELETE = {"spark"}
 NO_TRANSACTIONS = {"spark"}
 
-TREND_WINDOW = 28
-TREND_MIN_RUNS = 7
-TREND_MAX_Z = 3.5
-# a value that moved less than this (relative) is "unchanged" for alerts and acks
+TREND_WINDOW = trends.WINDOW
+TREND_MIN_RUNS = trends.MIN_RUNS
+TREND_MAX_Z = trends.MAX_Z
+# a value that moved less than this (relative) is "unchanged" for alerts and acks (`change_tolerance`)
 CHANGE_TOLERANCE = 0.10
+# fewer failing rows than this more (or less) is never a change, whatever the ratio
+CHANGE_MIN_ROWS = 3
 
 
 def now_iso() -> str:
@@ -60,16 +64,48 @@ def _literal(value: Any, sql_type: str) -> exp.Expression:
     return exp.cast(exp.convert(value), sql_type)
 
 
-def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResult) -> bool:
-    """Did a failure change since it was last alerted or acknowledged?"""
+def _moved(old: Any, new: Any, tolerance: float, min_abs: float = 0.0) -> bool:
+    if not _present(old) or new is None:
+        return False
+    old, new = float(old), float(new)
+    return abs(new - old) > max(tolerance * max(abs(old), 1e-12), min_abs)
+
+
+def _substance(message: Any) -> frozenset[str]:
+    """What is failing, named: quoted values ('Ready Meals') and `column: rule` pairs, without the counts."""
+    text = str(message or "")
+    quoted = re.findall(r"'([^']{1,80})'", text)
+    rules = re.findall(r"on [\w.]+\.(\w+) (\w+):", text)
+    return frozenset(quoted) | frozenset(f"{c}: {r}" for c, r in rules)
+
+
+def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResult, *,
+            previous: dict[str, Any] | None = None, tolerance: float = CHANGE_TOLERANCE) -> bool:
+    """Did a failure change in substance since it was last alerted or acknowledged?
+
+    Another status; an observed value (else failing-row count) beyond `tolerance` of the alerted one and,
+    when last night is known, of last night's too (a count creeping up with the table is no news); or
+    something else named as failing (another category, group, column or rule) than last night.
+    """
     if str(old_status) != str(r.status):
         return True
-    if _present(old_failures) and r.failures is not None and int(old_failures) != int(r.failures):
+    if r.observed is not None and _present(old_observed):
+        moved = _moved(old_observed, r.observed, tolerance)
+        if moved and previous is not None and _present(previous.get("observed")):
+            moved = _moved(previous["observed"], r.observed, tolerance)
+    else:
+        moved = _moved(old_failures, r.failures, tolerance, CHANGE_MIN_ROWS)
+        if moved and previous is not None and _present(previous.get("failures")):
+            moved = _moved(previous["failures"], r.failures, tolerance, CHANGE_MIN_ROWS)
+    if moved:
         return True
-    if _present(old_observed) and r.observed is not None:
-        old = float(old_observed)
-        return abs(r.observed - old) > CHANGE_TOLERANCE * max(abs(old), 1e-12)
+    if previous is not None and previous.get("message") is not None:
+        return bool(_substance(r.message) - _substance(previous["message"]))
     return False
+
+
+def _or_none(value: Any) -> Any:
+    return value if _present(value) else None
 
 
 def _present(value: Any) -> bool:
@@ -78,44 +114,39 @@ def _present(value: Any) -> bool:
 
 @dataclass
 class Trend:
-    """A check's value against its own history (robust z-score on median and MAD)."""
+    """A check's value against its own history (see trends.py)."""
 
     key: str
-    verdict: str  # anomaly | normal | insufficient_history | no_value
+    verdict: str  # anomaly | normal | insufficient_history | no_value | not_trended
     history_n: int
     median: float | None = None
     mad: float | None = None
     z: float | None = None
+    why: str = ""
+    seasonal: bool = False
 
     def describe(self) -> str:
         if self.verdict == "insufficient_history":
             return f"too little history for a trend: {self.history_n} of {TREND_MIN_RUNS} earlier runs"
         if self.verdict == "no_value":
             return "no observed value to trend"
+        if self.verdict == "not_trended":
+            return self.why or "not trended"
         z = "∞" if self.z is not None and math.isinf(self.z) else f"{self.z:.1f}"
-        return f"robust z {z} against the median {self.median:.4g} of {self.history_n} earlier runs"
+        against = "same-weekday median" if self.seasonal else "median"
+        return f"robust z {z} against the {against} {self.median:.4g} of {self.history_n} earlier runs"
 
 
-def robust_z(value: float, history: list[float]) -> tuple[float, float, float]:
-    """(z, median, MAD); 0.6745 makes MAD comparable to a standard deviation under normality."""
-    median = statistics.median(history)
-    mad = statistics.median([abs(x - median) for x in history])
-    if mad == 0:
-        # a constant history: any departure from it is an anomaly, none is not
-        return (0.0 if value == median else math.copysign(math.inf, value - median)), median, mad
-    return 0.6745 * (value - median) / mad, median, mad
+robust_z = trends.robust_z
 
 
 def trend(key: str, value: float | None, history: list[float], *, window: int = TREND_WINDOW,
-          min_runs: int = TREND_MIN_RUNS, max_z: float = TREND_MAX_Z) -> Trend:
+          min_runs: int = TREND_MIN_RUNS, max_z: float = TREND_MAX_Z, kind: str = "statistic",
+          direction: str = "both", weekdays: list[int] | None = None, weekday: int | None = None) -> Trend:
     """`history` oldest first, the current run excluded; the last `window` runs count."""
-    if value is None or not math.isfinite(value):
-        return Trend(key, "no_value", len(history))
-    history = [x for x in history if x is not None and math.isfinite(x)][-window:]
-    if len(history) < min_runs:
-        return Trend(key, "insufficient_history", len(history))
-    z, median, mad = robust_z(value, history)
-    return Trend(key, "anomaly" if abs(z) > max_z else "normal", len(history), median, mad, z)
+    j = trends.judge(value, history, kind=kind, direction=direction, weekdays=weekdays, weekday=weekday,
+                     window=window, min_runs=min_runs, max_z=max_z)
+    return Trend(key, j.verdict, j.history_n, j.median, j.mad, j.z, j.why, j.seasonal)
 
 
 def trend_value(r: CheckResult) -> float | None:
@@ -318,29 +349,107 @@ def active_ack(r: CheckResult, acks: pd.DataFrame) -> dict[str, Any] | None:
     return None
 
 
-def run_context(history: History, run: QCRun, *, trend_runs: int = 90) -> dict[str, Any]:
-    """What the report shows beside tonight: trends, anomalies, changes, acknowledgements."""
+def _weekday(stamp: Any) -> int | None:
+    try:
+        return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).weekday()
+    except ValueError:
+        return None
+
+
+def _acked_nights(frame: pd.DataFrame, acks: pd.DataFrame) -> pd.Series:
+    """True for history rows an acknowledgement covered (acknowledged at or before, not expired)."""
+    covered = pd.Series(False, index=frame.index)
+    for ack in acks.to_dict(orient="records") if acks is not None and not acks.empty else []:
+        hit = (frame["check_name"] == ack["check_name"]) & (frame["model"] == ack["model"])
+        if _present(ack.get("column_name")):
+            hit &= frame["column_name"] == ack["column_name"]
+        hit &= frame["generated_at"].astype(str).str[:10] >= str(ack.get("acked_at") or "")[:10]
+        if _present(ack.get("until_date")):
+            hit &= frame["generated_at"].astype(str).str[:10] <= str(ack["until_date"])
+        covered |= hit
+    return covered
+
+
+# a rule's failing rows inside a multi-rule check's message (column_checks: one record, many rules)
+FACET = re.compile(r"on \S+?\.([^\s.]+) (\w+): (\d+)(?: of \d+)? rows? fail")
+
+
+def facets(message: Any) -> dict[str, float]:
+    """`column: rule` -> failing rows, read from a column_checks message; {} for other checks.
+
+    column_checks folds every rule into one record: without this, a NULL share that triples on one
+    column leaves the record's failure count (rules failing) unchanged."""
+    found = {f"{c}: {rule}": float(n) for c, rule, n in FACET.findall(str(message or ""))}
+    return found if len(found) >= 1 and "column_checks" in str(message or "") else {}
+
+
+def _anomaly(r: CheckResult, t: Trend, key: str) -> dict[str, Any]:
+    return {"check_key": key, "check": r.check, "model": r.model, "column": r.column, "layer": r.layer,
+            "status": str(r.status), "observed": trend_value(r), "median": t.median,
+            "z": None if math.isinf(t.z or 0) else t.z, "history_n": t.history_n, "message": t.describe()}
+
+
+def _facet_anomalies(r: CheckResult, key: str, past: list[tuple[dict[str, float], int | None]],
+                     weekday: int | None) -> list[dict[str, Any]]:
+    """Each rule of a column_checks record trended on its own failing rows (more is worse)."""
+    out = []
+    for facet, value in facets(r.message).items():
+        # a night another rule failed and this one did not: 0 rows; a night all passed says nothing
+        values = [f.get(facet, 0.0) for f, _ in past if f]
+        days = [d if d is not None else -1 for f, d in past if f]
+        t = trend(f"{key}#{facet}", value, values, kind="count", direction="up", weekdays=days, weekday=weekday)
+        if t.verdict == "anomaly":
+            column, rule = facet.split(": ", 1)
+            out.append({**_anomaly(r, t, f"{key}#{facet}"), "column": column, "observed": value,
+                        "message": f"{rule} on {column}: {value:.0f} failing rows, {t.describe()}"})
+    return out
+
+
+def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_values: bool = False) -> dict[str, Any]:
+    """What the report shows beside tonight: trends, anomalies, changes, acknowledgements.
+
+    The baseline of a trend leaves out nights the check failed or was acknowledged; values that
+    measure the host (latency) are trended only with host_values."""
     earlier = history.last_runs(trend_runs, before=run.generated_at)
     earlier = earlier[earlier["run_id"] != run.run_id]
     series: dict[str, list[float]] = {}
     statuses: dict[str, list[tuple[str, str]]] = {}
+    baselines: dict[str, tuple[list[float], list[int]]] = {}
+    facet_history: dict[str, list[tuple[dict[str, float], int | None]]] = {}
+    if not earlier.empty:
+        earlier = earlier.assign(_kept=~earlier["status"].isin(["fail", "error"])
+                                 & ~_acked_nights(earlier, history.acks(on=dt.date.min)))
     for key, group in earlier.groupby("check_key", sort=False):
         values = group["observed"].where(group["observed"].notna(), group["failures"])
         series[key] = [float(v) for v in values if _present(v)]
         statuses[key] = list(zip(group["generated_at"], group["status"]))
+        kept = [(float(v), _weekday(at)) for v, at, keep in zip(values, group["generated_at"], group["_kept"])
+                if keep and _present(v)]
+        baselines[key] = ([v for v, _ in kept], [d if d is not None else -1 for _, d in kept])
+        facet_history[key] = [(facets(m), _weekday(at)) for m, at, keep in
+                               zip(group["message"], group["generated_at"], group["_kept"]) if keep]
 
-    trends, anomalies = {}, []
+    found, anomalies = {}, []
+    tonight = _weekday(run.generated_at)
     for r in run.results:
         key = check_key(r)
-        t = trend(key, trend_value(r), series.get(key, []))
-        trends[key] = t
-        # a failing check is already reported; fewer failing rows than usual is good news, not an anomaly
-        fewer_failures = r.observed is None and (t.z or 0) < 0
-        if t.verdict == "anomaly" and r.status not in FAILING and not fewer_failures:
-            anomalies.append({"check_key": key, "check": r.check, "model": r.model, "column": r.column,
-                              "layer": r.layer, "status": str(r.status), "observed": trend_value(r),
-                              "median": t.median, "z": None if math.isinf(t.z or 0) else t.z,
-                              "history_n": t.history_n, "message": t.describe()})
+        values, weekdays = baselines.get(key, ([], []))
+        kind = trends.kind_of(r.check, r.observed, r.threshold)
+        if kind == "duration" and not host_values:
+            found[key] = Trend(key, "not_trended", len(values), why="measures the host, not the data "
+                                                                   "(trend it with trend_host_values: true)")
+            continue
+        median = statistics.median(values) if values else None
+        # more failing rows is worse; fewer is good news, not an anomaly
+        direction = "up" if kind == "count" else trends.direction_of(r.check, median, r.threshold)
+        t = trend(key, trend_value(r), values, kind=kind, direction=direction, weekdays=weekdays, weekday=tonight)
+        found[key] = t
+        # a failing check is already reported as a failure
+        if t.verdict == "anomaly" and r.status not in FAILING:
+            anomalies.append(_anomaly(r, t, key))
+        elif r.status not in FAILING:
+            anomalies += _facet_anomalies(r, key, facet_history.get(key, []), tonight)
+    trends_ = found
 
     previous_id = None
     run_list = earlier.drop_duplicates("run_id")
@@ -359,12 +468,15 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90) -> dict[s
             applied.append({"check_key": check_key(r), "check": r.check, "model": r.model, "column": r.column,
                             "reason": ack["reason"], "by": ack.get("acked_by"), "until": ack.get("until_date"),
                             "acked_at": ack.get("acked_at")})
-    insufficient = sum(1 for t in trends.values() if t.verdict == "insufficient_history")
+    insufficient = sum(1 for t in trends_.values() if t.verdict == "insufficient_history")
     note = None
     if insufficient:
-        note = (f"{insufficient} of {len(trends)} checks have too little history for a trend "
+        note = (f"{insufficient} of {len(trends_)} checks have too little history for a trend "
                 f"(needs {TREND_MIN_RUNS} earlier runs)")
-    return {"trends": {k: t.__dict__ for k, t in trends.items()}, "series": series, "status_series": statuses,
+    return {"trends": {k: t.__dict__ for k, t in trends_.items()}, "series": series, "status_series": statuses,
+            "previous": {row["check_key"]: {"status": row["status"], "observed": _or_none(row["observed"]),
+                                            "failures": _or_none(row["failures"]), "message": row["message"]}
+                         for row in previous.to_dict(orient="records")},
             "anomalies": anomalies, "changes": changes, "acks": applied,
             "acked_keys": [a["check_key"] for a in applied], "history_note": note,
             "history_runs": int(run_list.shape[0])}

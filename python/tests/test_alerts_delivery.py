@@ -84,7 +84,7 @@ def test_one_message_per_run_grouped_by_layer_and_model(receiver, tmp_path):
     assert receiver.posts[0]["title"] == "StrataQC error: 1 error, 2 fail in 2 models"
 
 
-def test_unchanged_failure_waits_for_the_reminder_and_a_fix_is_announced_once(receiver, tmp_path):
+def test_unchanged_failure_is_reminded_once_and_a_fix_rides_with_the_next_message(receiver, tmp_path):
     wh = memory_warehouse()
     history, cfg = History(wh), config(receiver.url, tmp_path, reminder_hours=24)
     run = make_run("r1", 0, FAILING)
@@ -93,11 +93,25 @@ def test_unchanged_failure_waits_for_the_reminder_and_a_fix_is_announced_once(re
     assert len(receiver.posts) == 1
     notify(make_run("r3", 2, FAILING), cfg, history, now=T0 + dt.timedelta(hours=25))
     assert len(receiver.posts) == 2 and receiver.posts[1]["message"].count("— reminder") == 3
+    assert notify(make_run("r3b", 3, FAILING), cfg, history, now=T0 + dt.timedelta(hours=50)).sent is False  # once
     fixed = [("unique_key", "dwd_sales", None, "pass", None, 0)] + FAILING[1:]
-    notify(make_run("r4", 3, fixed), cfg, history, now=T0 + dt.timedelta(hours=26))
+    assert notify(make_run("r4", 4, fixed), cfg, history, now=T0 + dt.timedelta(hours=51)).sent is False
+    news = fixed + [("not_null", "dwd_sales", "store_id", "fail", None, 9)]
+    notify(make_run("r5", 5, news), cfg, history, now=T0 + dt.timedelta(hours=52))
+    assert len(receiver.posts) == 3
     assert "## Fixed\n  - unique_key on dwd_sales (dwd)" in receiver.posts[2]["message"]
-    notify(make_run("r5", 4, fixed), cfg, history, now=T0 + dt.timedelta(hours=27))
+    notify(make_run("r6", 6, news), cfg, history, now=T0 + dt.timedelta(hours=53))
     assert len(receiver.posts) == 3  # announced once, the rest unchanged
+    wh.close()
+
+
+def test_a_fix_sends_its_own_message_when_fixed_alone(receiver, tmp_path):
+    wh = memory_warehouse()
+    history, cfg = History(wh), config(receiver.url, tmp_path, fixed_alone=True)
+    notify(make_run("r1", 0, FAILING), cfg, history, now=T0)
+    fixed = [("unique_key", "dwd_sales", None, "pass", None, 0)] + FAILING[1:]
+    assert notify(make_run("r2", 1, fixed), cfg, history, now=T0 + dt.timedelta(hours=1)).sent is True
+    assert "## Fixed\n  - unique_key on dwd_sales (dwd)" in receiver.posts[1]["message"]
     wh.close()
 
 

@@ -7,7 +7,8 @@ a value is an anomaly only when all hold:
 - |robust z| > max_z, with the MAD floored (MAD_FLOOR of the median, at least
   the kind's absolute floor / 10): a constant history cannot make z infinite;
 - the move passes the absolute and the relative floor of its kind of value
-  (ratios, counts, statistics, durations);
+  (ratios, counts, statistics, durations); a count of failing rows is judged
+  by tonight's increment, as a growing table adds a few every night;
 - it goes the bad way: a check that passes below its threshold is bad going
   up (a NULL ratio going down is no alarm);
 - with weekday seasonality in the history (the weekday medians differ by more
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 WINDOW = 28
 MIN_RUNS = 7
 MAX_Z = 3.5
-MAD_FLOOR = 0.05  # of |median|: below it, "spread" is rounding
+MAD_FLOOR = 0.01  # of |median|: below it, "spread" is rounding
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,10 @@ def _seasonal(history: list[float], weekdays: list[int] | None, weekday: int | N
     spread = max(medians.values()) - min(medians.values())
     if spread <= 3 * max(residual, 1e-12):
         return None  # weekdays differ no more than nights do: one baseline for all
+    # the weekday must explain most of the variance: a level shift mid-history is no weekly pattern
+    left = statistics.pvariance([x - medians[d] for x, d in zip(history, weekdays)])
+    if left > 0.5 * statistics.pvariance(history):
+        return None
     return by_day[weekday]
 
 
@@ -102,16 +107,26 @@ def judge(value: float | None, history: list[float], *, kind: str = "statistic",
     values = [x for x, _ in pairs][-window:]
     if len(values) < min_runs:
         return Judgement("insufficient_history", len(values))
-    season = _seasonal([x for x, _ in pairs], [d for _, d in pairs] if weekdays else None, weekday)
-    baseline = season or values
     floor = FLOORS.get(kind, FLOORS["statistic"])
+    level = values[-1]
+    if kind == "count":
+        # failing rows of a growing table creep up every night: judge tonight's increment against
+        # the nightly increments, and its size against the count itself
+        season, baseline = None, [b - a for a, b in zip(values, values[1:])]
+        value, scale = value - level, abs(level)
+    else:
+        season = _seasonal([x for x, _ in pairs], [d for _, d in pairs] if weekdays else None, weekday)
+        baseline = season or values
+        scale = None
     median = statistics.median(baseline)
     z, median, mad = robust_z(value, baseline, floor=max(MAD_FLOOR * abs(median), floor.absolute / 10))
     effect = value - median
-    out = Judgement("normal", len(values), median, mad, z, seasonal=season is not None)
+    scale = abs(median) if scale is None else scale
+    out = Judgement("normal", len(values), level + median if kind == "count" else median, mad, z,
+                    seasonal=season is not None)
     if abs(z) <= max_z:
         out.why = f"within {max_z:g} robust z"
-    elif abs(effect) < floor.absolute or (median != 0 and abs(effect) < floor.relative * abs(median)):
+    elif abs(effect) < floor.absolute or (scale != 0 and abs(effect) < floor.relative * scale):
         out.why = f"below the {kind} floor ({floor.absolute:g} and {floor.relative:.0%})"
     elif (direction == "up" and effect < 0) or (direction == "down" and effect > 0):
         out.why = "moved the good way"

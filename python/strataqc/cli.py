@@ -678,14 +678,19 @@ def simulate(
     reminder_hours: Annotated[float | None, typer.Option(help="reminder interval of the alerts (default: "
                                                               "the alert config's default)")] = None,
     python_checks: PythonChecks = True,
+    score_only: Annotated[bool, typer.Option("--score-only", help="score the simulation already in OUT again "
+                                                                  "(today's incident catalogue), run no night")] = False,
 ) -> None:
     """Run night 0 and N nightly deliveries with planted incidents; score the alerts (detection.json)."""
     _setup_logging()
-    from strataqc.simulate.harness import SimulationError, simulate as run_simulation
+    from strataqc.simulate.harness import SimulationError, rescore, simulate as run_simulation
     from strataqc.simulate.schedule import ScheduleError, load_schedule
     from strataqc.simulate.score import table
 
     try:
+        if score_only:
+            typer.echo(table(rescore(out)))
+            raise typer.Exit(EXIT_OK)
         plan = load_schedule(schedule)
         doc = run_simulation(out, nights=nights or plan.nights or 7, seed=seed, rows=rows, schedule=plan,
                              project_dir=project_dir.resolve(), reminder_hours=reminder_hours,

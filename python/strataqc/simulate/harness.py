@@ -146,3 +146,26 @@ def simulate(out: Path, *, nights: int, seed: int, rows: int, schedule: Schedule
     (out / "detection.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
     (out / "detection.txt").write_text(score.table(doc) + "\n")
     return doc
+
+
+def rescore(out: Path) -> dict[str, Any]:
+    """Score an earlier simulation in `out` again with today's catalogue (which checks catch which incident)."""
+    from strataqc.landing.incidents import KINDS
+
+    path = out / "detection.json"
+    if not path.exists():
+        raise SimulationError(f"{path} not found: run `qc-report simulate --out {out}` first")
+    doc = json.loads(path.read_text())
+    record = [{**night, "messages": [{**m, "items": messages.parse(m["body"])} for m in night["messages"]]}
+              for night in doc["per_night"]]
+    incidents = json.loads((out / "landing" / "manifest.json").read_text()).get("incidents", [])
+    for inc in incidents:
+        kind = KINDS.get(inc["kind"])
+        if kind is not None:
+            inc["checks"], inc["missing_check"] = list(kind.catches), kind.missing_check
+        inc["exit_code"] = record[inc["night"]]["exit_codes"][0]
+    scored = score.score(record, incidents, score.test_names(out / "target" / "manifest.json"), doc["reminder_hours"])
+    doc.update(scored)
+    path.write_text(json.dumps(doc, indent=2, default=str) + "\n")
+    (out / "detection.txt").write_text(score.table(doc) + "\n")
+    return doc

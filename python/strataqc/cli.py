@@ -473,13 +473,32 @@ def night(
                        lock_wait=lock_wait, dbt_selector=True, verbose=verbose)
     except CannotRun as exc:
         cannot_run(exc)
-        raise typer.Exit(EXIT_CANNOT_RUN)
+        raise typer.Exit(_alert_cannot_run(exc, alerts, project_dir, no_alerts))
     except Exception as exc:
         if os.environ.get("STRATAQC_DEBUG"):
             raise
         cannot_run(f"{type(exc).__name__}: {exc} (set STRATAQC_DEBUG=1 for the traceback)")
         raise typer.Exit(EXIT_CANNOT_RUN)
     raise typer.Exit(code)
+
+
+def _alert_cannot_run(exc: Exception, alerts: Path | None, project_dir: Path, no_alerts: bool) -> int:
+    """A night that could not load or build tells on-call too (exit 2), or exits 3 when that message failed."""
+    if no_alerts or "cannot load" not in str(exc) and "dbt build exited" not in str(exc):
+        return EXIT_CANNOT_RUN
+    from strataqc.alerts import AlertConfigError, load_config, notify_cannot_run
+
+    try:
+        config = load_config(alerts, project_dir)
+    except AlertConfigError:
+        return EXIT_CANNOT_RUN  # the config error itself is what the next run reports
+    if config is None or not config.channels:
+        return EXIT_CANNOT_RUN
+    outcome = notify_cannot_run(config, str(exc), "landing" if "cannot load" in str(exc) else "dbt build")
+    if outcome.undelivered:
+        log.error("alert not delivered to %s; kept in %s", ", ".join(outcome.undelivered), outcome.spool)
+        return EXIT_ALERTS_FAILED
+    return EXIT_CANNOT_RUN
 
 
 def _built_selection(select: list[str] | None, artifacts: Any) -> list[str] | None:

@@ -227,3 +227,39 @@ def test_terminal_lists_passing_checks_only_when_verbose():
     assert "missing_values on ads_x.price: robust z 9.0" in short
     full = render_table(run, passing=True)
     assert "dwd_store" in full and "not listed" not in full
+
+
+# -- a night that cannot run says so ----------------------------------------------------------------
+
+def test_a_refused_landing_file_sends_one_message_and_a_quiet_config_none(tmp_path, monkeypatch):
+    import shutil
+
+    from qc_report_support import DATA
+    from test_alerts_delivery import Receiver
+    from typer.testing import CliRunner
+
+    from strataqc.cli import app
+    from strataqc.simulate.messages import parse
+
+    project = tmp_path / "project"
+    shutil.copytree(DATA / "project", project)
+    monkeypatch.setenv("STRATAQC_DUCKDB_PATH", str(tmp_path / "fix.duckdb"))
+    from strataqc.landing.generate import generate
+
+    generate(tmp_path / "landing", rows=600, seed=3, days=42)
+    generate(tmp_path / "landing", extend_days=1, incidents=["schema_drift"])  # unit_price named price
+    receiver = Receiver()
+    try:
+        (tmp_path / "alerts.yml").write_text(f"retries: 0\nchannels:\n  - {{name: hook, url: '{receiver.url}'}}\n")
+        args = ["night", "--landing", str(tmp_path / "landing"), "--project-dir", str(project), "--profiles-dir",
+                str(project), "--target-path", str(tmp_path / "target"), "--alerts", str(tmp_path / "alerts.yml")]
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2 and "missing column unit_price" in result.stderr
+        [post] = receiver.posts
+        assert post["title"] == "StrataQC error: the night could not run"
+        assert [(i.model, i.check) for i in parse(post["message"])] == [("landing", "load")]
+        assert "missing column unit_price" in post["message"]
+        quiet = CliRunner().invoke(app, [*args, "--no-alerts"])
+        assert quiet.exit_code == 2 and len(receiver.posts) == 1
+    finally:
+        receiver.close()

@@ -35,7 +35,7 @@ def parse(body: str) -> list[Item]:
         if line.startswith("## "):
             name = line[3:].strip().lower()
             section = "anomaly" if name.startswith("trend") else "fixed" if name.startswith("fixed") else \
-                "failure" if name in ("ods", "dwd", "dws", "ads", "other") else name
+                "failure" if name in ("ods", "dwd", "dws", "ads", "other", "could not run") else name
             model = None
             continue
         if section == "failure":

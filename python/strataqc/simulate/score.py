@@ -43,7 +43,8 @@ def matches(item: Item, incident: dict[str, Any], tests: dict[str, tuple[str | N
             model, generic = tests[name]
             if item.model == model and item.check in (name, generic):
                 return True
-        elif item.check == name and (item.model == incident["model"] or item.model and item.model.startswith("ads")):
+        elif item.check == name and (item.model in (incident["model"], "landing", "dbt build")
+                                     or item.model and item.model.startswith("ads")):
             return True
     return False
 

@@ -2,8 +2,8 @@
 
 Only news makes a message: a failure or trend anomaly not alerted before, a
 failure changed in substance (history.changed), or the one reminder of an
-unchanged failure `reminder_hours` after it was alerted. A fixed check is
-announced in the next message; an anomaly is alerted once while it lasts; an
+unchanged failure `reminder_hours` after it was alerted, carried by the next
+message with news (nothing new, no message). A fixed check is announced in the next message; an anomaly is alerted once while it lasts; an
 acknowledged failure is quiet until the acknowledgement expires or the failure changes. A message that
 cannot be delivered after bounded retries is written to a spool file with the
 reason (resend with `qc-report resend-alerts`), and the run exits 3.
@@ -14,6 +14,7 @@ Configuration (YAML, `strataqc_alerts.yml` in the project by default):
     min_status: fail          # fail (fail + error) or warn (also warnings)
     change_tolerance: 0.1     # "changed": observed (else failing rows) moved more than this, relative
     fixed_alone: false        # true: a fix sends a message of its own; false: it rides with the next one
+    remind_alone: false       # true: a due reminder sends a message of its own; false: it rides with news
     trend_host_values: false  # true: also trend values that measure the host (inference latency)
     retries: 2                # extra attempts per channel
     retry_delay_s: 1.0        # doubled after each attempt
@@ -79,6 +80,7 @@ class AlertConfig:
     env_secrets: list[str] = field(default_factory=list, repr=False)
     change_tolerance: float = 0.10  # relative move of a failure's value that makes it "changed"
     fixed_alone: bool = False  # a fix waits for the next message instead of sending its own
+    remind_alone: bool = False  # a due reminder waits for the next message with news instead of sending its own
     trend_host_values: bool = False  # trend values that measure the host (inference latency)
 
     def secrets(self) -> list[str]:
@@ -159,6 +161,7 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
                            dashboard_url=data.get("dashboard_url"), env_secrets=secrets,
                            change_tolerance=_non_negative(data.get("change_tolerance", 0.10), "change_tolerance"),
                            fixed_alone=_flag(data.get("fixed_alone", False), "fixed_alone"),
+                           remind_alone=_flag(data.get("remind_alone", False), "remind_alone"),
                            trend_host_values=_flag(data.get("trend_host_values", False), "trend_host_values"))
     except (TypeError, ValueError) as exc:
         raise AlertConfigError(f"{source}: {exc}") from exc
@@ -196,11 +199,14 @@ class Plan:
     settled: list[str] = field(default_factory=list)  # anomalies back to normal
 
     fixed_alone: bool = False
+    remind_alone: bool = False
 
     @property
     def empty(self) -> bool:
-        """Nothing to send: fixes alone wait for the next message unless fixed_alone."""
-        return not (self.items or self.anomalies or (self.fixed and self.fixed_alone))
+        """Nothing new to send: fixes and reminders alone wait for the next message with news."""
+        news = any(i.reason != "reminder" for i in self.items) or self.anomalies
+        return not (news or (self.fixed and self.fixed_alone)
+                    or (self.remind_alone and any(i.reason == "reminder" for i in self.items)))
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
@@ -223,7 +229,7 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     reminder = dt.timedelta(hours=config.reminder_hours)
     alerting = ALERTING[config.min_status]
-    out = Plan(fixed_alone=config.fixed_alone)
+    out = Plan(fixed_alone=config.fixed_alone, remind_alone=config.remind_alone)
 
     def remember(key: str, status: str, failures: Any, observed: Any, prev: dict[str, Any] | None) -> None:
         out.state_rows.append({"check_key": key, "status": status, "failures": failures, "observed": observed,

@@ -100,7 +100,8 @@ def test_a_short_schedule_runs_every_night_and_scores_it(tmp_path):
     assert [n["night"] for n in doc["per_night"]] == list(range(schedule.nights + 1))
     assert all(n["exit_codes"] == [0] for n in doc["per_night"])
     assert all(len(n["messages"]) <= 1 for n in doc["per_night"])  # at most one message a night
-    assert doc["per_night"][0]["items"]  # the demo's own failures are news on night 0
+    reports = sorted((out / "nights").glob("night-*.json"))  # each night's own JSON report, as `night` wrote it
+    assert len(reports) == schedule.nights + 1 and all(json.loads(r.read_text())["results"] for r in reports)
     assert [(i["night"], i["kind"]) for i in doc["incidents"]] == [(n, s) for n, specs in schedule.incidents.items()
                                                                    for s in specs]
     assert doc["totals"]["quiet_nights"] == schedule.nights - len(schedule.incidents)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import statistics
 from dataclasses import dataclass
 from typing import Any, Iterable
@@ -19,7 +18,9 @@ import pandas as pd
 from sqlglot import exp
 
 from strataqc import trends
-from strataqc.report.run import QCRun, check_key
+from strataqc.trends import Trend, robust_z, trend, trend_value  # noqa: F401 (public here too)
+from strataqc.run import QCRun, check_key
+from strataqc.substance import changed, facets  # noqa: F401 (changed: used by alerts through history)
 from strataqc.results import CheckResult, Status
 
 SCHEMA = "strataqc_history"
@@ -46,10 +47,6 @@ NO_TRANSACTIONS = {"spark"}
 TREND_WINDOW = trends.WINDOW
 TREND_MIN_RUNS = trends.MIN_RUNS
 TREND_MAX_Z = trends.MAX_Z
-# a value that moved less than this (relative) is "unchanged" for alerts and acks (`change_tolerance`)
-CHANGE_TOLERANCE = 0.10
-# fewer failing rows than this more (or less) is never a change, whatever the ratio
-CHANGE_MIN_ROWS = 3
 
 
 def now_iso() -> str:
@@ -64,96 +61,12 @@ def _literal(value: Any, sql_type: str) -> exp.Expression:
     return exp.cast(exp.convert(value), sql_type)
 
 
-def _moved(old: Any, new: Any, tolerance: float, min_abs: float = 0.0) -> bool:
-    if not _present(old) or new is None:
-        return False
-    old, new = float(old), float(new)
-    return abs(new - old) > max(tolerance * max(abs(old), 1e-12), min_abs)
-
-
-def _substance(message: Any) -> frozenset[str]:
-    """What is failing, named: quoted values ('Ready Meals') and `column: rule` pairs, without the counts."""
-    text = str(message or "")
-    quoted = re.findall(r"'([^']{1,80})'", text)
-    rules = re.findall(r"on [\w.]+\.(\w+) (\w+):", text)
-    return frozenset(quoted) | frozenset(f"{c}: {r}" for c, r in rules)
-
-
-def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResult, *,
-            previous: dict[str, Any] | None = None, tolerance: float = CHANGE_TOLERANCE) -> bool:
-    """Did a failure change in substance since it was last alerted or acknowledged?
-
-    Another status; an observed value (else failing-row count) beyond `tolerance` of the alerted one and,
-    when last night is known, of last night's too (a count creeping up with the table is no news); or
-    something else named as failing (another category, group, column or rule) than last night.
-    """
-    if str(old_status) != str(r.status):
-        return True
-    if r.observed is not None and _present(old_observed):
-        moved = _moved(old_observed, r.observed, tolerance)
-        if moved and previous is not None and _present(previous.get("observed")):
-            moved = _moved(previous["observed"], r.observed, tolerance)
-    else:
-        moved = _moved(old_failures, r.failures, tolerance, CHANGE_MIN_ROWS)
-        if moved and previous is not None and _present(previous.get("failures")):
-            moved = _moved(previous["failures"], r.failures, tolerance, CHANGE_MIN_ROWS)
-    if moved:
-        return True
-    if previous is not None and previous.get("message") is not None:
-        return bool(_substance(r.message) - _substance(previous["message"]))
-    return False
-
-
 def _or_none(value: Any) -> Any:
     return value if _present(value) else None
 
 
 def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
-
-
-@dataclass
-class Trend:
-    """A check's value against its own history (see trends.py)."""
-
-    key: str
-    verdict: str  # anomaly | normal | insufficient_history | no_value | not_trended
-    history_n: int
-    median: float | None = None
-    mad: float | None = None
-    z: float | None = None
-    why: str = ""
-    seasonal: bool = False
-
-    def describe(self) -> str:
-        if self.verdict == "insufficient_history":
-            return f"too little history for a trend: {self.history_n} of {TREND_MIN_RUNS} earlier runs"
-        if self.verdict == "no_value":
-            return "no observed value to trend"
-        if self.verdict == "not_trended":
-            return self.why or "not trended"
-        z = "∞" if self.z is not None and math.isinf(self.z) else f"{self.z:.1f}"
-        against = "same-weekday median" if self.seasonal else "median"
-        return f"robust z {z} against the {against} {self.median:.4g} of {self.history_n} earlier runs"
-
-
-robust_z = trends.robust_z
-
-
-def trend(key: str, value: float | None, history: list[float], *, window: int = TREND_WINDOW,
-          min_runs: int = TREND_MIN_RUNS, max_z: float = TREND_MAX_Z, kind: str = "statistic",
-          direction: str = "both", weekdays: list[int] | None = None, weekday: int | None = None) -> Trend:
-    """`history` oldest first, the current run excluded; the last `window` runs count."""
-    j = trends.judge(value, history, kind=kind, direction=direction, weekdays=weekdays, weekday=weekday,
-                     window=window, min_runs=min_runs, max_z=max_z)
-    return Trend(key, j.verdict, j.history_n, j.median, j.mad, j.z, j.why, j.seasonal)
-
-
-def trend_value(r: CheckResult) -> float | None:
-    """The number a check is trended on: its observed value, else its failing-row count."""
-    if r.observed is not None:
-        return r.observed
-    return float(r.failures) if r.failures is not None else None
 
 
 class History:
@@ -349,13 +262,6 @@ def active_ack(r: CheckResult, acks: pd.DataFrame) -> dict[str, Any] | None:
     return None
 
 
-def _weekday(stamp: Any) -> int | None:
-    try:
-        return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).weekday()
-    except ValueError:
-        return None
-
-
 def _acked_nights(frame: pd.DataFrame, acks: pd.DataFrame) -> pd.Series:
     """True for history rows an acknowledgement covered (acknowledged at or before, not expired)."""
     covered = pd.Series(False, index=frame.index)
@@ -368,41 +274,6 @@ def _acked_nights(frame: pd.DataFrame, acks: pd.DataFrame) -> pd.Series:
             hit &= frame["generated_at"].astype(str).str[:10] <= str(ack["until_date"])
         covered |= hit
     return covered
-
-
-# a rule's failing rows inside a multi-rule check's message (column_checks: one record, many rules)
-FACET = re.compile(r"on \S+?\.([^\s.]+) (\w+): (\d+)(?: of \d+)? rows? fail")
-
-
-def facets(message: Any) -> dict[str, float]:
-    """`column: rule` -> failing rows, read from a column_checks message; {} for other checks.
-
-    column_checks folds every rule into one record: without this, a NULL share that triples on one
-    column leaves the record's failure count (rules failing) unchanged."""
-    found = {f"{c}: {rule}": float(n) for c, rule, n in FACET.findall(str(message or ""))}
-    return found if len(found) >= 1 and "column_checks" in str(message or "") else {}
-
-
-def _anomaly(r: CheckResult, t: Trend, key: str) -> dict[str, Any]:
-    return {"check_key": key, "check": r.check, "model": r.model, "column": r.column, "layer": r.layer,
-            "status": str(r.status), "observed": trend_value(r), "median": t.median,
-            "z": None if math.isinf(t.z or 0) else t.z, "history_n": t.history_n, "message": t.describe()}
-
-
-def _facet_anomalies(r: CheckResult, key: str, past: list[tuple[dict[str, float], int | None]],
-                     weekday: int | None) -> list[dict[str, Any]]:
-    """Each rule of a column_checks record trended on its own failing rows (more is worse)."""
-    out = []
-    for facet, value in facets(r.message).items():
-        # a night another rule failed and this one did not: 0 rows; a night all passed says nothing
-        values = [f.get(facet, 0.0) for f, _ in past if f]
-        days = [d if d is not None else -1 for f, d in past if f]
-        t = trend(f"{key}#{facet}", value, values, kind="count", direction="up", weekdays=days, weekday=weekday)
-        if t.verdict == "anomaly":
-            column, rule = facet.split(": ", 1)
-            out.append({**_anomaly(r, t, f"{key}#{facet}"), "column": column, "observed": value,
-                        "message": f"{rule} on {column}: {value:.0f} failing rows, {t.describe()}"})
-    return out
 
 
 def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_values: bool = False) -> dict[str, Any]:
@@ -423,14 +294,14 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         values = group["observed"].where(group["observed"].notna(), group["failures"])
         series[key] = [float(v) for v in values if _present(v)]
         statuses[key] = list(zip(group["generated_at"], group["status"]))
-        kept = [(float(v), _weekday(at)) for v, at, keep in zip(values, group["generated_at"], group["_kept"])
+        kept = [(float(v), trends.weekday_of(at)) for v, at, keep in zip(values, group["generated_at"], group["_kept"])
                 if keep and _present(v)]
         baselines[key] = ([v for v, _ in kept], [d if d is not None else -1 for _, d in kept])
-        facet_history[key] = [(facets(m), _weekday(at)) for m, at, keep in
+        facet_history[key] = [(facets(m), trends.weekday_of(at)) for m, at, keep in
                                zip(group["message"], group["generated_at"], group["_kept"]) if keep]
 
     found, anomalies = {}, []
-    tonight = _weekday(run.generated_at)
+    tonight = trends.weekday_of(run.generated_at)
     for r in run.results:
         key = check_key(r)
         values, weekdays = baselines.get(key, ([], []))
@@ -446,9 +317,9 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         found[key] = t
         # a failing check is already reported as a failure
         if t.verdict == "anomaly" and r.status not in FAILING:
-            anomalies.append(_anomaly(r, t, key))
+            anomalies.append(trends.anomaly_entry(r, t, key))
         elif r.status not in FAILING:
-            anomalies += _facet_anomalies(r, key, facet_history.get(key, []), tonight)
+            anomalies += trends.facet_anomalies(r, key, facet_history.get(key, []), tonight)
     trends_ = found
 
     previous_id = None

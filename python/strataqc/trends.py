@@ -24,9 +24,14 @@ Values that measure the host (latency, durations) are not trended unless asked.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import statistics
 from dataclasses import dataclass
+from typing import Any
+
+from strataqc.results import CheckResult
+from strataqc.substance import facets
 
 WINDOW = 28
 MIN_RUNS = 7
@@ -150,3 +155,75 @@ def kind_of(check: str, observed: float | None, threshold: float | None) -> str:
     if 0 <= observed <= 1 and (threshold is None or 0 <= threshold <= 1):
         return "ratio"  # shares and scores on [0, 1]: a move of half a point and +50% is an effect
     return "statistic"
+
+
+# -- a check's trend, as history and the report read it ---------------------------------------
+
+@dataclass
+class Trend:
+    """A check's value against its own history (see trends.py)."""
+
+    key: str
+    verdict: str  # anomaly | normal | insufficient_history | no_value | not_trended
+    history_n: int
+    median: float | None = None
+    mad: float | None = None
+    z: float | None = None
+    why: str = ""
+    seasonal: bool = False
+
+    def describe(self) -> str:
+        if self.verdict == "insufficient_history":
+            return f"too little history for a trend: {self.history_n} of {MIN_RUNS} earlier runs"
+        if self.verdict == "no_value":
+            return "no observed value to trend"
+        if self.verdict == "not_trended":
+            return self.why or "not trended"
+        z = "∞" if self.z is not None and math.isinf(self.z) else f"{self.z:.1f}"
+        against = "same-weekday median" if self.seasonal else "median"
+        return f"robust z {z} against the {against} {self.median:.4g} of {self.history_n} earlier runs"
+
+
+def trend(key: str, value: float | None, history: list[float], *, window: int = WINDOW,
+          min_runs: int = MIN_RUNS, max_z: float = MAX_Z, kind: str = "statistic",
+          direction: str = "both", weekdays: list[int] | None = None, weekday: int | None = None) -> Trend:
+    """`history` oldest first, the current run excluded; the last `window` runs count."""
+    j = judge(value, history, kind=kind, direction=direction, weekdays=weekdays, weekday=weekday,
+                     window=window, min_runs=min_runs, max_z=max_z)
+    return Trend(key, j.verdict, j.history_n, j.median, j.mad, j.z, j.why, j.seasonal)
+
+
+def trend_value(r: CheckResult) -> float | None:
+    """The number a check is trended on: its observed value, else its failing-row count."""
+    if r.observed is not None:
+        return r.observed
+    return float(r.failures) if r.failures is not None else None
+
+
+def weekday_of(stamp: Any) -> int | None:
+    try:
+        return dt.datetime.fromisoformat(str(stamp).replace("Z", "+00:00")).weekday()
+    except ValueError:
+        return None
+
+
+def anomaly_entry(r: CheckResult, t: Trend, key: str) -> dict[str, Any]:
+    return {"check_key": key, "check": r.check, "model": r.model, "column": r.column, "layer": r.layer,
+            "status": str(r.status), "observed": trend_value(r), "median": t.median,
+            "z": None if math.isinf(t.z or 0) else t.z, "history_n": t.history_n, "message": t.describe()}
+
+
+def facet_anomalies(r: CheckResult, key: str, past: list[tuple[dict[str, float], int | None]],
+                     weekday: int | None) -> list[dict[str, Any]]:
+    """Each rule of a column_checks record trended on its own failing rows (more is worse)."""
+    out = []
+    for facet, value in facets(r.message).items():
+        # a night another rule failed and this one did not: 0 rows; a night all passed says nothing
+        values = [f.get(facet, 0.0) for f, _ in past if f]
+        days = [d if d is not None else -1 for f, d in past if f]
+        t = trend(f"{key}#{facet}", value, values, kind="count", direction="up", weekdays=days, weekday=weekday)
+        if t.verdict == "anomaly":
+            column, rule = facet.split(": ", 1)
+            out.append({**anomaly_entry(r, t, f"{key}#{facet}"), "column": column, "observed": value,
+                        "message": f"{rule} on {column}: {value:.0f} failing rows, {t.describe()}"})
+    return out

@@ -30,6 +30,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from strataqc.landing.expected import expected_rows
+
+from strataqc.landing.defects import (BAD_DATES, BAD_UNITS, CATEGORIES, DEFECT_DOCS, LINE_DEFECTS, MESSY_SPELLINGS,
+                                       NEW_CATEGORY, NON_FINITE, REGIONS, SURVIVING_SPELLING)
+
 SALES_DIR = "pos_sales"
 SALES_COLUMNS = ["line_id", "sale_date", "store_id", "sku_id", "units", "unit_price", "promo_flag"]
 STORE_COLUMNS = ["store_id", "store_name", "region", "store_size_m2", "opened_on"]
@@ -40,67 +45,6 @@ DRIFT_DAYS = PREDICT_DAYS  # the drifted window is the prediction window
 LAUNCH_OFFSET = 5  # the new category starts selling this many days before the last base day
 MAX_LISTED_KEYS = 1000  # manifest lists at most this many keys per defect (counts stay exact)
 
-REGIONS = ["North", "South", "East", "West"]
-CATEGORIES = ["Dairy", "Bakery", "Beverages", "Produce", "Frozen", "Snacks", "Household"]
-NEW_CATEGORY = "Ready Meals"
-# Spellings the DWD standardisation folds into the canonical name (case, blanks, hyphen)
-MESSY_SPELLINGS = {"Dairy": ["Dairy", "dairy ", "DAIRY", "Dairy-"], "Bakery": ["Bakery", " bakery", "BAKERY"]}
-# A spelling the standardisation misses on purpose: it survives into DWD and ADS
-SURVIVING_SPELLING = {"canonical": "Beverages", "variant": "Beverage"}
-
-# Per-line defects: (kind, rate per line). At least one of each lands on the anchor day.
-LINE_DEFECTS = [
-    ("duplicate_lines", 0.003),
-    ("units_nan_inf", 0.0005),
-    ("units_not_a_number", 0.0005),
-    ("units_empty", 0.0003),
-    ("unparseable_sale_date", 0.0004),
-    ("negative_units", 0.002),
-    ("unit_price_nan_inf", 0.0005),
-    ("unit_price_empty", 0.001),
-]
-BAD_UNITS = ["12a", "three", "1,5", "?"]
-BAD_DATES = ["2026-02-30", "31/12/2025", "yesterday", "2026-13-01"]
-NON_FINITE = ["NaN", "inf", "-inf"]
-
-# Where each defect shows up: the model a check finds it in, and what the warehouse does with it.
-DEFECT_DOCS = {
-    "duplicate_lines": ("ods", "ods_pos__sales", "line_id",
-                        "a POS line re-sent in the same file (identical line)", "removed in dwd_sales, counted in dwd_sales__reconciliation"),
-    "units_nan_inf": ("ods", "ods_pos__sales", "units", "units given as NaN / inf / -inf", "rejected to dwd_sales__rejected"),
-    "units_not_a_number": ("ods", "ods_pos__sales", "units", "units that are not a number ('12a', 'three', '1,5', '?')",
-                           "rejected to dwd_sales__rejected"),
-    "units_empty": ("ods", "ods_pos__sales", "units", "empty units field", "rejected to dwd_sales__rejected"),
-    "unparseable_sale_date": ("ods", "ods_pos__sales", "sale_date", "sale_date that is not a date",
-                              "rejected to dwd_sales__rejected"),
-    "negative_units": ("dwd", "dwd_sales", "units", "negative quantities (returns netted on the POS)", "kept: survives into DWS"),
-    "unit_price_nan_inf": ("dwd", "dwd_sales", "unit_price", "unit_price given as NaN / inf / -inf",
-                           "kept as a non-finite double: survives into DWS and ADS"),
-    "unit_price_empty": ("dwd", "dwd_sales", "unit_price", "empty unit_price", "kept as NULL: survives into DWS and ADS"),
-    "missing_series_days": ("dwd", "dwd_sales", "sale_date", "one store × SKU has no lines for several days in a row",
-                            "zero-filled in dws_sales_daily (is_filled)"),
-    "missing_store_day": ("dwd", "dwd_sales", "sale_date", "one store sent no lines at all for one day",
-                          "zero-filled in dws_sales_daily (is_filled)"),
-    "load_rejects": ("landing", "landing._rejects", None, "lines that cannot be loaded (wrong column count, bad encoding)",
-                     "kept with a reason in landing._rejects"),
-    "special_characters": ("ods", "ods_erp__skus", "sku_name",
-                           "NBSP, zero-width space, control character, U+FFFD, leading/trailing blanks in names",
-                           "leading/trailing blanks trimmed in DWD; the others survive into dwd_store / dwd_sku"),
-    "empty_strings": ("ods", "ods_erp__stores", "store_name", "an empty store name", "kept: survives into dwd_store"),
-    "messy_category_spellings": ("ods", "ods_erp__skus", "category", "'Dairy' / 'dairy ' / 'DAIRY' / 'Dairy-' and such",
-                                 "standardised in dwd_sku"),
-    "category_spelling_survives": ("ads", "ads_demand_features", "category",
-                                   "'Beverage' beside 'Beverages': the standardisation misses it on purpose",
-                                   "survives into dwd_sku and ads_demand_features"),
-    "drifted_window": ("ads", "ads_demand_features", "unit_price",
-                       "the prediction window has prices ×1.35 and promotions on half the lines (train: 10%)",
-                       "drift checks compare train with predict"),
-    "new_category": ("ads", "ads_demand_features", "category",
-                     f"SKUs of a new category '{NEW_CATEGORY}' sell only in the prediction window", "new_categories drift check"),
-    "leaking_feature": ("ads", "ads_demand_features", "units_mean_14d_centered",
-                        "a centred 14-day mean of units (6 days back, 7 ahead): it spans the target period, so it leaks it",
-                        "target_correlation / model checks"),
-}
 
 
 @dataclass(frozen=True)
@@ -357,32 +301,16 @@ def _day_lines(shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Led
     return table, trailer, stats
 
 
-# incidents whose lines the everyday ledger must count too, so `expected` stays exact
-INCIDENT_LEDGER = {("null_spike", "units"): "units_empty", ("null_spike", "unit_price"): "unit_price_empty",
-                   ("duplicate_burst", None): "duplicate_lines", ("negative_units_spike", None): "negative_units"}
-
-
 def _write_day(out: Path, shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Ledger,
                incidents: list | None = None) -> tuple[str, dict]:
-    from strataqc.landing.incidents import LATE_DIR, Night, plant
+    from strataqc.landing.incidents import LATE_DIR, Night, deliver_tonight
 
     table, trailer, stats = _day_lines(shape, params, t, ledger)
     day = shape.start + dt.timedelta(days=t)
-    night = Night(out, day, t, shape.seed, shape.stores, np.random.default_rng([shape.seed, t, 0x1AC]))
-    records = []
-    before = table.num_rows
-    for i, spec in enumerate(incidents or []):
-        night.rng = np.random.default_rng([shape.seed, t, 0x1AC, i])  # own stream: the everyday lines stay put
-        table, record = plant(table, night, spec)
-        record["night"] = t - shape.base_days + 1  # night 0 wrote the base days; delivery n is night n
-        records.append(record)
-        counted = INCIDENT_LEDGER.get((record["kind"], record["column"] if record["kind"] == "null_spike" else None))
-        if counted:
-            ledger.add(counted, sales_file(day), [], [day.isoformat()], rows=record["rows"])
-    stats = {**stats, "lines": stats["lines"] + table.num_rows - before,
-             "loaded": stats["loaded"] + table.num_rows - before, "incidents": records, "late": night.late}
-    if night.header:
-        table = table.rename_columns([night.header.get(c, c) for c in table.column_names])
+    night = Night(out, day, t, shape.seed, shape.stores)
+    # night 0 wrote the base days: delivery n is night n
+    table, stats = deliver_tonight(table, stats, night, incidents or [], t - shape.base_days + 1, sales_file(day),
+                                   ledger.add)
     path = out / (f"{LATE_DIR}/{sales_file(day)}" if night.late else sales_file(day))
     path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed", batch_size=65536))
@@ -392,33 +320,10 @@ def _write_day(out: Path, shape: Shape, params: dict[str, np.ndarray], t: int, l
     return sales_file(day), stats
 
 
-def _expected(shape: Shape, days: int, totals: dict[str, int], ledger: _Ledger, masters: dict[str, int]) -> dict:
-    """Row counts every layer must show for this landing zone."""
-    rejected = sum(ledger.defects.get(k, {}).get("rows", 0)
-                   for k in ("units_nan_inf", "units_not_a_number", "units_empty", "unparseable_sale_date"))
-    duplicates = ledger.defects["duplicate_lines"]["rows"]
-    regular = shape.stores * shape.skus * days
-    new = shape.stores * shape.new_skus * max(0, days - shape.launch_day)
-    spine = regular + new
-    clean = totals["loaded"] - duplicates - rejected
-    weeks = 0
-    end = shape.start + dt.timedelta(days=days - 1)
-    for first, count in ((0, shape.stores * shape.skus), (shape.launch_day, shape.stores * shape.new_skus)):
-        if first >= days:
-            continue
-        begin = shape.start + dt.timedelta(days=first)
-        span = ((end - dt.timedelta(days=end.weekday())) - (begin - dt.timedelta(days=begin.weekday()))).days // 7 + 1
-        weeks += span * count
-    return {
-        "landing.pos_sales": totals["loaded"], "landing._rejects": totals["lines"] - totals["loaded"],
-        "ods_pos__sales": totals["loaded"], "ods_erp__stores": masters["erp_stores"], "ods_erp__skus": masters["erp_skus"],
-        "dwd_sales": clean, "dwd_sales__rejected": rejected, "duplicates_removed": duplicates,
-        "dwd_store": masters["erp_stores"], "dwd_sku": masters["erp_skus"],
-        "dws_sales_daily": spine, "dws_sales_daily.is_filled": spine - clean,
-        "dws_sales_weekly": weeks, "ads_demand_features": spine,
-        "ads_demand_features.predict": shape.stores * shape.skus * PREDICT_DAYS
-        + shape.stores * shape.new_skus * min(PREDICT_DAYS, max(0, days - shape.launch_day)),
-    }
+def _count(files: dict[str, int], totals: dict[str, int], name: str, stats: dict) -> None:
+    files[name] = stats["lines"]
+    totals["lines"] += stats["lines"]
+    totals["loaded"] += stats["loaded"]
 
 
 def _ads_facts(shape: Shape, days: int) -> dict:
@@ -459,7 +364,8 @@ def _write_manifest(out: Path, shape: Shape, days: int, files: dict[str, int], t
         "rows": {"pos_sales": sum(files.values()), **masters},
         "files": dict(sorted(files.items())),
         "totals": totals,
-        "expected": _expected(shape, days, totals, ledger, masters),
+        "expected": expected_rows(shape, days, totals, {k: d["rows"] for k, d in ledger.defects.items()}, masters,
+                                  PREDICT_DAYS),
         "defects": ledger.as_list(),
         "ads": _ads_facts(shape, days),
         "incidents": incidents or [],
@@ -493,10 +399,7 @@ def generate(out: Path, rows: int = 200_000, seed: int = 42, *, days: int | None
     files: dict[str, int] = {}
     totals = {"lines": 0, "loaded": 0}
     for t in range(shape.base_days):
-        name, stats = _write_day(out, shape, params, t, ledger)
-        files[name] = stats["lines"]
-        totals["lines"] += stats["lines"]
-        totals["loaded"] += stats["loaded"]
+        _count(files, totals, *_write_day(out, shape, params, t, ledger))
     return _write_manifest(out, shape, shape.base_days, files, totals, ledger, masters)
 
 
@@ -504,7 +407,7 @@ def extend(out: Path, days: int = 1, incidents: list[str] | None = None) -> dict
     """Append the next `days` days to the landing zone in `out` and update its manifest.
 
     A file held back by a `late_file` incident is delivered now, beside tonight's."""
-    from strataqc.landing.incidents import LATE_DIR, parse_incident
+    from strataqc.landing.incidents import deliver_late, parse_incident
 
     out = Path(out)
     path = out / "manifest.json"
@@ -521,21 +424,15 @@ def extend(out: Path, days: int = 1, incidents: list[str] | None = None) -> dict
     files = dict(manifest["files"])
     totals = dict(manifest["totals"])
     planted = list(manifest.get("incidents", []))
-    late = dict(manifest.get("late_files", {}))
-    for name, stats in sorted(late.items()):
-        (out / LATE_DIR / name).replace(out / name)
-        files[name] = stats["lines"]
-        totals["lines"] += stats["lines"]
-        totals["loaded"] += stats["loaded"]
+    for name, stats in deliver_late(out, manifest.get("late_files", {})).items():
+        _count(files, totals, name, stats)
     late = {}
     for t in range(g["days"], g["days"] + days):
         name, stats = _write_day(out, shape, params, t, ledger, specs if t == g["days"] + days - 1 else None)
         planted += stats["incidents"]
         if stats["late"]:
             late[name] = {"lines": stats["lines"], "loaded": stats["loaded"]}
-            continue
-        files[name] = stats["lines"]
-        totals["lines"] += stats["lines"]
-        totals["loaded"] += stats["loaded"]
+        else:
+            _count(files, totals, name, stats)
     masters = {k: manifest["rows"][k] for k in ("erp_stores", "erp_skus")}
     return _write_manifest(out, shape, g["days"] + days, files, totals, ledger, masters, planted, late)

@@ -43,7 +43,7 @@ class Night:
     t: int
     seed: int
     stores: int
-    rng: np.random.Generator
+    rng: np.random.Generator | None = None  # each incident draws from its own stream (plant_night)
     header: dict[str, str] = field(default_factory=dict)  # renamed columns of tonight's file
     late: bool = False  # tonight's file is held back until the next delivery
 
@@ -272,14 +272,68 @@ def catalogue() -> list[dict[str, Any]]:
             for k in KINDS.values()]
 
 
+# incidents whose lines the everyday defect ledger counts too, so the manifest's `expected` stays exact
+LEDGER_KINDS = {("null_spike", "units"): "units_empty", ("null_spike", "unit_price"): "unit_price_empty",
+                ("duplicate_burst", None): "duplicate_lines", ("negative_units_spike", None): "negative_units"}
+
+
+def ledger_kind(record: dict[str, Any]) -> str | None:
+    return LEDGER_KINDS.get((record["kind"], record["column"] if record["kind"] == "null_spike" else None))
+
+
+def plant_night(table: pa.Table, night: Night, specs: list, number: int, file: str) -> tuple[pa.Table, list[dict]]:
+    """Every incident of tonight's delivery, each from its own random stream (the everyday lines stay put)."""
+    records = []
+    for i, spec in enumerate(specs):
+        night.rng = np.random.default_rng([night.seed, night.t, 0x1AC, i])
+        table, record = plant(table, night, spec)
+        record.update(night=number, file=file)
+        records.append(record)
+    return table, records
+
+
+def deliver_tonight(table: pa.Table, stats: dict, night: Night, specs: list, number: int, file: str,
+                    count: Callable[..., None]) -> tuple[pa.Table, dict]:
+    """Plant tonight's incidents: the table as written (a renamed header too) and its line counts.
+
+    `count(kind, file, keys, dates, rows=)` adds the lines of a counted kind to the everyday ledger."""
+    before = table.num_rows
+    table, records = plant_night(table, night, specs, number, file)
+    for record in records:
+        if ledger_kind(record):
+            count(ledger_kind(record), file, [], [night.day.isoformat()], rows=record["rows"])
+    grown = table.num_rows - before
+    if night.header:
+        table = table.rename_columns([night.header.get(c, c) for c in table.column_names])
+    return table, {**stats, "lines": stats["lines"] + grown, "loaded": stats["loaded"] + grown,
+                   "incidents": records, "late": night.late}
+
+
+def deliver_late(out: Path, late: dict[str, dict]) -> dict[str, dict]:
+    """Files held back by late_file arrive with this delivery; returns their line counts."""
+    for name in late:
+        (Path(out) / LATE_DIR / name).replace(Path(out) / name)
+    return dict(sorted(late.items()))
+
+
 def redeliver(out: Path, record: dict[str, Any]) -> bool:
     """The supplier re-sends a schema_drift file with the documented header; True when one was fixed."""
     if record.get("kind") != "schema_drift":
         return False
-    from strataqc.landing.generate import sales_file
-
-    path = Path(out) / sales_file(dt.date.fromisoformat(record["date"]))
+    path = Path(out) / record["file"]
     head, _, rest = path.read_bytes().partition(b"\n")
     renamed = f'"{record["options"]["to"]}"'.encode()
     path.write_bytes(head.replace(renamed, f'"{record["options"]["column"]}"'.encode()) + b"\n" + rest)
     return True
+
+
+def describe_catalogue() -> str:
+    """`--list-incidents`: each kind with its defaults, where it shows and what catches it."""
+    lines = []
+    for k in catalogue():
+        options = ",".join(f"{key}={value}" for key, value in k["defaults"].items())
+        where = k["model"] + (f".{k['column']}" if k["column"] else "")
+        caught = ", ".join(k["checks"]) or f"no check yet: {k['missing_check']}"
+        lines += [f"{k['kind']}{':' + options if options else ''}", f"    {k['summary']} ({where})",
+                  f"    caught by: {caught}"]
+    return "\n".join(lines)

@@ -240,6 +240,7 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         out.quiet[reason] = out.quiet.get(reason, 0) + 1
 
     previous = run.context.get("previous") or {}
+    series = run.context.get("series") or {}  # earlier nights' values: a steady drift is not a change
     for r in run.results:
         key = check_key(r)
         prev = state.get(key)
@@ -254,7 +255,7 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         if prev is None:
             reason = "new"
         elif changed(prev.get("status"), prev.get("failures"), prev.get("observed"), r, previous=previous.get(key),
-                     tolerance=config.change_tolerance):
+                     tolerance=config.change_tolerance, recent=series.get(key)):
             reason = "changed"
         elif _reminder_due(prev, now, reminder):
             reason = "reminder"

@@ -37,24 +37,38 @@ def _substance(message: Any) -> frozenset[str]:
     return frozenset(quoted) | frozenset(f"{c}: {r}" for c, r in rules)
 
 
+# tonight's move must be this many times the usual nightly move: a steady drift is one story, not news each night
+JUMP = 3.0
+
+
+def _jump(recent: list[float] | None, new: Any, last: Any) -> bool:
+    """Is last night -> tonight a jump against the nightly moves before it (True without two earlier nights)?"""
+    values = [float(v) for v in (recent or []) if _present(v)][-8:]
+    if len(values) < 2 or new is None or not _present(last):
+        return True
+    moves = sorted(abs(b - a) for a, b in zip(values, values[1:]))
+    usual = moves[len(moves) // 2]
+    return abs(float(new) - float(last)) > JUMP * usual
+
+
 def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResult, *,
-            previous: dict[str, Any] | None = None, tolerance: float = CHANGE_TOLERANCE) -> bool:
+            previous: dict[str, Any] | None = None, tolerance: float = CHANGE_TOLERANCE,
+            recent: list[float] | None = None) -> bool:
     """Did a failure change in substance since it was last alerted or acknowledged?
 
     Another status; an observed value (else failing-row count) beyond `tolerance` of the alerted one and,
-    when last night is known, of last night's too (a count creeping up with the table is no news); or
-    something else named as failing (another category, group, column or rule) than last night.
+    when last night is known, of last night's too, by a jump (more than JUMP times the usual nightly move
+    of the `recent` values, oldest first): a count creeping up with the table or a steady drift is no
+    news every night; or something else named as failing (another category, group, column or rule).
     """
     if str(old_status) != str(r.status):
         return True
-    if r.observed is not None and _present(old_observed):
-        moved = _moved(old_observed, r.observed, tolerance)
-        if moved and previous is not None and _present(previous.get("observed")):
-            moved = _moved(previous["observed"], r.observed, tolerance)
-    else:
-        moved = _moved(old_failures, r.failures, tolerance, CHANGE_MIN_ROWS)
-        if moved and previous is not None and _present(previous.get("failures")):
-            moved = _moved(previous["failures"], r.failures, tolerance, CHANGE_MIN_ROWS)
+    field = "observed" if r.observed is not None and _present(old_observed) else "failures"
+    new, alerted = (r.observed, old_observed) if field == "observed" else (r.failures, old_failures)
+    floor = 0.0 if field == "observed" else CHANGE_MIN_ROWS
+    moved = _moved(alerted, new, tolerance, floor)
+    if moved and previous is not None and _present(previous.get(field)):
+        moved = _moved(previous[field], new, tolerance, floor) and _jump(recent, new, previous[field])
     if moved:
         return True
     if previous is not None and previous.get("message") is not None:

@@ -263,3 +263,12 @@ def test_a_refused_landing_file_sends_one_message_and_a_quiet_config_none(tmp_pa
         assert quiet.exit_code == 2 and len(receiver.posts) == 1
     finally:
         receiver.close()
+
+
+def test_a_steady_drift_is_no_change_each_night_a_jump_is():
+    steady = [1.18, 1.28, 1.35, 1.45, 1.54]  # a model metric worsening a little every night
+    last = {"status": "fail", "observed": 1.54, "failures": None}
+    drifting = failing(observed=1.70)  # +10% on last night, +25% on the alerted 1.36: the same story
+    assert changed("fail", None, 1.36, drifting, previous=last, recent=steady) is False
+    jumped = failing(observed=2.40)  # five times the usual nightly move
+    assert changed("fail", None, 1.36, jumped, previous=last, recent=steady) is True

@@ -29,6 +29,8 @@ def simulate(
                                                 help="run the Python checks over ADS models")] = True,
     score_only: Annotated[bool, typer.Option("--score-only", help="score the simulation already in OUT again "
                                                                   "(today's incident catalogue), run no night")] = False,
+    replay: Annotated[bool, typer.Option("--replay", help="replay today's alerting over the nights stored in OUT "
+                                                          "(same data, no rebuild); writes replay.json")] = False,
 ) -> None:
     """Run night 0 and N nightly deliveries with planted incidents; score the alerts (detection.json)."""
     setup_logging()
@@ -37,8 +39,10 @@ def simulate(
     from strataqc.simulate.score import table
 
     try:
-        if score_only:
-            typer.echo(table(rescore(out)))
+        if score_only or replay:
+            from strataqc.simulate.replay import replay as run_replay
+
+            typer.echo(table(run_replay(out) if replay else rescore(out)))
             raise typer.Exit(EXIT_OK)
         plan = load_schedule(schedule)
         doc = run_simulation(out, nights=nights or plan.nights or 7, seed=seed, rows=rows, schedule=plan,

@@ -26,7 +26,7 @@ from strataqc.simulate.receiver import Receiver
 from strataqc.simulate.schedule import Schedule
 
 OWNED = ("landing", "warehouse.duckdb", "warehouse.duckdb.wal", "target", "logs", "nights", "models", "spool",
-         "alerts.yml", "detection.json", "detection.txt")
+         "alerts.yml", "detection.json", "detection.txt", "replay.json", "replay.txt")
 NIGHT_TIMEOUT_S = 1800  # one night of the demo at a few hundred thousand rows takes well under this
 
 

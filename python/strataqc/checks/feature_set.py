@@ -85,8 +85,14 @@ class Context:
         return self._matrix
 
     def target_rows(self) -> exp.Expression:
-        """Rows the target checks use: the reference set (train) when one is defined, target present."""
-        present = exp.Not(this=exp.Is(this=column(self.spec.target), expression=exp.Null()))
+        """Rows the target checks use: the reference set (train) when one is defined, target present.
+
+        A NaN or ±inf numeric target is no value either (NaN is no class, no correlation).
+        """
+        target = column(self.spec.target)
+        if self.spec.columns[self.spec.target] == "numeric":
+            target = stats.finite(target)
+        present = exp.Not(this=exp.Is(this=target, expression=exp.Null()))
         return exp.and_(reference_filter(self.spec), present) if self.spec.has_sets else present
 
 
@@ -538,7 +544,7 @@ def class_imbalance(ctx: Context, params: dict) -> list[CheckResult]:
     if bins is None and spec.columns[spec.target] == "numeric":
         # a continuous target would make a GROUP BY of millions of values: look at its range first
         low, high, fractional = stats.integral_range(ctx.wh, ctx.table, spec.target, where)
-        few_values = fractional == 0 and low is not None and high - low < max_classes
+        few_values = fractional == 0 and low is not None and high is not None and high - low < max_classes
     frame = stats.value_counts(ctx.wh, ctx.table, spec.target, where, limit=max_classes + 1) \
         if bins is None and few_values else None
     if frame is not None and len(frame) <= max_classes:

@@ -49,15 +49,14 @@ def double(value: str) -> exp.Expression:
 
 
 def is_nan(expr: exp.Expression) -> exp.Expression:
-    # PostgreSQL has no isnan(); NaN = NaN is true on DuckDB, PostgreSQL and Spark
-    return exp.cast(expr.copy(), "DOUBLE").eq(double("NaN"))
+    """NaN test as sqlglot's ISNAN node; `warehouse.float_tests` writes it per engine (never folded away)."""
+    return exp.IsNan(this=exp.cast(expr.copy(), "DOUBLE"))
 
 
 def finite(expr: exp.Expression) -> exp.Expression:
     """The value as DOUBLE, NULL when NaN or ±inf (one such value would turn corr() into NaN)."""
     as_double = exp.cast(expr.copy(), "DOUBLE")
-    bad = exp.or_(as_double.eq(double("NaN")), as_double.eq(double("Infinity")),
-                  as_double.eq(double("-Infinity")))
+    bad = exp.or_(exp.IsNan(this=as_double.copy()), exp.IsInf(this=as_double.copy()))
     return exp.Case(ifs=[exp.If(this=bad, true=exp.Null())], default=as_double.copy())
 
 

@@ -8,7 +8,7 @@
   {%- set label = strataqc.check_label('date_continuity', model) -%}
   {%- set date_column = strataqc.require_name(label, 'date_column', date_column, example='date_day') -%}
   {%- set groups = strataqc.quote_all(strataqc.require_names(label, 'group_by', group_by)) -%}
-  {%- set interval = strataqc.require_choice(label, 'interval', interval, ['day', 'week', 'month'], 'day') -%}
+  {%- set interval = strataqc.require_choice(label, 'interval', interval, ['hour', 'day', 'week', 'month'], 'day') -%}
   {%- set allow_empty = strataqc.require_bool(label, 'allow_empty', allow_empty, false) -%}
   {%- set period = strataqc.truncate_period(strataqc.quote_identifier(date_column), interval) -%}
   {%- set g = groups | join(', ') ~ (', ' if groups else '') -%}
@@ -50,7 +50,7 @@ select {{ g }}period as missing_period, 1 as occurrences,
 from missing
 {%- if not allow_empty %}
 union all
-select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as date) as missing_period, 0 as occurrences,
+select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ 'date' if interval != 'hour' else dbt.type_timestamp() }}) as missing_period, 0 as occurrences,
   {{ strataqc.sql_message([label ~ ': no dated rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
 from (select count(*) as n from present) counted
 where n = 0

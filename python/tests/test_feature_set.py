@@ -231,7 +231,34 @@ def test_target_correlation_fails_a_leak_that_completes_a_linear_identity(wh):
     leak = records["centred"]
     assert leak.status == Status.FAIL and leak.observed == pytest.approx(1.0)
     assert leak.message.startswith("centred leaks the target y: with it the numeric features explain R² 1.000")
-    assert records["past"].status == Status.PASS and records["noise"].status == Status.PASS
+    # y = 2 centred - past: past completes the identity, so it is named beside the leak
+    assert records["past"].status == Status.FAIL and "completes the identity with centred" in records["past"].message
+    assert "completes the identity with past" in leak.message and leak.details["identity"] == ["centred", "past"]
+    assert records["noise"].status == Status.PASS
+
+
+def test_target_correlation_names_every_feature_completing_the_identity(wh):
+    # gain = dep_delay - arr_delay: without gain, dep_delay explains only part of arr_delay, and
+    # without dep_delay, gain neither; dropping one flagged column must not leave the leak behind
+    r = rng()
+    n = 400
+    dep = r.gamma(2.0, 10.0, size=n)
+    arr = 0.5 * dep + r.normal(scale=10.0, size=n)
+    frame = pd.DataFrame({"id": range(n), "dep_delay": dep, "gain": dep - arr, "distance": r.normal(size=n),
+                          "arr_delay": arr})
+    records = {c.column: c for c in run(wh, frame, "target_correlation", {"target": "arr_delay", "ids": ["id"]})}
+    assert {c: rec.status for c, rec in records.items()} == {
+        "dep_delay": Status.FAIL, "gain": Status.FAIL, "distance": Status.PASS}
+    for name in ("dep_delay", "gain"):
+        others = [c for c in ("dep_delay", "gain", "distance") if c != name]
+        x = np.column_stack([frame[others].to_numpy(), np.ones(n)])
+        fit = np.linalg.lstsq(x, arr, rcond=None)[0]
+        without = 1 - np.sum((arr - x @ fit) ** 2) / np.sum((arr - arr.mean()) ** 2)
+        alone = np.corrcoef(frame[name], arr)[0, 1]
+        message = records[name].message
+        assert message.startswith(f"{name} leaks the target arr_delay: with it the numeric features explain R² 1.000")
+        assert f"without it {without:.3f}" in message and f"alone Pearson r {alone:.3f}" in message
+        assert "completes the identity with " + ("gain" if name == "dep_delay" else "dep_delay") in message
 
 
 def test_target_correlation_fails_a_category_that_encodes_the_target(wh):
@@ -466,5 +493,6 @@ def test_linear_identity_r2_matches_sklearn(wh):
     block = {"target": "y", "ids": ["id"], "split": {"column": "split", "reference": "train", "current": "predict"},
              "checks": {"target_correlation": {"max_r2": expected - 0.01}}}
     flagged = [r for r in run(wh, frame, "target_correlation", block) if "leaks the target" in r.message]
-    assert len(flagged) == 1
-    assert flagged[0].observed == pytest.approx(expected, abs=1e-9)
+    # just under the limit, dropping either past or mixed is enough: both are named
+    assert {r.column for r in flagged} == {"past", "mixed"}
+    assert all(r.observed == pytest.approx(expected, abs=1e-9) for r in flagged)

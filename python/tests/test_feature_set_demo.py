@@ -42,7 +42,8 @@ def test_planted_leak_is_found_and_honest_features_pass(demo_night, demo_records
     # the features completing the leak's identity are named with it; every other feature passes
     partners = [c for c in record.details.get("identity", []) if c != leak]
     for c in partners:
-        assert f"completes the identity with {leak}" in records[("target_correlation", c)].message
+        named = records[("target_correlation", c)].message.split("completes the identity with ")[1]
+        assert records[("target_correlation", c)].status == Status.FAIL and leak in named.split(":")[0]
     honest = [c for (check, c), r in records.items() if check == "target_correlation" and c not in [leak, *partners]]
     assert len(honest) >= 10
     assert {c: records[("target_correlation", c)].status for c in honest} == dict.fromkeys(honest, Status.PASS), \

@@ -1,4 +1,6 @@
 {% test column_checks(model, columns=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('column_checks', model, kwargs) -%}
   {{ return(adapter.dispatch('test_column_checks', 'strataqc')(model, columns, allow_empty)) }}
 {% endtest %}
 

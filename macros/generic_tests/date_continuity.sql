@@ -1,4 +1,6 @@
 {% test date_continuity(model, date_column=none, group_by=none, interval='day', allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('date_continuity', model, kwargs) -%}
   {{ return(adapter.dispatch('test_date_continuity', 'strataqc')(model, date_column, group_by, interval, allow_empty)) }}
 {% endtest %}
 

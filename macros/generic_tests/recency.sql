@@ -1,4 +1,6 @@
 {% test recency(model, column=none, max_age=none, unit='day', allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('recency', model, kwargs) -%}
   {{ return(adapter.dispatch('test_recency', 'strataqc')(model, column, max_age, unit, allow_empty)) }}
 {% endtest %}
 

@@ -61,8 +61,9 @@ def _fixture_tests() -> dict[str, dict]:
 
 
 FIXTURE_TESTS = _fixture_tests()
-OUTCOME_CASES = {n: t for n, t in FIXTURE_TESTS.items() if not n.startswith("bad_args__")}
+OUTCOME_CASES = {n: t for n, t in FIXTURE_TESTS.items() if not n.startswith(("bad_args__", "bad_level__"))}
 BAD_ARG_CASES = {n: t for n, t in FIXTURE_TESTS.items() if n.startswith("bad_args__")}
+BAD_LEVEL_CASES = {n: t for n, t in FIXTURE_TESTS.items() if n.startswith("bad_level__")}
 
 
 @dataclass
@@ -290,6 +291,22 @@ def test_bad_arguments_fail_at_compile_time_with_a_fix(bad_args_run, name):
     assert f"strataqc.{case['test']} on bad_args_target" in message
     assert f"`{case['config']['meta']['argument']}`" in message
     assert re.search(r"Fix: \S", message), message
+
+
+@pytest.mark.parametrize("name", sorted(BAD_LEVEL_CASES))
+def test_a_test_at_the_wrong_level_names_where_it_belongs(bad_args_run, name):
+    """A model-level test under a column, or a column-level one at model level: that test alone is a
+    StrataQC compile error naming the test, the model and the level it belongs at; the rest runs."""
+    case = BAD_LEVEL_CASES[name]
+    result = bad_args_run.results[name]
+    assert result["status"] == "error"
+    message = result["message"]
+    assert "Compilation Error" in message and "Undefined" not in message
+    assert f"strataqc.{case['test']} on bad_args_target" in message
+    belongs = case["config"]["meta"]["belongs"]
+    assert f"is a {belongs}-level test" in message, message
+    assert re.search(r"Fix: (move it|list it) \S", message), message
+    assert bad_args_run.results["bad_args_target"]["status"] == "success"
 
 
 @pytest.mark.skipif(TARGET == "spark", reason="accepting a schema deletes the old baseline: parquet tables cannot")

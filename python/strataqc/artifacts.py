@@ -321,6 +321,21 @@ def _build_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: 
                        details={"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])})
 
 
+def models_left_out(artifacts_or_run_results: Any, manifest: dict[str, Any], names: list[str]) -> list[str]:
+    """Models among `names` that this invocation built no result for: their tables are from an earlier run.
+
+    Judged only when the invocation built models (`dbt build`/`run`): after a
+    `dbt test` alone no model has a build result, and its tests read the tables as they are.
+    """
+    run_results = getattr(artifacts_or_run_results, "run_results", artifacts_or_run_results) or {}
+    seen = {str(r.get("unique_id", "")) for r in run_results.get("results", [])}
+    if not any(uid.startswith("model.") for uid in seen):
+        return []
+    ids = {node.get("name"): uid for uid, node in manifest.get("nodes", {}).items()
+           if node.get("resource_type") == "model"}
+    return [name for name in names if name in ids and ids[name] not in seen]
+
+
 def _never_ran(artifacts: Artifacts, statuses: dict[str, str], select: list[str] | None) -> list[CheckResult]:
     """Tests of a full `dbt build`/`dbt test` that dbt stopped before reaching."""
     args = artifacts.run_results.get("args") or {}

@@ -61,6 +61,8 @@ NoAlerts = Annotated[bool, typer.Option("--no-alerts", help="do not send alerts"
 NoHistory = Annotated[bool, typer.Option("--no-history", help="do not read or write the history tables")]
 PythonChecks = Annotated[bool, typer.Option("--python-checks/--no-python-checks",
                                             help="run the Python checks over ADS models")]
+CheckStale = Annotated[bool, typer.Option("--check-stale", help="also run the Python checks of models this dbt "
+                                                                  "invocation did not build (their earlier tables)")]
 LockWait = Annotated[float, typer.Option(help="seconds to wait for a warehouse file another process holds "
                                               "(DuckDB has one writer), retrying, before giving up")]
 
@@ -217,9 +219,9 @@ def _check_selection(select: list[str], artifacts: Any) -> None:
 
 
 def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None,
-                    sql: list | None = None) -> list:
+                    sql: list | None = None, run_results: dict | None = None, check_stale: bool = False) -> list:
     """The Python checks; a model dbt did not build tonight is skipped with the reason, not read stale."""
-    from strataqc.artifacts import layer_of
+    from strataqc.artifacts import layer_of, models_left_out
     from strataqc.results import CheckResult, CheckType, Status
 
     if importlib.util.find_spec("strataqc.checks.runner") is None:
@@ -231,11 +233,15 @@ def _python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select
         models = {node.get("name"): node for node in model_nodes(manifest, select)}
     except Exception:  # a runner that cannot even load is reported below as one error record
         models = {}
-    unbuilt = {r.model: r for r in sql or [] if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
+    unbuilt = {r.model: f"was not built tonight ({r.message})" for r in sql or []
+               if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
+    if not check_stale:
+        unbuilt.update({name: "was not built in this dbt invocation (its table is from an earlier run); "
+                              "pass --check-stale to check it anyway"
+                        for name in models_left_out(run_results, manifest, list(models)) if name not in unbuilt})
     skipped = [CheckResult(check="python_checks", status=Status.SKIP, check_type=CheckType.FEATURE_SET, model=name,
                            layer=layer_of(models[name]),
-                           message=f"Python checks not run: {name} was not built tonight "
-                                   f"({unbuilt[name].message})"[:500])
+                           message=f"Python checks not run: {name} {unbuilt[name]}"[:500])
                for name in models if name in unbuilt]
     built = [name for name in models if name not in unbuilt]
     if skipped and not built:
@@ -274,7 +280,8 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
             select: list[str] | None, fmt: Format, output: Path | None, html: Path | None, fail_on: FailOn,
             also: dict[Format, Path | None] | None = None,
             sample_rows: int, alerts: Path | None, no_alerts: bool, no_history: bool,
-            python_checks: bool, lock_wait: float = DEFAULT_LOCK_WAIT_S, dbt_selector: bool = False) -> int:
+            python_checks: bool, lock_wait: float = DEFAULT_LOCK_WAIT_S, dbt_selector: bool = False,
+            check_stale: bool = False) -> int:
     """Merge tonight's results; store, render, alert. Returns the exit code.
 
     dbt_selector: --select is in dbt's selector syntax (`night`), so the report covers what dbt built."""
@@ -308,7 +315,8 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
     try:
         with step("reading dbt results"):
             sql = sql_results(artifacts, wh, sample_rows=sample_rows, select=select)
-        python = _python_results(artifacts.manifest, wh, project_dir, select, sql) if python_checks else []
+        python = _python_results(artifacts.manifest, wh, project_dir, select, sql, artifacts.run_results,
+                                 check_stale) if python_checks else []
         run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
         run.results = [redactor.result(r) for r in run.results]
         history, history_failed = None, False
@@ -381,6 +389,7 @@ def run(
     no_history: NoHistory = False,
     python_checks: PythonChecks = True,
     lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
+    check_stale: CheckStale = False,
 ) -> None:
     """Merge tonight's dbt results with the Python checks; store, render, alert.
 
@@ -398,7 +407,7 @@ def run(
                        select=select, fmt=fmt, output=output, html=html, fail_on=fail_on, sample_rows=sample_rows,
                        also={Format.json: json_out, Format.junit: junit, Format.markdown: markdown},
                        alerts=alerts, no_alerts=no_alerts, no_history=no_history, python_checks=python_checks,
-                       lock_wait=lock_wait)
+                       lock_wait=lock_wait, check_stale=check_stale)
     except CannotRun as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)

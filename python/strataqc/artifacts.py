@@ -311,14 +311,17 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
 def _build_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: dict[str, Any],
                   statuses: dict[str, str]) -> CheckResult:
     status = Status.ERROR if statuses[uid] == "error" else Status.SKIP
+    details = {"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])}
     if status is Status.ERROR:
         message = _first_lines(result.get("message") or "") or "build failed"
     else:
         upstream = _failed_upstream(artifacts, uid, statuses)
         message = f"not built: upstream {_short(upstream)} failed" if upstream else "not built (skipped by dbt)"
+        if upstream:
+            # the report's summary names what stopped it: a failing test, or a model that did not build
+            details.update(stopped_by=_short(upstream), stopped_by_test=upstream.startswith("test."))
     return CheckResult(check="build", status=status, check_type=CheckType.SQL, model=node.get("name") or _short(uid),
-                       layer=layer_of(node), message=message, duration_s=_duration(result),
-                       details={"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])})
+                       layer=layer_of(node), message=message, duration_s=_duration(result), details=details)
 
 
 def models_left_out(artifacts_or_run_results: Any, manifest: dict[str, Any], names: list[str]) -> list[str]:

@@ -119,3 +119,19 @@ def test_check_stale_checks_a_model_not_built_in_this_invocation(project, monkey
     _, doc = report(project, "--check-stale")
     assert not [r for r in doc["results"] if r["check"] == "python_checks"]
     assert asked and "dwd_sales" in (asked[0] or ["dwd_sales"])
+
+
+def test_summary_names_the_models_not_built_and_the_failure_that_stopped_them(project, tmp_path):
+    # dbt's default severity: one failing DWD test skips every model downstream, ADS included
+    _, doc = report(project, "--markdown", str(tmp_path / "r.md"))
+    assert doc["summary"]["not_built"] == [
+        {"model": "dws_broken", "status": "error", "stopped_by": None},
+        {"model": "dws_sales_daily", "status": "skip", "stopped_by": "accepted_values_dwd_sales__category___a__b__c"},
+        {"model": "ads_demand_features", "status": "skip", "stopped_by": "dws_broken"},
+    ]
+    markdown = (tmp_path / "r.md").read_text().replace("\\_", "_")  # Markdown escapes the underscores
+    assert ("**Not built (3):** dws_broken (build error); dws_sales_daily (stopped by failing test "
+            "accepted_values_dwd_sales__category___a__b__c); ads_demand_features (stopped by dws_broken)") in markdown
+    assert "`+severity: warn`" in markdown  # the way to let a layer's failures through
+    table = CliRunner().invoke(app, run_args(project, "--format", "table")).stdout
+    assert "Not built (3): dws_broken (build error); dws_sales_daily (stopped by failing test" in " ".join(table.split())

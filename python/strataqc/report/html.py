@@ -10,7 +10,7 @@ from typing import Any
 import jinja2
 
 from strataqc.report import svg
-from strataqc.report.run import QCRun, check_key, layer_rank
+from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
 TEMPLATES = Path(__file__).parent / "templates"

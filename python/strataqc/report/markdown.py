@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from strataqc.report.run import QCRun
+from strataqc.run import QCRun
 from strataqc.report.text import printable
 from strataqc.results import CheckResult, Status
 
@@ -37,7 +37,7 @@ NOT_BUILT_HINT = ("A failing test at `severity: error` stops every model downstr
 
 
 def render_markdown(run: QCRun) -> str:
-    from strataqc.report.run import check_key
+    from strataqc.run import check_key
 
     s = run.summary()
     reasons = {a["check_key"]: a["reason"] for a in run.context.get("acks") or []}

@@ -323,6 +323,9 @@ def _report(*, project_dir: Path, profiles_dir: Path | None, target: str | None,
             except Exception as exc:  # the report still goes out; the exit code says history failed
                 log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
                 history, history_failed = None, True
+        from strataqc.incidents import for_night
+
+        for_night(run, artifacts, history)  # DESIGN §7: records gain incident_id and role
         text = redactor.text(render(run, fmt))
         if output:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -589,6 +592,50 @@ def ack(
     expiry = f" until {row['until_date']}" if row["until_date"] else ""
     seen = f" (last seen: {row['status']})" if row.get("status") else " (not seen failing yet)"
     typer.echo(f"acknowledged {scope}{expiry} by {who}{seen}")
+
+
+@app.command("lineage")
+def lineage_command(
+    node: Annotated[str, typer.Argument(help="MODEL or MODEL.COLUMN")],
+    project_dir: ProjectDir = Path("."),
+    profiles_dir: ProfilesDir = None,
+    target: TargetName = None,
+    target_path: TargetPath = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    no_history: NoHistory = False,
+    lock_wait: LockWait = DEFAULT_LOCK_WAIT_S,
+) -> None:
+    """What is upstream and downstream of a model or column, with each node's latest status."""
+    _setup_logging()
+    from strataqc import lineage
+    from strataqc.artifacts import ArtifactsError, _read_json
+
+    path = target_path or project_dir / "target"
+    try:
+        found = lineage.load(path, _read_json(path / "manifest.json"))
+    except ArtifactsError as exc:
+        cannot_run(exc)
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    statuses: dict[str, str] = {}
+    if not no_history:
+        from strataqc.history import History
+
+        try:
+            with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
+                statuses = lineage.latest_statuses(History(wh).last_runs(1))
+        except CannotRun as exc:  # the graph stands without statuses
+            log.warning("latest statuses unavailable: %s", exc)
+    try:
+        view = lineage.neighbourhood(found, node, statuses)
+    except KeyError as exc:
+        cannot_run(exc.args[0])
+        raise typer.Exit(EXIT_CANNOT_RUN)
+    if fmt == "json":
+        import json
+
+        sys.stdout.write(json.dumps(view, indent=2) + "\n")
+    else:
+        sys.stdout.write(lineage.format_neighbourhood(view))
 
 
 @app.command("resend-alerts")

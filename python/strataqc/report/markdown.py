@@ -44,6 +44,15 @@ def render_markdown(run: QCRun) -> str:
     for layer, counts in s["by_layer"].items():
         lines.append(f"| {cell(layer.upper())} | {counts['pass']} | {counts['warn']} | {counts['fail']} "
                      f"| {counts['error']} | {counts['skip']} |")
+    incidents = run.context.get("incidents") or []
+    if incidents:
+        lines += ["", f"### Incidents ({len(incidents)})", ""]
+        for i in incidents[:MAX_ROWS]:
+            status = i["root"]["status"]
+            icon = ICON[Status(status)] if status in {s.value for s in Status} else "📈"
+            ack = " (root acknowledged)" if i.get("acknowledged") else ""
+            lines.append(f"- {icon} **{cell(i['headline'])}** · {cell(i['id'])} since "
+                         f"{cell(str(i['first_seen'])[:10])}{ack}")
     problems = run.problems()
     if problems:
         lines += ["", f"### Needs attention ({len(problems)})", "",

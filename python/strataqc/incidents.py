@@ -7,6 +7,8 @@ reach the other's model and column:
 - a check on a column feeds checks on the columns derived from it;
 - a check on a model's rows (keys, continuity, volume, reconciliation, schema,
   build) feeds every check downstream: missing or repeated rows reach all of them;
+- a check on a whole model's values (multivariate drift, model quality) is fed by
+  any problem of its model or upstream;
 - on one model, row checks feed row checks and column checks their own column only
   (a missing day does not make a price negative).
 
@@ -28,7 +30,7 @@ from typing import Any
 
 from strataqc.lineage import Lineage
 from strataqc.report.run import QCRun, check_key, layer_rank, status_rank
-from strataqc.results import CheckResult, Status, worst
+from strataqc.results import CheckResult, CheckType, Status, worst
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +51,12 @@ MEMBER_COLUMNS = {"run_id": "TEXT", "generated_at": "TEXT", "incident_id": "TEXT
 class Problem:
     key: str
     record: CheckResult
-    columns: frozenset[str] | None  # None: the model's rows
+    columns: frozenset[str] | None  # None: the whole model (its rows, or all its values)
     anomaly: bool = False
+
+    @property
+    def rows(self) -> bool:
+        return self.columns is None and (self.record.check in ROW_CHECKS or self.record.check_type is CheckType.SQL)
 
     @property
     def model(self) -> str:
@@ -127,13 +133,15 @@ class Grouping:
 
     def rank(self, p: Problem) -> tuple:
         # upstream first: layer, then depth in the DAG; row checks before column checks; worst first
-        return (layer_rank(p.record.layer), len(self.lineage.upstream_models(p.model)), p.columns is not None,
-                p.anomaly, status_rank(p.record.status), p.key)
+        return (layer_rank(p.record.layer), len(self.lineage.upstream_models(p.model)), not p.rows,
+                p.columns is None, p.anomaly, status_rank(p.record.status), p.key)
 
     def reaches(self, a: Problem, b: Problem) -> bool:
         if a.model == b.model:
+            if b.columns is None and not b.rows:
+                return True  # a check on all of a model's values sees any defect of the model
             if a.columns is None or b.columns is None:
-                return a.columns is None and b.columns is None
+                return a.rows and b.rows
             return bool(a.columns & b.columns)
         ups = [None] if a.columns is None else sorted(a.columns)
         downs = [None] if b.columns is None else sorted(b.columns)
@@ -220,16 +228,19 @@ class IncidentStore:
         self.history.wh.execute(exp.Create(this=schema, kind="TABLE", exists=True))
 
     def previous(self, before: str) -> dict[str, tuple[str, str]]:
-        """check_key -> (incident_id, first_seen) of the newest stored run before `before`."""
+        """check_key -> (incident_id, first_seen) of the newest stored run before `before`.
+
+        Only that run counts: a night without the failure in between ends its incident."""
         from sqlglot import exp
 
         self.ensure()
-        frame = self.history.wh.query(exp.select("*").from_(self.history._table(TABLE)).where(
-            exp.column("generated_at", quoted=True) < exp.Literal.string(before)))
-        if frame.empty:
+        runs = self.history.runs()
+        runs = runs[runs["generated_at"] < before]
+        if runs.empty:
             return {}
-        last = frame[frame["generated_at"] == frame["generated_at"].max()]
-        return {row["check_key"]: (row["incident_id"], row["first_seen"]) for row in last.to_dict(orient="records")}
+        frame = self.history.wh.query(exp.select("*").from_(self.history._table(TABLE)).where(
+            exp.column("run_id", quoted=True).eq(exp.Literal.string(str(runs.iloc[0]["run_id"])))))
+        return {row["check_key"]: (row["incident_id"], row["first_seen"]) for row in frame.to_dict(orient="records")}
 
     def save(self, run: QCRun, incidents: list[Incident]) -> None:
         from sqlglot import exp
@@ -258,9 +269,12 @@ def _path(lineage: Lineage, incident: Incident, run: QCRun) -> dict[str, Any]:
         models.add(p.model)
         if p.model in below:
             models |= lineage.upstream_models(p.model) & below
+    # a model is coloured by this incident's checks on it; a model it only passes through by its own checks
     statuses: dict[str, list[Status]] = {}
+    for p in incident.members:
+        statuses.setdefault(p.model, []).append(p.record.status if p.record.status in PROBLEM else Status.WARN)
     for r in run.results:
-        if r.model in models:
+        if r.model in models - set(statuses):
             statuses.setdefault(r.model, []).append(r.status)
     bad = {p.model for p in incident.symptoms}
     nodes = [{"model": m, "layer": lineage.layers.get(m) or _layer_of(run, m),

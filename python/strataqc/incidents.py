@@ -4,13 +4,14 @@ A problem is a record that fails, warns or errors, or whose value left its own
 history (an anomaly). One problem feeds another when the lineage lets its defect
 reach the other's model and column:
 
-- a check on a column feeds checks on the columns derived from it;
-- a check on a model's rows (keys, continuity, volume, reconciliation, schema,
-  build) feeds every check downstream: missing or repeated rows reach all of them;
+- across models, a check feeds the checks whose columns derive from its columns
+  (a column test's column, column_checks' failing rules, a model test's key, date or
+  value column); a check that names no column stands for its whole model;
 - a check on a whole model's values (multivariate drift, model quality) is fed by
   any problem of its model or upstream;
-- on one model, row checks feed row checks and column checks their own column only
-  (a missing day does not make a price negative).
+- on one model, checks of rows (keys, continuity, volume, counts) feed each other,
+  and checks of values feed those of the same column: a missing day does not make
+  a price negative.
 
 An incident's root is a problem nothing else feeds (the most upstream, where the
 defect can first be seen); every problem it feeds, directly or through others, is
@@ -56,7 +57,8 @@ class Problem:
 
     @property
     def rows(self) -> bool:
-        return self.columns is None and (self.record.check in ROW_CHECKS or self.record.check_type is CheckType.SQL)
+        """A check of the model's rows (keys, dates, volume, counts) rather than of values."""
+        return self.record.check in ROW_CHECKS or (self.columns is None and self.record.check_type is CheckType.SQL)
 
     @property
     def model(self) -> str:
@@ -100,14 +102,25 @@ def _columns_text(p: Problem) -> str:
     return ",".join(sorted(p.columns or ()))
 
 
+# arguments naming the columns a model-level test reads (its key, its dates, its values)
+COLUMN_ARGUMENTS = ("columns", "column", "value_column", "date_column")
+
+
 def problem_columns(r: CheckResult) -> frozenset[str] | None:
-    """The columns a check judges; None when it judges the model's rows."""
-    if r.check in ROW_CHECKS:
-        return None
+    """The columns a check reads; None when it reads the whole model."""
     if r.column:
         return frozenset([r.column])
     # column_checks: one test, a rule per column; the failing rules name their columns ("units: value_range")
     named = {str(rule).split(":", 1)[0].strip() for rule in r.details.get("rules") or [] if ":" in str(rule)}
+    if named:
+        return frozenset(named)
+    arguments = r.details.get("arguments") if isinstance(r.details.get("arguments"), dict) else {}
+    for name in COLUMN_ARGUMENTS:
+        value = arguments.get(name)
+        if isinstance(value, str):
+            named.add(value)
+        elif isinstance(value, (list, dict)):  # a key's columns, or column_checks' rules per column
+            named |= {str(v) for v in value}
     return frozenset(named) or None
 
 
@@ -140,9 +153,11 @@ class Grouping:
         if a.model == b.model:
             if b.columns is None and not b.rows:
                 return True  # a check on all of a model's values sees any defect of the model
-            if a.columns is None or b.columns is None:
+            if a.rows or b.rows:
+                # one model's row defects are one set of rows (a re-sent line is also more volume);
+                # a missing day does not make a price negative, nor the reverse
                 return a.rows and b.rows
-            return bool(a.columns & b.columns)
+            return a.columns is None or b.columns is None or bool(a.columns & b.columns)
         ups = [None] if a.columns is None else sorted(a.columns)
         downs = [None] if b.columns is None else sorted(b.columns)
         return any(self.lineage.feeds((a.model, u), (b.model, d)) for u in ups for d in downs)

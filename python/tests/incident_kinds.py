@@ -19,9 +19,11 @@ GENERATED_AT = "2026-04-01T03:00:00.000000Z"
 
 def rec(check: str, model: str, column: str | None = None, status: str = "fail", *, rules: list[str] | None = None,
         test: str | None = None, kind: CheckType = CheckType.SQL, anomaly: bool = False) -> CheckResult:
-    details = {"test_name": test or f"{model}__{check}" + (f"_{column}" if column else "")}
+    details: dict = {"test_name": test or f"{model}__{check}" + (f"_{column}" if column else "")}
     if rules:
         details["rules"] = rules
+    if test in TEST_ARGUMENTS:
+        details["arguments"] = TEST_ARGUMENTS[test]  # as artifacts.py keeps them
     result = CheckResult(check=check, status=Status(status), model=model, column=column, check_type=kind,
                          layer=model.split("_")[0], message=f"{check} on {model}: {status}", details=details)
     if anomaly:
@@ -30,6 +32,21 @@ def rec(check: str, model: str, column: str | None = None, status: str = "fail",
 
 
 DRIFT, FEATURES = CheckType.DRIFT, CheckType.FEATURE_SET
+# the demo's model-level tests and the columns their arguments name (models/*/_*__models.yml)
+TEST_ARGUMENTS = {
+    "ods_pos__sales__line_resent": {"columns": ["line_id"]},
+    "ods_pos__sales__daily_volume": {"date_column": "sale_date"},
+    "ods_erp__skus__sku_id_unique": {"columns": ["sku_id"]},
+    "dwd_sales__line_id_unique": {"columns": ["line_id"]},
+    "dwd_sales__daily_volume": {"date_column": "sale_date"},
+    "dwd_sales__series_days_missing": {"date_column": "sale_date", "group_by": ["store_id", "sku_id"]},
+    "dws_sales_daily__key_unique": {"columns": ["store_id", "sku_id", "date_day"]},
+    "dws_sales_daily__zero_runs": {"value_column": "units", "date_column": "date_day"},
+    "dws_sales_weekly__units_match_daily": {"column": "units"},
+    "ads_demand_features__key_unique": {"columns": ["store_id", "sku_id", "date_day"]},
+    "ads_demand_features__daily_volume": {"date_column": "date_day"},
+    "ads_demand_features__dates_match_dws": {"date_column": "date_day"},
+}
 
 # passing checks of a quiet night on every layer: what an incident must not pull in
 BASELINE = [
@@ -48,7 +65,7 @@ BASELINE = [
 @dataclass(frozen=True)
 class Kind:
     lands: str                       # where the generator plants it
-    root: tuple[str, str | None]     # (model, column) the incident must name as its root; None = the model's rows
+    root: tuple[str, str | None]     # (model, column) the incident must name as its root; None: the model
     records: list[CheckResult] = field(default_factory=list)  # the root's record first, then what it reaches
 
 
@@ -61,19 +78,19 @@ KINDS: dict[str, Kind] = {
         rec("missing_values", "ads_demand_features", "unit_price", kind=FEATURES),
         rec("feature_drift", "ads_demand_features", "unit_price", kind=DRIFT),
     ]),
-    "duplicate_burst": Kind("landing pos_sales lines re-sent", ("ods_pos__sales", None), [
+    "duplicate_burst": Kind("landing pos_sales lines re-sent", ("ods_pos__sales", "line_id"), [
         rec("unique_key", "ods_pos__sales", status="warn", test="ods_pos__sales__line_resent"),
         rec("reconcile_row_count", "dwd_sales", test="dwd_sales__rows_vs_ods"),
         rec("volume_anomaly", "ods_pos__sales", status="pass", test="ods_pos__sales__daily_volume", anomaly=True),
     ]),
-    "store_silent": Kind("landing pos_sales: one store sends nothing", ("dwd_sales", None), [
+    "store_silent": Kind("landing pos_sales: one store sends nothing", ("dwd_sales", "sale_date"), [
         rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
         rec("date_continuity", "dwd_sales", status="warn", test="dwd_sales__series_days_missing"),
         rec("value_continuity", "dws_sales_daily", status="warn", test="dws_sales_daily__zero_runs"),
         rec("volume_anomaly", "ads_demand_features", status="warn", test="ads_demand_features__daily_volume"),
         rec("feature_drift", "ads_demand_features", "units_lag_1", kind=DRIFT),
     ]),
-    "volume_drop": Kind("landing pos_sales: a third of the lines missing", ("dwd_sales", None), [
+    "volume_drop": Kind("landing pos_sales: a third of the lines missing", ("dwd_sales", "sale_date"), [
         rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
         rec("volume_anomaly", "ads_demand_features", status="warn", test="ads_demand_features__daily_volume"),
         rec("target_drift", "ads_demand_features", "units_next_7d", kind=DRIFT),
@@ -101,7 +118,7 @@ KINDS: dict[str, Kind] = {
         rec("build", "dwd_sales", status="skip", test="build"),
         rec("python_checks", "ads_demand_features", status="skip", kind=FEATURES),
     ]),
-    "late_file": Kind("landing pos_sales: yesterday's file arrives a night late", ("dwd_sales", None), [
+    "late_file": Kind("landing pos_sales: yesterday's file arrives a night late", ("dwd_sales", "sale_date"), [
         rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
         rec("reconcile_date_range", "ads_demand_features", test="ads_demand_features__dates_match_dws",
             status="pass", anomaly=True),

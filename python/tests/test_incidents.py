@@ -94,8 +94,8 @@ def test_failures_on_unconnected_columns_are_separate_incidents():
                rec("feature_drift", "ads_demand_features", "unit_price", kind=CheckType.DRIFT)]
     run = night(0, records)
     found = incidents.attach(run, lineage())
-    assert sorted(i.headline() for i in found) == [
-        "root: dwd_sales.unit_price value_range; 1 symptom in ads", "root: dwd_sales.units value_range; 1 symptom in ads"]
+    assert sorted(i.headline() for i in found) == ["root: dwd_sales.unit_price value_range; 1 symptom in ads",
+                                                   "root: dwd_sales.units value_range; 1 symptom in ads"]
     by_root = {i.root.record.column: {p.record.column for p in i.symptoms} for i in found}
     assert by_root == {"units": {"units_lag_1"}, "unit_price": {"unit_price"}}
 
@@ -243,7 +243,8 @@ def test_html_opens_with_the_incidents_and_draws_their_lineage(grouped):
 
 
 def test_alert_says_one_line_per_incident(grouped):
-    title, body = compose(grouped, plan(grouped, AlertConfig(min_status="warn"), {}, None), AlertConfig(min_status="warn"))
+    config = AlertConfig(min_status="warn")
+    title, body = compose(grouped, plan(grouped, config, {}, None), config)
     lines = [line for line in body.splitlines() if line.startswith("  - [")]
     assert lines[0].startswith("  - [fail] root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads (INC-")
     assert len(lines) == 2 and "2 incidents" in title

@@ -256,8 +256,8 @@ def compose(run: QCRun, p: Plan, config: AlertConfig) -> tuple[str, str]:
         title += f", {len(p.fixed)} fixed"
     lines = [f"Run {run.run_id} at {run.generated_at}"]
     # DESIGN §7: one line per incident (root and where its symptoms are) instead of one per check
-    said, covered = incidents.alert_lines(run, {check_key(i.result) for i in p.items} |
-                                          {a["check_key"] for a in p.anomalies})
+    said, covered = incidents.alert_lines(run, {**{a["check_key"]: "anomaly" for a in p.anomalies},
+                                                **{check_key(i.result): i.reason for i in p.items}})
     if said:
         title += f"; {len(said)} incident{'s' if len(said) != 1 else ''}"
         lines += ["", "## Incidents", *said]

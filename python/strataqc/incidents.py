@@ -29,6 +29,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlglot import exp
+
 from strataqc.lineage import Lineage
 from strataqc.report.run import QCRun, check_key, layer_rank, status_rank
 from strataqc.results import CheckResult, CheckType, Status, worst
@@ -234,8 +236,6 @@ class IncidentStore:
         self.history = history
 
     def ensure(self) -> None:
-        from sqlglot import exp
-
         self.history.ensure()
         schema = exp.Schema(this=self.history._table(TABLE), expressions=[
             exp.ColumnDef(this=exp.to_identifier(c, quoted=True), kind=exp.DataType.build(t))
@@ -246,8 +246,6 @@ class IncidentStore:
         """check_key -> (incident_id, first_seen) of the newest stored run before `before`.
 
         Only that run counts: a night without the failure in between ends its incident."""
-        from sqlglot import exp
-
         self.ensure()
         runs = self.history.runs()
         runs = runs[runs["generated_at"] < before]
@@ -258,8 +256,6 @@ class IncidentStore:
         return {row["check_key"]: (row["incident_id"], row["first_seen"]) for row in frame.to_dict(orient="records")}
 
     def save(self, run: QCRun, incidents: list[Incident]) -> None:
-        from sqlglot import exp
-
         self.ensure()
         rows = [{"run_id": run.run_id, "generated_at": run.generated_at, "incident_id": i.id, "check_key": p.key,
                  "role": ROOT if p is i.root else SYMPTOM, "first_seen": i.first_seen}
@@ -347,18 +343,21 @@ def quieted(r: CheckResult, run: QCRun, acks: Any = None) -> bool:
     return root is not None and active_ack(root, acks) is not None
 
 
-def alert_lines(run: QCRun, keys: set[str]) -> tuple[list[str], set[str]]:
-    """One line per incident with something to say tonight; the check keys those lines cover."""
+REASONS = ("new", "changed", "reminder", "anomaly")
+
+
+def alert_lines(run: QCRun, reasons: dict[str, str]) -> tuple[list[str], set[str]]:
+    """One line per incident with something to say tonight (check key -> why it is said); the keys covered."""
     lines, covered = [], set()
     for incident in run.context.get("incidents") or []:
-        members = [incident["root"], *incident["symptoms"]]
-        member_keys = {m["check_key"] for m in members}
-        if not member_keys & keys:
+        member_keys = {m["check_key"] for m in [incident["root"], *incident["symptoms"]]}
+        said = [reasons[k] for k in member_keys if k in reasons]
+        if not said:
             continue
         covered |= member_keys
-        root = incident["root"]
-        lines.append(f"  - [{root['status']}] {incident['headline']} ({incident['id']}, since "
-                     f"{str(incident['first_seen'])[:10]})")
+        why = min(said, key=lambda r: REASONS.index(r) if r in REASONS else len(REASONS))
+        lines.append(f"  - [{incident['root']['status']}] {incident['headline']} ({incident['id']}, since "
+                     f"{str(incident['first_seen'])[:10]}) — {why}")
     return lines, covered
 
 

@@ -51,6 +51,7 @@ class Lineage:
             for parent in parents:
                 self.column_children.setdefault(parent, []).append(col)
         self._up: dict[str, set[str]] = {}
+        self._up_columns: dict[str, set[str]] = {}
 
     # -- models -------------------------------------------------------------------------------
 
@@ -75,7 +76,13 @@ class Lineage:
 
     def upstream_columns(self, model: str, column: str) -> set[str]:
         """"model.column" nodes feeding the column (transitively); "model." is a whole model."""
-        seen, todo = set(), deque([f"{model}.{column}"])
+        key = f"{model}.{column}"
+        if key not in self._up_columns:  # grouping asks the same question for every pair of problems
+            self._up_columns[key] = self._walk_up_columns(key)
+        return self._up_columns[key]
+
+    def _walk_up_columns(self, start: str) -> set[str]:
+        seen, todo = set(), deque([start])
         while todo:
             node = todo.popleft()
             for parent in self._column_parents(node):

@@ -177,9 +177,10 @@ def build(manifest: dict[str, Any], dialect: str | None = None) -> Lineage:
     for name in _topological(out.parents):
         uid = next(u for u, n in names.items() if n == name)
         code = nodes[uid].get("compiled_code")
-        if nodes[uid].get("resource_type") != "model" or not code:
+        if nodes[uid].get("resource_type") != "model":
             continue
-        derived = _columns_of(code, dialect, out, relations)
+        # no compiled SQL (dbt skipped the model): its columns follow its parents as wholes
+        derived = _columns_of(code, dialect, out, relations) if code else None
         if derived is None:
             out.model_level.append(name)
             continue

@@ -58,3 +58,20 @@ def test_the_demo_defects_are_grouped_at_their_source(demo_night):
     assert [i for i in run.context["incidents"] if i["id"] == resent.incident_id][0]["symptoms"] == []
     # the ERP and the POS defects are not one incident
     assert by_test["dwd_sku__names_and_categories"].incident_id != by_test["dwd_sales__kept_defects"].incident_id
+
+
+def test_lineage_command_shows_the_latest_status_of_each_node(tmp_path):
+    project = fixture_project(tmp_path)
+    assert CliRunner().invoke(app, run_args(project, "-f", "json", "--fail-on", "never")).exit_code == 0
+    base = ["--project-dir", str(project), "--profiles-dir", str(project / "profiles"), "-f", "json"]
+    view = json.loads(CliRunner().invoke(app, ["lineage", "ods_pos__sales", *base]).stdout)
+    downstream = {e["node"]: e["status"] for e in view["downstream"]}
+    # dwd_sales has failing tests (dbt then skips its children), dws_broken did not build
+    assert downstream == {"dwd_sales": "fail", "dws_broken": "error", "ads_demand_features": "skip",
+                          "dws_sales_daily": "skip"}
+    assert view["node"]["status"] == "pass" and view["upstream"] == []
+    # a column's own checks speak for it
+    qty = json.loads(CliRunner().invoke(app, ["lineage", "dwd_sales.qty", *base]).stdout)
+    assert qty["node"]["status"] == "warn"
+    # dbt skipped dws_sales_daily: without its compiled SQL it is reached as a whole model
+    assert [(e["node"], e["level"]) for e in qty["downstream"]] == [("dws_sales_daily", "model")]

@@ -248,3 +248,13 @@ def test_alert_says_one_line_per_incident(grouped):
     lines = [line for line in body.splitlines() if line.startswith("  - [")]
     assert lines[0].startswith("  - [fail] root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads (INC-")
     assert len(lines) == 2 and "2 incidents" in title
+
+
+def test_the_lineage_drawing_escapes_model_names():
+    from strataqc.report.incidents_svg import lineage_path
+
+    hostile = '<img src=x onerror="alert(1)">'
+    svg = str(lineage_path({"nodes": [{"model": hostile, "layer": "dwd", "status": "fail", "role": "root",
+                                       "checks": ["</title><script>"]}], "edges": []}))
+    assert "<img" not in svg and "<script>" not in svg and "&lt;img" in svg
+    assert lineage_path({"nodes": [], "edges": []}) == ""

@@ -258,3 +258,9 @@ def test_the_lineage_drawing_escapes_model_names():
                                        "checks": ["</title><script>"]}], "edges": []}))
     assert "<img" not in svg and "<script>" not in svg and "&lt;img" in svg
     assert lineage_path({"nodes": [], "edges": []}) == ""
+
+
+def test_terminal_table_leads_with_the_incidents(grouped):
+    text = render(grouped, "table")
+    assert text.index("incident INC-") < text.index("DWD")
+    assert "root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads" in text

@@ -40,7 +40,7 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from strataqc import incidents
-from strataqc.report.run import QCRun, check_key, layer_rank
+from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
 log = logging.getLogger(__name__)

@@ -19,11 +19,11 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from strataqc.json_safe import json_safe
+from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 
 log = logging.getLogger(__name__)
-
-LAYERS = ("ods", "dwd", "dws", "ads")
 
 # dbt's node status -> ours; dbt says 'success' for a model built fine
 TEST_STATUS = {"pass": Status.PASS, "warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR,
@@ -93,19 +93,32 @@ def load_artifacts(target_path: Path) -> Artifacts:
     return Artifacts(target_path, run_results, manifest)
 
 
-def layer_of(node: dict[str, Any]) -> str | None:
-    """The model's folder under models/ (DESIGN: layer = folder)."""
-    path = node.get("original_file_path") or ""
-    parts = Path(path).parts
-    if len(parts) > 1 and parts[0] == "models":
-        for part in parts[1:-1]:
-            if part in LAYERS:
-                return part
-        return parts[1] if len(parts) > 2 else None
-    for part in node.get("fqn", [])[1:-1]:
-        if part in LAYERS:
-            return part
-    return None
+def selection(select: list[str] | tuple[str, ...] | None) -> list[str] | None:
+    """--select values as model names: repeated, or space/comma separated."""
+    names = [n for value in select or [] for n in value.replace(",", " ").split() if n]
+    return names or None
+
+
+def check_selection(select: list[str], artifacts: Artifacts) -> None:
+    """--select names models; an unknown name would silently report nothing."""
+    known = {n.get("name") for n in artifacts.manifest.get("nodes", {}).values()
+             if isinstance(n, dict) and n.get("resource_type") in BUILD_RESOURCES}
+    unknown = [name for name in select if name not in known]
+    if unknown:
+        hint = ", ".join(sorted(n for n in known if n)[:8]) or "none"
+        raise ArtifactsError(f"--select {' '.join(unknown)}: no such model in {artifacts.target_path / 'manifest.json'}; "
+                             f"give model names (e.g. {hint}) or run `dbt build` for the current project first")
+
+
+def built_selection(select: list[str] | tuple[str, ...] | None, artifacts: Artifacts) -> list[str] | None:
+    """`night --select` speaks dbt's selector syntax (tag:x, model+, state:modified+): report what dbt built."""
+    names = selection(select)
+    if not names or all(n.replace("_", "").isalnum() for n in names):
+        return names
+    built = sorted({artifacts.node(r.get("unique_id", "")).get("name") or r.get("unique_id", "").split(".")[-1]
+                    for r in artifacts.run_results.get("results", [])
+                    if isinstance(r, dict) and str(r.get("unique_id", "")).startswith("model.")})
+    return built or None
 
 
 def unquote(name: str | None) -> str | None:
@@ -206,17 +219,12 @@ def limited(compiled: str, limit: int, dialect: str) -> str | exp.Expression:
 
 
 def _json_safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A failing row for the report: JSON values, long text cut (a row is a hint, not the data)."""
     out = {}
-    for key, value in row.items():
-        if hasattr(value, "item"):
-            value = value.item()
-        if isinstance(value, float) and value != value:
-            value = None
-        if value is not None and not isinstance(value, (str, int, float, bool)):
+    for key, value in json_safe(row).items():
+        if isinstance(value, (list, dict)):  # an array or struct column: one cell of text, like any odd value
             value = str(value)
-        if isinstance(value, str) and len(value) > 200:
-            value = value[:200] + "…"
-        out[str(key)] = value
+        out[key] = value[:200] + "…" if isinstance(value, str) and len(value) > 200 else value
     return out
 
 

@@ -31,9 +31,10 @@ from typing import Any
 
 from sqlglot import exp
 
+from strataqc.layers import layer_rank
 from strataqc.lineage import Lineage
-from strataqc.report.run import QCRun, check_key, layer_rank, status_rank
 from strataqc.results import CheckResult, CheckType, Status, worst
+from strataqc.run import QCRun, check_key, status_rank
 
 log = logging.getLogger(__name__)
 

@@ -23,6 +23,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.lineage import lineage as sqlglot_lineage
 
+from strataqc.layers import layer_of, layer_rank
+
 log = logging.getLogger(__name__)
 
 CACHE_PREFIX = "strataqc_lineage-"
@@ -153,8 +155,6 @@ def _relation_key(table: exp.Table) -> tuple[str, str]:
 
 def build(manifest: dict[str, Any], dialect: str | None = None) -> Lineage:
     """The lineage of every model, seed, snapshot and source in the manifest."""
-    from strataqc.artifacts import layer_of
-
     dialect = dialect or (manifest.get("metadata") or {}).get("adapter_type") or "duckdb"
     nodes = {uid: n for section in ("nodes", "sources") for uid, n in (manifest.get(section) or {}).items()
              if isinstance(n, dict) and n.get("resource_type") in NODE_TYPES}
@@ -312,8 +312,6 @@ def neighbourhood(found: Lineage, target: str, statuses: dict[str, str] | None =
                 "status": statuses.get(name) or statuses.get(owner) or "unknown"}
 
     def ordered(nodes: set[str]) -> list[dict[str, Any]]:
-        from strataqc.report.run import layer_rank
-
         return sorted((entry(n) for n in nodes), key=lambda e: (layer_rank(e["layer"]), e["node"]))
 
     return {"node": entry(target), "upstream": ordered(up), "downstream": ordered(down),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from strataqc.report.run import QCRun, check_key
+from strataqc.run import QCRun, check_key
 from strataqc.results import CheckResult, CheckType, Status
 
 GENERATED_AT = "2026-04-01T03:00:00.000000Z"

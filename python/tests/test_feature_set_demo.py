@@ -6,7 +6,8 @@ import pytest
 
 from strataqc.checks.config import build_spec
 from strataqc.checks.feature_set import run_feature_set_checks
-from strataqc.checks.runner import model_layer, model_nodes, strataqc_block
+from strataqc.checks.runner import model_nodes, strataqc_block
+from strataqc.layers import layer_of
 from strataqc.results import Status
 from strataqc.warehouse import Target, Warehouse
 
@@ -19,7 +20,7 @@ def demo_records(demo_night):
     # read-only, like every other reader of the shared night
     with Warehouse(Target("strataqc", "duckdb", "duckdb", {"path": str(demo_night.duckdb_path)}),
                    read_only=True) as wh:
-        spec, errors = build_spec(MODEL, node["relation_name"], model_layer(node), strataqc_block(node), wh)
+        spec, errors = build_spec(MODEL, node["relation_name"], layer_of(node), strataqc_block(node), wh)
         assert errors == [], [e.message for e in errors]
         records = run_feature_set_checks(wh, spec)
     return spec, {(r.check, r.column): r for r in records}

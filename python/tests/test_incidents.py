@@ -16,7 +16,7 @@ from strataqc.history import History, run_context
 from strataqc.lineage import Lineage
 from strataqc.report.jsonout import SCHEMA_PATH, document
 from strataqc.report.render import render
-from strataqc.report.run import QCRun, check_key
+from strataqc.run import QCRun, check_key
 from strataqc.results import CheckResult, CheckType, Status
 
 LAYERS = {"ods_pos__sales": "ods", "dwd_sales": "dwd", "dws_sales_daily": "dws", "ads_demand_features": "ads",

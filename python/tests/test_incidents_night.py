@@ -12,7 +12,7 @@ from strataqc import incidents, lineage
 from strataqc.artifacts import load_artifacts, sql_results
 from strataqc.cli import app
 from strataqc.report.jsonout import SCHEMA_PATH
-from strataqc.report.run import QCRun
+from strataqc.run import QCRun
 from strataqc.warehouse import Target, Warehouse
 
 
@@ -33,6 +33,26 @@ def test_run_groups_incidents_and_keeps_them_the_next_night(tmp_path):
     # the lineage was cached beside the manifest
     assert len(list((project / "target").glob("strataqc_lineage-*.json"))) == 1
 
+
+
+def test_a_grouping_that_breaks_costs_the_night_its_incidents_not_its_report(tmp_path, monkeypatch):
+    project = fixture_project(tmp_path)
+    args = run_args(project, "-f", "json", "--fail-on", "never", "--no-history")
+    grouped = CliRunner().invoke(app, args)
+
+    def unreadable(*_args, **_kwargs):
+        raise RuntimeError("manifest graph unreadable")
+
+    monkeypatch.setattr(lineage, "load", unreadable)
+    ungrouped = CliRunner().invoke(app, args)
+    # the grouping runs inside the night (night.group, after store) and is all that is lost
+    assert grouped.exit_code == ungrouped.exit_code == 0, ungrouped.stderr
+    with_incidents, without = json.loads(grouped.stdout), json.loads(ungrouped.stdout)
+    assert with_incidents["incidents"] and "incidents" not in without
+    assert [(r["model"], r["check"], r["status"]) for r in without["results"]] == [
+        (r["model"], r["check"], r["status"]) for r in with_incidents["results"]]
+    assert not any(r["incident_id"] for r in without["results"])
+    assert "incidents not grouped: RuntimeError: manifest graph unreadable" in ungrouped.stderr
 
 def test_the_demo_defects_are_grouped_at_their_source(demo_night):
     artifacts = load_artifacts(demo_night.target_path)

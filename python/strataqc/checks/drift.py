@@ -33,6 +33,7 @@ from sqlglot import exp
 from strataqc.checks import drift_sql
 from strataqc.checks.config import CheckSpec, column, current_filter, reference_filter, window_filter
 from strataqc.checks.runner import first_line, run_enabled
+from strataqc.json_safe import json_safe
 from strataqc.results import CheckResult, CheckType, Status, worst
 
 # Effect-size thresholds; a value strictly above a threshold crosses it.
@@ -195,21 +196,6 @@ def _nothing_to_compare(spec: CheckSpec, check: str, params: dict, column: str |
 
 def _fmt(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.4g}"
-
-
-def json_safe(value: Any) -> Any:
-    """Plain Python values for details: numpy scalars unwrapped, NaN/inf -> None."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    return str(value)
 
 
 # ------------------------------------------------------------------ the mathematics (scipy)

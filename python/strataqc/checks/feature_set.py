@@ -11,7 +11,6 @@ check" (0 of 0 is not "clean") unless the check has `allow_empty: true`.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -21,6 +20,7 @@ from sqlglot import exp
 from strataqc.checks import stats
 from strataqc.checks.config import CheckSpec, column, reference_filter
 from strataqc.checks.runner import run_enabled
+from strataqc.json_safe import json_safe
 from strataqc.results import CheckResult, CheckType, Status
 
 MAX_TABLE_ROWS = 50
@@ -146,33 +146,6 @@ def _show(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
     return repr(value) if isinstance(value, str) else str(value)
-
-
-def json_safe(value: Any) -> Any:
-    """Plain Python values for details: numpy scalars unwrapped, NaN/inf -> None, dates as ISO text."""
-    if isinstance(value, dict):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        try:
-            value = value.item()
-        except (ValueError, AttributeError):
-            pass
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 def _sample(frame) -> list[dict]:

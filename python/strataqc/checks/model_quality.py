@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
+from strataqc.json_safe import json_safe
+from strataqc.layers import layer_of
 from strataqc.model import artifact as artifacts
 from strataqc.model import gates
 from strataqc.model.attribution import attribution_results
@@ -32,7 +34,6 @@ from strataqc.model.predictor import Predictor, is_numeric
 from strataqc.model.train import categorical_features, train_reference
 from strataqc.results import CheckResult, CheckType, Status
 
-LAYERS = ("ods", "dwd", "dws", "ads")
 GATE_ORDER = ("overfitting", "leaf_count", "baseline_comparison", "importance_spike",
               "low_importance_high_variance", "inference_latency")
 
@@ -61,12 +62,12 @@ class Night:
 def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any,
                       project_dir: Path) -> list[CheckResult]:
     """All model-quality and attribution records for `model_name` (config = its meta.strataqc block)."""
-    layer = _layer(relation_name)
+    layer = layer_of({"relation_name": relation_name})
     results: list[CheckResult] = []
 
     def stamp(records: list[CheckResult]) -> list[CheckResult]:
-        return [r.replace(layer=r.layer or layer, details=_json_safe(r.details),
-                          observed=_json_safe(r.observed)) for r in records]
+        return [r.replace(layer=r.layer or layer, details=json_safe(r.details),
+                          observed=json_safe(r.observed)) for r in records]
 
     try:
         night = _prepare(model_name, relation_name, config or {}, wh, Path(project_dir))
@@ -384,26 +385,6 @@ def _error(check: str, model: str, exc: Exception) -> CheckResult:
     text = str(exc) if isinstance(exc, known) else f"{type(exc).__name__}: {exc}"
     check_type = CheckType.ATTRIBUTION if check.startswith("error_attribution") else CheckType.MODEL_QUALITY
     return CheckResult(check=check, status=Status.ERROR, check_type=check_type, model=model, message=text.strip("'\""))
-
-
-def _layer(relation: str) -> str | None:
-    parts = [p.strip('"`') for p in relation.split(".")]
-    return parts[-2] if len(parts) >= 2 and parts[-2] in LAYERS else None
-
-
-def _json_safe(value: Any) -> Any:
-    """details for the report: plain Python, NaN / inf as None (INTERFACES.md)."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Path):
-        return str(value)
-    return value
 
 
 def _dedupe(names: list[str]) -> list[str]:

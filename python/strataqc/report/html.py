@@ -11,7 +11,7 @@ import jinja2
 
 from strataqc.report import svg
 from strataqc.report.incidents_svg import lineage_path
-from strataqc.report.run import QCRun, check_key, layer_rank
+from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
 TEMPLATES = Path(__file__).parent / "templates"

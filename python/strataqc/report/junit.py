@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from strataqc.report.run import QCRun
+from strataqc.run import QCRun
 from strataqc.results import CheckResult, Status
 
 XSD_PATH = Path(__file__).parent / "static" / "junit.xsd"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from strataqc.report.run import QCRun
+from strataqc.run import QCRun
 from strataqc.report.text import printable
 from strataqc.results import CheckResult, Status
 
@@ -32,7 +32,7 @@ def _row(r: CheckResult, acked: dict) -> str:
 
 
 def render_markdown(run: QCRun) -> str:
-    from strataqc.report.run import check_key
+    from strataqc.run import check_key
 
     s = run.summary()
     reasons = {a["check_key"]: a["reason"] for a in run.context.get("acks") or []}

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from strataqc.report.run import QCRun
+from strataqc.run import QCRun
 from strataqc.report.text import printable
 from strataqc.results import CheckResult, Status
 
@@ -22,7 +22,7 @@ def _number(value: float | None) -> str:
 
 
 def _row(r: CheckResult, acked: set[str]) -> list[str]:
-    from strataqc.report.run import check_key
+    from strataqc.run import check_key
 
     status = f"[{STYLE[r.status]}]{r.status}[/]"
     if check_key(r) in acked:

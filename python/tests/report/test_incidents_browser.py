@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from qc_report_support import big_night
 from test_incidents import PRICE_CHAIN, lineage, night, rec
-from test_report_browser import CHROMIUM, FLAGS, open_page
+from test_browser import CHROMIUM, FLAGS, open_page
 
 from strataqc import incidents
 from strataqc.lineage import Lineage

@@ -136,6 +136,11 @@ def _attached_model(artifacts: Artifacts, test: dict[str, Any]) -> dict[str, Any
     return artifacts.node(attached) if attached else {}
 
 
+def _column_name(node: dict[str, Any]) -> str | None:
+    # a column test listed under the model's data_tests has its column only among the arguments
+    return node.get("column_name") or ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
+
+
 def _check_name(node: dict[str, Any]) -> str:
     meta = node.get("test_metadata") or {}
     if meta.get("name"):
@@ -310,7 +315,7 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
     return CheckResult(
         check=_check_name(node), status=status, check_type=CheckType.SQL,
         model=model.get("name"), layer=layer_of(model) if model else layer_of(node),
-        column=unquote(node.get("column_name")), observed=observed, threshold=threshold,
+        column=unquote(_column_name(node)), observed=observed, threshold=threshold,
         failures=int(failures) if isinstance(failures, (int, float)) and status is not Status.SKIP else None,
         message=message, duration_s=_duration(result), details=details,
     )

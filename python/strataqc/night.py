@@ -1,4 +1,4 @@
-"""One night of StrataQC: collect the results, store them, render the report, alert.
+"""One night of StrataQC: collect the results, store them, group incidents, render the report, alert.
 
 `report` is `qc-report run`; `night` first loads landing files and runs `dbt build`.
 Both take one `NightOptions`, so a new option is declared once for both commands.
@@ -139,6 +139,7 @@ def report(opts: NightOptions, *, dbt_selector: bool = False) -> int:
         MASK_LOGS.redactor = redactor
         run = collect(opts, artifacts, wh, select, redactor)
         history = None if opts.no_history else store(run, wh, redactor)
+        group(run, artifacts, history)
         write_reports(run, opts, redactor)
         code = EXIT_CHECKS_FAILED if run.breaches(opts.fail_on) else EXIT_OK
         if not opts.no_history and history is None:
@@ -189,6 +190,19 @@ def store(run: QCRun, wh: Warehouse, redactor: Redactor) -> Any:
         log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
         return None
     return history
+
+
+def group(run: QCRun, artifacts: Any, history: Any) -> None:
+    """DESIGN §7: failures connected through lineage become incidents; records gain incident_id and role.
+
+    After `store`: an incident keeps its id and first_seen from the stored nights (and
+    is saved beside them). `for_night` logs and swallows its own failure, so a broken
+    grouping costs the night its incidents, never its report or alert.
+    """
+    from strataqc.incidents import for_night
+
+    with step("grouping incidents"):
+        for_night(run, artifacts, history)
 
 
 def write_reports(run: QCRun, opts: NightOptions, redactor: Redactor) -> None:

@@ -53,6 +53,15 @@ def render_markdown(run: QCRun) -> str:
     if not_built:
         head, rest = not_built.split(": ", 1)
         lines += ["", f"**{head}:** {cell(rest)}", "", NOT_BUILT_HINT]
+    incidents = run.context.get("incidents") or []
+    if incidents:
+        lines += ["", f"### Incidents ({len(incidents)})", ""]
+        for i in incidents[:MAX_ROWS]:
+            status = i["root"]["status"]
+            icon = ICON[Status(status)] if status in {s.value for s in Status} else "📈"
+            ack = " (root acknowledged)" if i.get("acknowledged") else ""
+            lines.append(f"- {icon} **{cell(i['headline'])}** · {cell(i['id'])} since "
+                         f"{cell(str(i['first_seen'])[:10])}{ack}")
     problems = run.problems()
     if problems:
         lines += ["", f"### Needs attention ({len(problems)})", "",

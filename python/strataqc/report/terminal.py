@@ -48,6 +48,9 @@ def print_table(run: QCRun, console: Console, *, passing: bool = True) -> None:
         from strataqc.report.markdown import NOT_BUILT_HINT
 
         console.print(f"[bold]{escape(printable(not_built))}[/]. {escape(NOT_BUILT_HINT.replace('`', ''))}")
+    for incident in run.context.get("incidents") or []:  # DESIGN §7: the causes before the checks
+        console.print(f"[bold]incident[/] {escape(incident['id'])}: {_text(incident['headline'])} "
+                      f"[dim](since {escape(str(incident['first_seen'])[:10])})[/]")
     for layer, records in run.by_layer():
         shown = records if passing else [r for r in records if r.status is not Status.PASS]
         counts = summary["by_layer"].get(layer, {})

@@ -1,4 +1,4 @@
-"""One night of StrataQC: collect the results, store them, render the report, alert.
+"""One night of StrataQC: collect the results, store them, group incidents, render the report, alert.
 
 `report` is `qc-report run`; `night` first loads landing files and runs `dbt build`.
 Both take one `NightOptions`, so a new option is declared once for both commands.
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from strataqc.artifacts import ArtifactsError, built_selection, check_selection, load_artifacts, selection, sql_results
+from strataqc.artifacts import (ArtifactsError, built_selection, check_selection, load_artifacts, models_left_out,
+                                selection, sql_results)
 from strataqc.layers import layer_of
 from strataqc.logs import MASK_LOGS, cannot_run, interactive, log, stderr, step
 from strataqc.redact import Redactor
@@ -60,6 +61,7 @@ class NightOptions:
     no_history: bool = False
     python_checks: bool = True
     lock_wait: float = DEFAULT_LOCK_WAIT_S
+    check_stale: bool = False   # also check models this dbt invocation did not build
     verbose: bool = False  # the terminal table lists passing checks too
 
     def __post_init__(self) -> None:
@@ -139,6 +141,7 @@ def report(opts: NightOptions, *, dbt_selector: bool = False) -> int:
         run = collect(opts, artifacts, wh, select, redactor)
         host = bool(alert_config and alert_config.trend_host_values)
         history = None if opts.no_history else store(run, wh, redactor, host_values=host)
+        group(run, artifacts, history)
         write_reports(run, opts, redactor)
         code = EXIT_CHECKS_FAILED if run.breaches(opts.fail_on) else EXIT_OK
         if not opts.no_history and history is None:
@@ -158,7 +161,8 @@ def collect(opts: NightOptions, artifacts: Any, wh: Warehouse, select: list[str]
     """Tonight's records: dbt's results and the Python checks under one run id, secrets masked."""
     with step("reading dbt results"):
         sql = sql_results(artifacts, wh, sample_rows=opts.sample_rows, select=select)
-    python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql) if opts.python_checks else []
+    python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql, artifacts.run_results,
+                            opts.check_stale) if opts.python_checks else []
     from strataqc.clock import run_time  # STRATAQC_NOW stamps a simulated or replayed night
 
     run = QCRun.merge(artifacts.invocation_id, run_time(artifacts.generated_at or _now()), sql, python)
@@ -190,6 +194,19 @@ def store(run: QCRun, wh: Warehouse, redactor: Redactor, host_values: bool = Fal
         log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
         return None
     return history
+
+
+def group(run: QCRun, artifacts: Any, history: Any) -> None:
+    """DESIGN §7: failures connected through lineage become incidents; records gain incident_id and role.
+
+    After `store`: an incident keeps its id and first_seen from the stored nights (and
+    is saved beside them). `for_night` logs and swallows its own failure, so a broken
+    grouping costs the night its incidents, never its report or alert.
+    """
+    from strataqc.incidents import for_night
+
+    with step("grouping incidents"):
+        for_night(run, artifacts, history)
 
 
 def write_reports(run: QCRun, opts: NightOptions, redactor: Redactor) -> None:
@@ -228,7 +245,7 @@ def alert(run: QCRun, config: Any, history: Any, redactor: Redactor) -> bool:
 
 
 def python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None,
-                   sql: list | None = None) -> list:
+                   sql: list | None = None, run_results: dict | None = None, check_stale: bool = False) -> list:
     """The Python checks; a model dbt did not build tonight is skipped with the reason, not read stale."""
     if importlib.util.find_spec("strataqc.checks.runner") is None:
         log.info("Python checks are not installed; reporting the SQL checks only")
@@ -239,9 +256,13 @@ def python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select:
         models = {node.get("name"): node for node in model_nodes(manifest, select)}
     except Exception:  # a runner that cannot even load is reported below as one error record
         models = {}
-    unbuilt = {r.model: r for r in sql or [] if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
-    skipped = [_python_record(Status.SKIP, name, models[name], f"Python checks not run: {name} was not built "
-                                                               f"tonight ({unbuilt[name].message})")
+    unbuilt = {r.model: f"was not built tonight ({r.message})" for r in sql or []
+               if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
+    if not check_stale:
+        unbuilt.update({name: "was not built in this dbt invocation (its table is from an earlier run); "
+                              "pass --check-stale to check it anyway"
+                        for name in models_left_out(run_results, manifest, list(models)) if name not in unbuilt})
+    skipped = [_python_record(Status.SKIP, name, models[name], f"Python checks not run: {name} {unbuilt[name]}")
                for name in models if name in unbuilt]
     built = [name for name in models if name not in unbuilt]
     if skipped and not built:

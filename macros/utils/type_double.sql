@@ -6,3 +6,8 @@
 {% macro default__type_double() %}
   {{ return('double') }}
 {% endmacro %}
+
+{% macro postgres__type_double() %}
+  {#- PostgreSQL spells the 8-byte float `double precision`; a bare `double` is no type there -#}
+  {{ return('double precision') }}
+{% endmacro %}

@@ -1,4 +1,11 @@
-{#- Engine overrides of `strataqc.regex_matches` (default: DuckDB's regexp_matches()). -#}
+{#- True when `pattern` (a rendered string literal) matches anywhere in a text expression. -#}
+{% macro regex_matches(expr, pattern) %}
+  {{ return(adapter.dispatch('regex_matches', 'strataqc')(expr, pattern)) }}
+{% endmacro %}
+
+{% macro default__regex_matches(expr, pattern) %}
+  {{ return('regexp_matches(' ~ expr ~ ', ' ~ pattern ~ ')') }}
+{% endmacro %}
 
 {% macro postgres__regex_matches(expr, pattern) %}
   {#- PostgreSQL matches with the ~ operator; regexp_matches() there returns rows, not a boolean -#}

@@ -1,4 +1,11 @@
-{#- Engine overrides of `strataqc.try_cast` (default: try_cast(), DuckDB and Spark). -#}
+{#- Cast that yields NULL instead of failing on a value that does not convert. -#}
+{% macro try_cast(expr, sql_type) %}
+  {{ return(adapter.dispatch('try_cast', 'strataqc')(expr, sql_type)) }}
+{% endmacro %}
+
+{% macro default__try_cast(expr, sql_type) %}
+  {{ return('try_cast(' ~ expr ~ ' as ' ~ sql_type ~ ')') }}
+{% endmacro %}
 
 {% macro postgres__try_cast(expr, sql_type) %}
   {#- PostgreSQL 15 has no try_cast and no pg_input_is_valid(): a PL/pgSQL function catches the

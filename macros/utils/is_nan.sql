@@ -1,4 +1,11 @@
-{#- Engine overrides of `strataqc.is_nan` (default: DuckDB's isnan()). -#}
+{#- True when a floating-point expression is NaN (never true for NULL). -#}
+{% macro is_nan(expr) %}
+  {{ return(adapter.dispatch('is_nan', 'strataqc')(expr)) }}
+{% endmacro %}
+
+{% macro default__is_nan(expr) %}
+  {{ return('coalesce(isnan(' ~ expr ~ '), false)') }}
+{% endmacro %}
 
 {% macro postgres__is_nan(expr) %}
   {#- PostgreSQL has no isnan(); it orders NaN above every number and NaN = NaN is true -#}

@@ -1,4 +1,11 @@
-{#- Engine overrides of `strataqc.is_inf` (default: DuckDB's isinf()). -#}
+{#- True when a floating-point expression is +inf or -inf (never true for NULL). -#}
+{% macro is_inf(expr) %}
+  {{ return(adapter.dispatch('is_inf', 'strataqc')(expr)) }}
+{% endmacro %}
+
+{% macro default__is_inf(expr) %}
+  {{ return('coalesce(isinf(' ~ expr ~ '), false)') }}
+{% endmacro %}
 
 {% macro postgres__is_inf(expr) %}
   {#- PostgreSQL has no isinf(); infinity is the literal 'Infinity' of double precision -#}

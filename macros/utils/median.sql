@@ -1,4 +1,11 @@
-{#- Engine overrides of `strataqc.median` (default: DuckDB's median()). -#}
+{#- Aggregate: the median of a numeric expression. -#}
+{% macro median(expr) %}
+  {{ return(adapter.dispatch('median', 'strataqc')(expr)) }}
+{% endmacro %}
+
+{% macro default__median(expr) %}
+  {{ return('median(' ~ expr ~ ')') }}
+{% endmacro %}
 
 {% macro postgres__median(expr) %}
   {#- PostgreSQL has no median(): the ordered-set aggregate gives the same interpolated value -#}

@@ -7,3 +7,8 @@
   {#- standard SQL: a quote is escaped by doubling it; backslashes are plain characters -#}
   {{ return("'" ~ (value | string) | replace("'", "''") ~ "'") }}
 {% endmacro %}
+
+{% macro spark__string_literal(value) %}
+  {#- Spark string literals treat backslash as an escape: escape it and the quote with one -#}
+  {{ return("'" ~ (value | string) | replace("\\", "\\\\") | replace("'", "\\'") ~ "'") }}
+{% endmacro %}

@@ -16,7 +16,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e ".[test,ml]"
 	touch $(STAMP)
 
 demo: setup
@@ -29,7 +29,7 @@ test: setup
 # dbt-postgres and dbt-spark/pyspark only for the engine suites: `make test` stays DuckDB-only
 ENGINES_STAMP := $(VENV)/.installed-engines
 $(ENGINES_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/pip install -q -e ".[test,postgres,spark]"
+	$(BIN)/pip install -q -e ".[test,ml,postgres,spark]"
 	touch $(ENGINES_STAMP)
 
 test-postgres: $(ENGINES_STAMP)

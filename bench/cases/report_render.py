@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from harness import report_phases  # noqa: E402
 from strataqc.history import History, run_context  # noqa: E402
 from strataqc.report.render import render  # noqa: E402
-from strataqc.report.run import QCRun  # noqa: E402
+from strataqc.run import QCRun  # noqa: E402
 from strataqc.results import CheckResult, CheckType, Status  # noqa: E402
 from strataqc.warehouse import Target, Warehouse  # noqa: E402
 

@@ -1,4 +1,5 @@
 {% test abnormal_value_ratio(model, column_name, max_ratio=0, kinds=none, allow_empty=false) %}
+  {%- do strataqc.require_column_level('abnormal_value_ratio', model, column_name) -%}
   {{ return(adapter.dispatch('test_abnormal_value_ratio', 'strataqc')(model, column_name, max_ratio, kinds, allow_empty)) }}
 {% endtest %}
 

@@ -1,4 +1,5 @@
 {% test accepted_values_ratio(model, column_name, values=none, max_ratio=0, allow_empty=false) %}
+  {%- do strataqc.require_column_level('accepted_values_ratio', model, column_name) -%}
   {{ return(adapter.dispatch('test_accepted_values_ratio', 'strataqc')(model, column_name, values, max_ratio, allow_empty)) }}
 {% endtest %}
 

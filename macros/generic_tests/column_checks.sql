@@ -1,4 +1,6 @@
 {% test column_checks(model, columns=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('column_checks', model, kwargs) -%}
   {{ return(adapter.dispatch('test_column_checks', 'strataqc')(model, columns, allow_empty)) }}
 {% endtest %}
 
@@ -71,6 +73,11 @@
         {%- do checks.append({'column': column, 'rule': rule, 'observed': observed, 'threshold': ratio | string,
               'fails': observed ~ ' > ' ~ ratio,
               'message': [rlabel ~ ': ', {'int': 'coalesce(' ~ m ~ ', 0)'}, ' of ', {'int': denominator}, ' rows fail (ratio ', {'num': observed}, ', limit ' ~ ratio ~ ')']}) -%}
+      {%- elif rule == 'unique' -%}
+        {#- non-NULL count minus distinct count: the rows beyond each value's first, not rows or values -#}
+        {%- do checks.append({'column': column, 'rule': rule, 'observed': 'coalesce(' ~ m ~ ', 0)', 'threshold': '0',
+              'fails': 'coalesce(' ~ m ~ ', 0) > 0',
+              'message': [rlabel ~ ': ', {'int': 'coalesce(' ~ m ~ ', 0)'}, ' surplus rows (a value repeated beyond its first row; NULLs aside)']}) -%}
       {%- else -%}
         {%- do checks.append({'column': column, 'rule': rule, 'observed': 'coalesce(' ~ m ~ ', 0)', 'threshold': '0',
               'fails': 'coalesce(' ~ m ~ ', 0) > 0',

@@ -1,4 +1,6 @@
 {% test reconcile_date_range(model, date_column=none, compare_model=none, compare_date_column=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('reconcile_date_range', model, kwargs) -%}
   {{ return(adapter.dispatch('test_reconcile_date_range', 'strataqc')(model, date_column, compare_model, compare_date_column, allow_empty)) }}
 {% endtest %}
 

@@ -1,4 +1,5 @@
 {% test special_characters(model, column_name, allow=none, allow_empty=false) %}
+  {%- do strataqc.require_column_level('special_characters', model, column_name) -%}
   {{ return(adapter.dispatch('test_special_characters', 'strataqc')(model, column_name, allow, allow_empty)) }}
 {% endtest %}
 

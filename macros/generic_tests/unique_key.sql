@@ -1,4 +1,6 @@
 {% test unique_key(model, columns=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('unique_key', model, kwargs) -%}
   {{ return(adapter.dispatch('test_unique_key', 'strataqc')(model, columns, allow_empty)) }}
 {% endtest %}
 

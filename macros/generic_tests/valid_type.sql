@@ -1,4 +1,5 @@
 {% test valid_type(model, column_name, type=none, allow_empty=false) %}
+  {%- do strataqc.require_column_level('valid_type', model, column_name) -%}
   {{ return(adapter.dispatch('test_valid_type', 'strataqc')(model, column_name, type, allow_empty)) }}
 {% endtest %}
 

@@ -1,4 +1,6 @@
 {% test value_continuity(model, value_column=none, date_column=none, group_by=none, max_zero_run=none, max_null_run=none, max_change_ratio=none, interval='day', seasonality=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('value_continuity', model, kwargs) -%}
   {{ return(adapter.dispatch('test_value_continuity', 'strataqc')(model, value_column, date_column, group_by,
       {'max_zero_run': max_zero_run, 'max_null_run': max_null_run, 'max_change_ratio': max_change_ratio},
       interval, seasonality, allow_empty)) }}

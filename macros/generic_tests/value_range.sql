@@ -1,4 +1,5 @@
 {% test value_range(model, column_name, min_value=none, max_value=none, inclusive=true, allow_negative=true, allow_infinite=false, allow_nan=false, allow_empty=false) %}
+  {%- do strataqc.require_column_level('value_range', model, column_name) -%}
   {{ return(adapter.dispatch('test_value_range', 'strataqc')(model, column_name, {
       'min_value': min_value, 'max_value': max_value, 'inclusive': inclusive, 'allow_negative': allow_negative,
       'allow_infinite': allow_infinite, 'allow_nan': allow_nan}, allow_empty)) }}

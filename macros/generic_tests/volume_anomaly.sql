@@ -1,4 +1,6 @@
 {% test volume_anomaly(model, date_column=none, lookback=28, max_z=3, interval='day', seasonality=none, min_history=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('volume_anomaly', model, kwargs) -%}
   {{ return(adapter.dispatch('test_volume_anomaly', 'strataqc')(model, date_column, lookback, max_z, interval, seasonality, min_history, allow_empty)) }}
 {% endtest %}
 

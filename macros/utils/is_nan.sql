@@ -4,7 +4,9 @@
 {% endmacro %}
 
 {% macro default__is_nan(expr) %}
-  {{ return('coalesce(isnan(' ~ expr ~ '), false)') }}
+  {#- DuckDB folds isnan(x) and x = 'NaN' to false from a Parquet file's min/max statistics,
+      which leave NaN out (duckdb#25521); neither finite nor infinite is NaN, and is not folded -#}
+  {{ return('coalesce(not isfinite(' ~ expr ~ ') and not isinf(' ~ expr ~ '), false)') }}
 {% endmacro %}
 
 {% macro postgres__is_nan(expr) %}

@@ -39,7 +39,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from strataqc.report.run import QCRun, check_key, layer_rank
+from strataqc import incidents
+from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,9 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         if active_ack(r, acks) is not None:
             quiet("acknowledged")
             continue
+        if incidents.quieted(r, run, acks):
+            quiet("symptom of an acknowledged root")
+            continue
         if prev is None:
             reason = "new"
         elif changed(prev.get("status"), prev.get("failures"), prev.get("observed"), r):
@@ -251,8 +255,14 @@ def compose(run: QCRun, p: Plan, config: AlertConfig) -> tuple[str, str]:
     if p.fixed:
         title += f", {len(p.fixed)} fixed"
     lines = [f"Run {run.run_id} at {run.generated_at}"]
+    # DESIGN §7: one line per incident (root and where its symptoms are) instead of one per check
+    said, covered = incidents.alert_lines(run, {**{a["check_key"]: "anomaly" for a in p.anomalies},
+                                                **{check_key(i.result): i.reason for i in p.items}})
+    if said:
+        title += f"; {len(said)} incident{'s' if len(said) != 1 else ''}"
+        lines += ["", "## Incidents", *said]
     grouped: dict[str, dict[str, list[Item]]] = {}
-    for item in sorted(p.items, key=lambda i: (layer_rank(i.result.layer), i.result.model or "", i.result.check)):
+    for item in sorted((i for i in p.items if check_key(i.result) not in covered), key=lambda i: (layer_rank(i.result.layer), i.result.model or "", i.result.check)):
         grouped.setdefault(item.result.layer or "other", {}).setdefault(item.result.model or "-", []).append(item)
     for layer, models_ in grouped.items():
         lines.append("")
@@ -265,10 +275,11 @@ def compose(run: QCRun, p: Plan, config: AlertConfig) -> tuple[str, str]:
                                     if v is not None)
                 lines.append(f"  - [{r.status}] {r.check}{'.' + r.column if r.column else ''}: {r.message[:200]}"
                              f"{' (' + numbers + ')' if numbers else ''} — {item.reason}")
-    if p.anomalies:
+    anomalies = [a for a in p.anomalies if a["check_key"] not in covered]
+    if anomalies:
         lines += ["", "## Trend anomalies"]
         lines += [f"  - {a['check']} on {a['model']}{'.' + a['column'] if a.get('column') else ''}: {a['message']}"
-                  for a in p.anomalies]
+                  for a in anomalies]
     if p.fixed:
         lines += ["", "## Fixed"]
         lines += [f"  - {r.check} on {r.model}{'.' + r.column if r.column else ''} ({r.layer or 'other'})"

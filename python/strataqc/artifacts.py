@@ -19,11 +19,11 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
+from strataqc.json_safe import json_safe
+from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 
 log = logging.getLogger(__name__)
-
-LAYERS = ("ods", "dwd", "dws", "ads")
 
 # dbt's node status -> ours; dbt says 'success' for a model built fine
 TEST_STATUS = {"pass": Status.PASS, "warn": Status.WARN, "fail": Status.FAIL, "error": Status.ERROR,
@@ -93,19 +93,32 @@ def load_artifacts(target_path: Path) -> Artifacts:
     return Artifacts(target_path, run_results, manifest)
 
 
-def layer_of(node: dict[str, Any]) -> str | None:
-    """The model's folder under models/ (DESIGN: layer = folder)."""
-    path = node.get("original_file_path") or ""
-    parts = Path(path).parts
-    if len(parts) > 1 and parts[0] == "models":
-        for part in parts[1:-1]:
-            if part in LAYERS:
-                return part
-        return parts[1] if len(parts) > 2 else None
-    for part in node.get("fqn", [])[1:-1]:
-        if part in LAYERS:
-            return part
-    return None
+def selection(select: list[str] | tuple[str, ...] | None) -> list[str] | None:
+    """--select values as model names: repeated, or space/comma separated."""
+    names = [n for value in select or [] for n in value.replace(",", " ").split() if n]
+    return names or None
+
+
+def check_selection(select: list[str], artifacts: Artifacts) -> None:
+    """--select names models; an unknown name would silently report nothing."""
+    known = {n.get("name") for n in artifacts.manifest.get("nodes", {}).values()
+             if isinstance(n, dict) and n.get("resource_type") in BUILD_RESOURCES}
+    unknown = [name for name in select if name not in known]
+    if unknown:
+        hint = ", ".join(sorted(n for n in known if n)[:8]) or "none"
+        raise ArtifactsError(f"--select {' '.join(unknown)}: no such model in {artifacts.target_path / 'manifest.json'}; "
+                             f"give model names (e.g. {hint}) or run `dbt build` for the current project first")
+
+
+def built_selection(select: list[str] | tuple[str, ...] | None, artifacts: Artifacts) -> list[str] | None:
+    """`night --select` speaks dbt's selector syntax (tag:x, model+, state:modified+): report what dbt built."""
+    names = selection(select)
+    if not names or all(n.replace("_", "").isalnum() for n in names):
+        return names
+    built = sorted({artifacts.node(r.get("unique_id", "")).get("name") or r.get("unique_id", "").split(".")[-1]
+                    for r in artifacts.run_results.get("results", [])
+                    if isinstance(r, dict) and str(r.get("unique_id", "")).startswith("model.")})
+    return built or None
 
 
 def unquote(name: str | None) -> str | None:
@@ -121,6 +134,11 @@ def _attached_model(artifacts: Artifacts, test: dict[str, Any]) -> dict[str, Any
         parents = [n for n in test.get("depends_on", {}).get("nodes", []) if n.startswith(("model.", "seed.", "snapshot.", "source."))]
         attached = parents[0] if len(parents) == 1 else None
     return artifacts.node(attached) if attached else {}
+
+
+def _column_name(node: dict[str, Any]) -> str | None:
+    # a column test listed under the model's data_tests has its column only among the arguments
+    return node.get("column_name") or ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
 
 
 def _check_name(node: dict[str, Any]) -> str:
@@ -201,17 +219,12 @@ def limited(compiled: str, limit: int, dialect: str) -> str | exp.Expression:
 
 
 def _json_safe_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A failing row for the report: JSON values, long text cut (a row is a hint, not the data)."""
     out = {}
-    for key, value in row.items():
-        if hasattr(value, "item"):
-            value = value.item()
-        if isinstance(value, float) and value != value:
-            value = None
-        if value is not None and not isinstance(value, (str, int, float, bool)):
+    for key, value in json_safe(row).items():
+        if isinstance(value, (list, dict)):  # an array or struct column: one cell of text, like any odd value
             value = str(value)
-        if isinstance(value, str) and len(value) > 200:
-            value = value[:200] + "…"
-        out[str(key)] = value
+        out[key] = value[:200] + "…" if isinstance(value, str) and len(value) > 200 else value
     return out
 
 
@@ -302,7 +315,7 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
     return CheckResult(
         check=_check_name(node), status=status, check_type=CheckType.SQL,
         model=model.get("name"), layer=layer_of(model) if model else layer_of(node),
-        column=unquote(node.get("column_name")), observed=observed, threshold=threshold,
+        column=unquote(_column_name(node)), observed=observed, threshold=threshold,
         failures=int(failures) if isinstance(failures, (int, float)) and status is not Status.SKIP else None,
         message=message, duration_s=_duration(result), details=details,
     )
@@ -311,14 +324,32 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
 def _build_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: dict[str, Any],
                   statuses: dict[str, str]) -> CheckResult:
     status = Status.ERROR if statuses[uid] == "error" else Status.SKIP
+    details = {"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])}
     if status is Status.ERROR:
         message = _first_lines(result.get("message") or "") or "build failed"
     else:
         upstream = _failed_upstream(artifacts, uid, statuses)
         message = f"not built: upstream {_short(upstream)} failed" if upstream else "not built (skipped by dbt)"
+        if upstream:
+            # the report's summary names what stopped it: a failing test, or a model that did not build
+            details.update(stopped_by=_short(upstream), stopped_by_test=upstream.startswith("test."))
     return CheckResult(check="build", status=status, check_type=CheckType.SQL, model=node.get("name") or _short(uid),
-                       layer=layer_of(node), message=message, duration_s=_duration(result),
-                       details={"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])})
+                       layer=layer_of(node), message=message, duration_s=_duration(result), details=details)
+
+
+def models_left_out(artifacts_or_run_results: Any, manifest: dict[str, Any], names: list[str]) -> list[str]:
+    """Models among `names` that this invocation built no result for: their tables are from an earlier run.
+
+    Judged only when the invocation built models (`dbt build`/`run`): after a
+    `dbt test` alone no model has a build result, and its tests read the tables as they are.
+    """
+    run_results = getattr(artifacts_or_run_results, "run_results", artifacts_or_run_results) or {}
+    seen = {str(r.get("unique_id", "")) for r in run_results.get("results", [])}
+    if not any(uid.startswith("model.") for uid in seen):
+        return []
+    ids = {node.get("name"): uid for uid, node in manifest.get("nodes", {}).items()
+           if node.get("resource_type") == "model"}
+    return [name for name in names if name in ids and ids[name] not in seen]
 
 
 def _never_ran(artifacts: Artifacts, statuses: dict[str, str], select: list[str] | None) -> list[CheckResult]:

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 import pandas as pd
 from sqlglot import exp
 
-from strataqc.report.run import QCRun, check_key
+from strataqc.run import QCRun, check_key
 from strataqc.results import CheckResult, Status
 
 SCHEMA = "strataqc_history"

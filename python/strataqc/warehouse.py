@@ -6,7 +6,10 @@ expressions), and transpiled to the target engine here (DESIGN §6).
 
 from __future__ import annotations
 
+import logging
 import os
+import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +20,16 @@ import sqlglot
 import yaml
 from sqlglot import exp
 
+from strataqc.redact import Redactor
+
 # dbt adapter type -> sqlglot dialect
 DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
+
+
+log = logging.getLogger("strataqc")
+
+# DuckDB lets one process write a file: another `qc-report run` or a dbt build holds it for a while
+DEFAULT_LOCK_WAIT_S = 120.0
 
 
 class WarehouseError(Exception):
@@ -106,9 +117,10 @@ class Warehouse:
         """DuckDB-dialect SQL (or an expression) as the target engine's SQL."""
         if self.dialect == "spark":
             trees = [sql] if isinstance(sql, exp.Expression) else sqlglot.parse(sql, read="duckdb")
-            return ";\n".join(t.copy().transform(_spark_percentile).sql(dialect="spark") for t in trees if t)
+            return ";\n".join(float_tests(t.copy().transform(_spark_percentile), "spark").sql(dialect="spark")
+                               for t in trees if t)
         if isinstance(sql, exp.Expression):
-            return sql.sql(dialect=self.dialect)
+            return float_tests(sql.copy(), self.dialect).sql(dialect=self.dialect)
         if self.dialect == "duckdb":
             return sql
         return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=self.dialect))
@@ -136,6 +148,36 @@ def _spark_percentile(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this.copy(), node.expression.copy()])
     return node
+
+
+def _double(text: str) -> exp.Expression:
+    return exp.cast(exp.Literal.string(text), "DOUBLE")
+
+
+# ISNAN(x) / ISINF(x) per engine. DuckDB folds isnan(x) and x = 'NaN' to false from a
+# Parquet file's min/max statistics, which leave NaN out (duckdb#25521): neither finite nor
+# infinite is NaN, and is not folded. PostgreSQL has neither function; NaN = NaN is true there.
+FLOAT_TESTS = {
+    "duckdb": (lambda x: exp.and_(exp.Not(this=exp.Anonymous(this="ISFINITE", expressions=[x.copy()])),
+                                  exp.Not(this=exp.Anonymous(this="ISINF", expressions=[x.copy()]))),
+               lambda x: exp.Anonymous(this="ISINF", expressions=[x])),
+    "postgres": (lambda x: x.eq(_double("NaN")), lambda x: exp.Abs(this=x).eq(_double("Infinity"))),
+    "spark": (lambda x: exp.Anonymous(this="ISNAN", expressions=[x]),
+              lambda x: exp.Abs(this=x).eq(_double("Infinity"))),
+}
+
+
+def float_tests(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """ISNAN/ISINF nodes of `tree` written the way `dialect` counts them right."""
+    nan, inf = FLOAT_TESTS.get(dialect, FLOAT_TESTS["duckdb"])
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.IsNan):
+            return exp.Paren(this=nan(node.this.copy()))
+        if isinstance(node, exp.IsInf):
+            return exp.Paren(this=inf(node.this.copy()))
+        return node
+    return tree.transform(rewrite)
 
 
 def quote(name: str) -> str:
@@ -241,3 +283,51 @@ def _connect(target: Target, read_only: bool):
     if target.type == "spark":
         return _Spark(target)
     raise WarehouseError(f"target type '{target.type}' is not supported: use duckdb, postgres or spark")
+
+
+def connect(project_dir: Path, profiles_dir: Path | None = None, target: str | None = None,
+            lock_wait: float = DEFAULT_LOCK_WAIT_S) -> Warehouse:
+    """The profile's warehouse; a file locked by another process is retried, bounded by lock_wait.
+
+    Every failure is a WarehouseError whose one line says what to do, with the
+    profile's secrets masked (an engine's error may echo the connection string).
+    """
+    try:
+        spec = load_target(project_dir, profiles_dir, target)
+    except WarehouseError:
+        raise
+    except Exception as exc:  # an unreadable profiles.yml or dbt_project.yml
+        raise WarehouseError(f"cannot read the dbt profile for {project_dir}: {type(exc).__name__}: "
+                             f"{_first_line(exc)}; check profiles.yml and dbt_project.yml") from exc
+    redact = Redactor.from_settings(spec.settings).text
+    deadline, delay, warned = time.monotonic() + max(lock_wait, 0.0), 0.25, False
+    while True:
+        try:
+            return Warehouse(spec)
+        except WarehouseError as exc:
+            raise WarehouseError(redact(str(exc))) from exc
+        except Exception as exc:
+            if not _is_lock(exc):
+                raise WarehouseError(f"cannot open the warehouse {redact(spec.describe())}: {type(exc).__name__}: "
+                                     f"{redact(_first_line(exc))}") from exc
+            holder = re.search(r"PID (\d+)", str(exc))
+            who = f" (PID {holder.group(1)})" if holder else ""
+            if time.monotonic() + delay > deadline:
+                raise WarehouseError(f"the warehouse {redact(spec.describe())} is locked by another process{who}: "
+                                     f"gave up after {lock_wait:g}s; run again when it has finished, or give "
+                                     "--lock-wait more seconds") from exc
+            if not warned:
+                log.warning("the warehouse %s is locked by another process%s; retrying for up to %gs",
+                            redact(spec.describe()), who, lock_wait)
+                warned = True
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+
+def _is_lock(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text or "database is locked" in text)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0] if str(exc) else ""

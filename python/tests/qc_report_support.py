@@ -75,7 +75,7 @@ def make_run(run_id: str, night: int, rows: list[tuple], context: dict | None = 
     """A QCRun on night `night` (2026-01-01 + night days) from (check, model, column, status, observed[, failures])."""
     import datetime as dt
 
-    from strataqc.report.run import QCRun
+    from strataqc.run import QCRun
     from strataqc.results import CheckResult, Status
 
     when = (dt.datetime(2026, 1, 1, 3, tzinfo=dt.timezone.utc) + dt.timedelta(days=night)).strftime(
@@ -104,7 +104,7 @@ def big_night(checks: int = 500, nights: int = 90, seed: int = 7, tmp_path: Path
     import pandas as pd
 
     from strataqc.history import History, run_context
-    from strataqc.report.run import QCRun, check_key
+    from strataqc.run import QCRun, check_key
     from strataqc.results import CheckResult, CheckType, Status
 
     rng = np.random.default_rng(seed)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from strataqc.checks.runner import check_relation, model_layer, model_nodes, run_python_checks
+from strataqc.checks.runner import check_relation, model_nodes, run_python_checks
+from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 from strataqc.warehouse import Target, Warehouse
 
@@ -141,10 +142,38 @@ def test_a_block_that_is_not_a_mapping_is_one_error(wh, parts):
     (None, ["strataqc", "dwd", "dwd_sales"], "dwd"),
 ])
 def test_layer_is_the_models_folder(path, fqn, layer):
-    assert model_layer({"path": path, "fqn": fqn}) == layer
+    assert layer_of({"path": path, "fqn": fqn}) == layer
 
 
 def test_model_nodes_reads_config_meta_before_meta():
     _, n = node("features", {"target": "a"})
     n["meta"] = {"strataqc": {"target": "b"}}
     assert model_nodes({"nodes": {"model.strataqc.features": n}})[0]["config"]["meta"]["strataqc"] == {"target": "a"}
+
+
+@pytest.mark.parametrize("missing", [("lightgbm",), ("shap",), ("lightgbm", "shap")])
+def test_model_block_without_the_ml_extra_is_one_error_that_says_how_to_install(wh, monkeypatch, missing):
+    import sys
+
+    for name in missing:
+        monkeypatch.setitem(sys.modules, name, None)  # `import lightgbm` now fails as on a base install
+    monkeypatch.delitem(sys.modules, "strataqc.checks.model_quality", raising=False)
+    block = {**BLOCK, "model": {"kind": "lightgbm"}}
+    results = check_relation(wh, "features", '"ads"."features"', block)
+    [model] = [r for r in results if r.check_type is CheckType.MODEL_QUALITY]
+    assert (model.check, model.status) == ("model_quality", Status.ERROR)
+    assert 'pip install "strataqc[ml]"' in model.message and " and ".join(missing) in model.message
+    assert "features" in model.message and "Traceback" not in model.message
+    assert {r.check_type for r in results} >= {CheckType.FEATURE_SET, CheckType.DRIFT}  # the rest still ran
+
+
+def test_the_base_install_imports_without_lightgbm_or_shap():
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['lightgbm'] = sys.modules['shap'] = None\n"
+            "import strataqc.cli, strataqc.night, strataqc.checks.runner, strataqc.checks.feature_set, "
+            "strataqc.checks.drift, strataqc.alerts, strataqc.history\n"
+            "from strataqc.cli import app\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

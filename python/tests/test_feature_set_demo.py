@@ -6,7 +6,8 @@ import pytest
 
 from strataqc.checks.config import build_spec
 from strataqc.checks.feature_set import run_feature_set_checks
-from strataqc.checks.runner import model_layer, model_nodes, strataqc_block
+from strataqc.checks.runner import model_nodes, strataqc_block
+from strataqc.layers import layer_of
 from strataqc.results import Status
 from strataqc.warehouse import Target, Warehouse
 
@@ -19,7 +20,7 @@ def demo_records(demo_night):
     # read-only, like every other reader of the shared night
     with Warehouse(Target("strataqc", "duckdb", "duckdb", {"path": str(demo_night.duckdb_path)}),
                    read_only=True) as wh:
-        spec, errors = build_spec(MODEL, node["relation_name"], model_layer(node), strataqc_block(node), wh)
+        spec, errors = build_spec(MODEL, node["relation_name"], layer_of(node), strataqc_block(node), wh)
         assert errors == [], [e.message for e in errors]
         records = run_feature_set_checks(wh, spec)
     return spec, {(r.check, r.column): r for r in records}
@@ -39,9 +40,15 @@ def test_planted_leak_is_found_and_honest_features_pass(demo_night, demo_records
     record = records[("target_correlation", leak)]
     assert record.status == Status.FAIL
     assert record.message.startswith(f"{leak} leaks the target units_next_7d")
-    honest = [c for (check, c), r in records.items() if check == "target_correlation" and c != leak]
+    # the features completing the leak's identity are named with it; every other feature passes
+    partners = [c for c in record.details.get("identity", []) if c != leak]
+    for c in partners:
+        named = records[("target_correlation", c)].message.split("completes the identity with ")[1]
+        assert records[("target_correlation", c)].status == Status.FAIL and leak in named.split(":")[0]
+    honest = [c for (check, c), r in records.items() if check == "target_correlation" and c not in [leak, *partners]]
     assert len(honest) >= 10
-    assert all(records[("target_correlation", c)].status == Status.PASS for c in honest)
+    assert {c: records[("target_correlation", c)].status for c in honest} == dict.fromkeys(honest, Status.PASS), \
+        {c: records[("target_correlation", c)].message for c in honest}
 
 
 def test_surviving_spelling_is_found_and_region_passes(demo_night, demo_records):

@@ -19,12 +19,15 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
+from strataqc.json_safe import json_safe
+from strataqc.layers import layer_of
 from strataqc.model import artifact as artifacts
 from strataqc.model import gates
 from strataqc.model.attribution import attribution_results
 from strataqc.model.baselines import baseline_columns, baseline_forecasts
 from strataqc.model.config import ModelConfig, ModelConfigError, parse_model_config
-from strataqc.model.data import USER_PREDICTION, column, fingerprint, load_rows, split_filter, table_columns
+from strataqc.model.data import (USER_PREDICTION, column, fingerprint, load_rows, repeated_prediction_ids,
+                                 split_filter, table_columns)
 from strataqc.model.measure import feature_variation, single_row_latencies_ms
 from strataqc.model.metrics import all_metrics
 from strataqc.model.predictions import predictions_relation, write_predictions
@@ -32,7 +35,6 @@ from strataqc.model.predictor import Predictor, is_numeric
 from strataqc.model.train import categorical_features, train_reference
 from strataqc.results import CheckResult, CheckType, Status
 
-LAYERS = ("ods", "dwd", "dws", "ads")
 GATE_ORDER = ("overfitting", "leaf_count", "baseline_comparison", "importance_spike",
               "low_importance_high_variance", "inference_latency")
 
@@ -61,12 +63,12 @@ class Night:
 def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any,
                       project_dir: Path) -> list[CheckResult]:
     """All model-quality and attribution records for `model_name` (config = its meta.strataqc block)."""
-    layer = _layer(relation_name)
+    layer = layer_of({"relation_name": relation_name})
     results: list[CheckResult] = []
 
     def stamp(records: list[CheckResult]) -> list[CheckResult]:
-        return [r.replace(layer=r.layer or layer, details=_json_safe(r.details),
-                          observed=_json_safe(r.observed)) for r in records]
+        return [r.replace(layer=r.layer or layer, details=json_safe(r.details),
+                          observed=json_safe(r.observed)) for r in records]
 
     try:
         night = _prepare(model_name, relation_name, config or {}, wh, Path(project_dir))
@@ -120,6 +122,11 @@ def _prepare(model: str, relation: str, config: dict, wh: Any, project_dir: Path
     if unknown:
         raise ModelConfigError(f"{model}: meta.strataqc.model names column(s) {', '.join(unknown)} that "
                                f"{relation} does not have")
+    unknown = [c for c in cfg.attribution.segments if c not in columns]
+    if unknown:
+        raise ModelConfigError(f"{model}: meta.strataqc.model.attribution.segments names column(s) "
+                               f"{', '.join(unknown)} that {relation} does not have; use some of "
+                               f"{', '.join(columns)}")
     return Night(model=model, relation=relation, cfg=cfg, target=target, split_column=split["column"], ids=ids,
                  features=features, categorical=list(config.get("categorical") or []), columns=columns)
 
@@ -152,6 +159,8 @@ def _load_data(night: Night, wh: Any) -> list[CheckResult]:
     columns = _dedupe([*night.ids, *night.features, night.target, *baseline_columns(cfg.baselines),
                        *cfg.attribution.segments])
     columns = [c for c in columns if c in available]
+    if cfg.user_predictions and night.ids:
+        _reject_repeated_predictions(night, wh)
     for split in ("train", "valid", "predict"):
         value = cfg.splits.get(split)
         if value is None:
@@ -165,6 +174,18 @@ def _load_data(night: Night, wh: Any) -> list[CheckResult]:
         raise ValueError(f"{night.model}: no rows with {night.split_column} = '{cfg.splits['valid']}' and a "
                          f"{night.target}; the gates compare on the valid split (set model.splits.valid)")
     return []
+
+
+def _reject_repeated_predictions(night: Night, wh: Any) -> None:
+    """One prediction per id, or the join repeats rows and every metric counts them twice."""
+    relation = night.cfg.user_predictions["relation"]
+    surplus, examples = repeated_prediction_ids(wh, relation, night.ids)
+    if surplus:
+        shown = ", ".join("(" + ", ".join(repr(v) if isinstance(v, str) else str(v) for v in ex) + ")"
+                          for ex in examples)
+        raise ValueError(f"{night.model}: user_predictions {relation} has {surplus:,} surplus rows for ids "
+                         f"({', '.join(night.ids)}) already forecast, e.g. {shown}: keep one prediction per id "
+                         "(nothing was scored)")
 
 
 def _train_or_reuse(night: Night, wh: Any) -> CheckResult:
@@ -384,26 +405,6 @@ def _error(check: str, model: str, exc: Exception) -> CheckResult:
     text = str(exc) if isinstance(exc, known) else f"{type(exc).__name__}: {exc}"
     check_type = CheckType.ATTRIBUTION if check.startswith("error_attribution") else CheckType.MODEL_QUALITY
     return CheckResult(check=check, status=Status.ERROR, check_type=check_type, model=model, message=text.strip("'\""))
-
-
-def _layer(relation: str) -> str | None:
-    parts = [p.strip('"`') for p in relation.split(".")]
-    return parts[-2] if len(parts) >= 2 and parts[-2] in LAYERS else None
-
-
-def _json_safe(value: Any) -> Any:
-    """details for the report: plain Python, NaN / inf as None (INTERFACES.md)."""
-    if isinstance(value, dict):
-        return {str(k): _json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(v) for v in value]
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, Path):
-        return str(value)
-    return value
 
 
 def _dedupe(names: list[str]) -> list[str]:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import importlib
 import time
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from strataqc.extras import missing_ml, ml_missing_message
+from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
 
 
@@ -25,7 +27,7 @@ def run_python_checks(manifest: dict, wh: Any, project_dir: Path,
         model = node.get("name") or node.get("unique_id", "?")
         block = strataqc_block(node)
         relation = node.get("relation_name")
-        layer = model_layer(node)
+        layer = layer_of(node)
         if not relation:
             results.append(CheckResult(check="config", status=Status.ERROR, model=model, layer=layer,
                                        check_type=CheckType.FEATURE_SET,
@@ -55,9 +57,13 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
         results += _guarded("drift", CheckType.DRIFT, model_name, layer,
                             lambda: _module("drift").run_drift_checks(wh, spec))
     if isinstance(config, dict) and config.get("model") is not None:
-        results += _guarded("model_quality", CheckType.MODEL_QUALITY, model_name, layer,
-                            lambda: _module("model_quality").run_model_quality(
-                                model_name, relation_name, config, wh, project_dir))
+        if missing_ml():  # a base install: say how to add the model block's libraries, not an ImportError
+            results.append(CheckResult(check="model_quality", status=Status.ERROR, model=model_name, layer=layer,
+                                       check_type=CheckType.MODEL_QUALITY, message=ml_missing_message(model_name)))
+        else:
+            results += _guarded("model_quality", CheckType.MODEL_QUALITY, model_name, layer,
+                                lambda: _module("model_quality").run_model_quality(
+                                    model_name, relation_name, config, wh, project_dir))
     # every record names its model and layer, whichever part wrote it
     return [r.replace(model=r.model or model_name, layer=r.layer or layer) for r in results]
 
@@ -89,15 +95,6 @@ def strataqc_block(node: dict) -> Any:
         if isinstance(meta, dict) and "strataqc" in meta:
             return meta["strataqc"]
     return None
-
-
-def model_layer(node: dict) -> str | None:
-    """The model's folder under models/ (ods/dwd/dws/ads), from its path or fqn."""
-    path = PurePosixPath(str(node.get("path") or "").replace("\\", "/"))
-    if len(path.parts) > 1:
-        return path.parts[0]
-    fqn = node.get("fqn") or []
-    return fqn[1] if len(fqn) > 2 else None
 
 
 def _module(name: str):

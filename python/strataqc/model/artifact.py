@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from strataqc.json_safe import json_safe
 from strataqc.model.predictor import Predictor
 
 CARD = "card.json"
@@ -39,7 +40,7 @@ def find_version(artifact_dir: Path, fingerprint_sha: str, params: dict, feature
     for version_dir in reversed(versions(artifact_dir)):
         card = read_card(version_dir)
         if (card.get("fingerprint", {}).get("sha256") == fingerprint_sha
-                and card.get("params") == _json_safe(params) and card.get("features") == features):
+                and card.get("params") == json_safe(params) and card.get("features") == features):
             return version_dir
     return None
 
@@ -60,7 +61,7 @@ def save_version(artifact_dir: Path, predictor: Predictor, card: dict[str, Any])
     predictor.model.save_model(str(version_dir / BOOSTER))
     full_card = {"version": version_dir.name, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                  "kind": predictor.kind, "file": BOOSTER, "features": predictor.features,
-                 "categorical": predictor.categorical, **_json_safe(card)}
+                 "categorical": predictor.categorical, **json_safe(card)}
     _write_card(version_dir, full_card)
     predictor.source = str(version_dir)
     return version_dir
@@ -75,7 +76,7 @@ def _write_card(version_dir: Path, card: dict[str, Any]) -> None:
 
 def update_card(version_dir: Path, **fields: Any) -> None:
     card = read_card(version_dir)
-    card.update(_json_safe(fields))
+    card.update(json_safe(fields))
     _write_card(version_dir, card)
 
 
@@ -140,6 +141,3 @@ def _lightgbm_categorical(booster: Any, names: list[str]) -> list[str]:
     indices = [int(i) for i in match.group(1).split(",") if i.strip().isdigit()]
     return [names[i] for i in indices if i < len(names)]
 
-
-def _json_safe(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=lambda v: v.item() if hasattr(v, "item") else str(v)))

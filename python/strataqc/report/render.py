@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from typing import Any, Callable
 
-from strataqc.report.run import QCRun
+from strataqc.run import QCRun
 
 
 class Format(str, enum.Enum):

@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from strataqc.report.run import QCRun
+from strataqc.run import QCRun
 from strataqc.report.text import printable
 from strataqc.results import CheckResult, Status
 
@@ -22,7 +22,7 @@ def _number(value: float | None) -> str:
 
 
 def _row(r: CheckResult, acked: set[str]) -> list[str]:
-    from strataqc.report.run import check_key
+    from strataqc.run import check_key
 
     status = f"[{STYLE[r.status]}]{r.status}[/]"
     if check_key(r) in acked:
@@ -43,6 +43,14 @@ def print_table(run: QCRun, console: Console, *, passing: bool = True) -> None:
                   f"[{STYLE[run.status]}]{run.status}[/] — {summary['total']} checks, "
                   f"{summary['pass']} pass, {summary['warn']} warn, {summary['fail']} fail, "
                   f"{summary['error']} error, {summary['skip']} skip")
+    not_built = run.not_built_text()
+    if not_built:
+        from strataqc.report.markdown import NOT_BUILT_HINT
+
+        console.print(f"[bold]{escape(printable(not_built))}[/]. {escape(NOT_BUILT_HINT.replace('`', ''))}")
+    for incident in run.context.get("incidents") or []:  # DESIGN §7: the causes before the checks
+        console.print(f"[bold]incident[/] {escape(incident['id'])}: {_text(incident['headline'])} "
+                      f"[dim](since {escape(str(incident['first_seen'])[:10])})[/]")
     for layer, records in run.by_layer():
         shown = records if passing else [r for r in records if r.status is not Status.PASS]
         counts = summary["by_layer"].get(layer, {})

@@ -147,12 +147,11 @@ def test_history_that_cannot_be_stored_still_reports_and_exits_2(project):
 
 
 def test_night_select_in_dbt_selector_syntax_reports_what_dbt_built(project):
-    from strataqc.artifacts import load_artifacts
-    from strataqc.cli import _built_selection
+    from strataqc.artifacts import built_selection, load_artifacts
 
     artifacts = load_artifacts(project / "target")
-    assert _built_selection(["dwd_sales ads_demand_features"], artifacts) == ["dwd_sales", "ads_demand_features"]
+    assert built_selection(["dwd_sales ads_demand_features"], artifacts) == ["dwd_sales", "ads_demand_features"]
     # tag:, state:modified+, model+ are dbt's to resolve: the report covers the models in run_results.json
-    assert _built_selection(["state:modified+"], artifacts) == ["ads_demand_features", "dwd_sales", "dws_broken",
+    assert built_selection(["state:modified+"], artifacts) == ["ads_demand_features", "dwd_sales", "dws_broken",
                                                                 "dws_sales_daily", "ods_pos__sales"]
-    assert _built_selection(None, artifacts) is None
+    assert built_selection(None, artifacts) is None

@@ -1,0 +1,349 @@
+"""One night of StrataQC: collect the results, store them, group incidents, render the report, alert.
+
+`report` is `qc-report run`; `night` first loads landing files and runs `dbt build`.
+Both take one `NightOptions`, so a new option is declared once for both commands.
+
+The exit codes (0 ok, 1 checks failed, 2 StrataQC could not run, 3 alerts undelivered)
+are explained in `qc-report --help`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from strataqc.artifacts import (ArtifactsError, built_selection, check_selection, load_artifacts, models_left_out,
+                                selection, sql_results)
+from strataqc.layers import layer_of
+from strataqc.logs import MASK_LOGS, cannot_run, interactive, log, stderr, step
+from strataqc.redact import Redactor
+from strataqc.report.render import Format, render
+from strataqc.results import CheckResult, CheckType, Status
+from strataqc.run import FailOn, QCRun
+from strataqc.warehouse import DEFAULT_LOCK_WAIT_S, Warehouse, WarehouseError, connect
+
+# Exit codes (documented in README and above): 0 ok, 1 checks failed, 2 StrataQC could not run, 3 alerts undelivered.
+EXIT_OK, EXIT_CHECKS_FAILED, EXIT_CANNOT_RUN, EXIT_ALERTS_FAILED = 0, 1, 2, 3
+
+
+class CannotRun(Exception):
+    """StrataQC itself cannot run; the message says what to do (exit 2)."""
+
+
+@dataclass(frozen=True)
+class NightOptions:
+    """Everything `run` and `night` are told; the CLI's options are these fields."""
+
+    project_dir: Path = Path(".")
+    profiles_dir: Path | None = None
+    target: str | None = None
+    target_path: Path | None = None
+    select: tuple[str, ...] = ()
+    fmt: Format = Format.table
+    output: Path | None = None
+    html: Path | None = None
+    json_out: Path | None = None
+    junit: Path | None = None
+    markdown: Path | None = None
+    fail_on: FailOn = FailOn.error
+    sample_rows: int = 5
+    alerts: Path | None = None
+    no_alerts: bool = False
+    no_history: bool = False
+    python_checks: bool = True
+    lock_wait: float = DEFAULT_LOCK_WAIT_S
+    check_stale: bool = False   # also check models this dbt invocation did not build
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "select", tuple(self.select or ()))  # typer hands a list or None
+
+    @property
+    def target_dir(self) -> Path:
+        return self.target_path or self.project_dir / "target"
+
+    @property
+    def also(self) -> dict[Format, Path | None]:
+        """The reports written beside the one on stdout (or --output)."""
+        return {Format.json: self.json_out, Format.junit: self.junit, Format.markdown: self.markdown,
+                Format.html: self.html}
+
+    @property
+    def report_paths(self) -> list[Path | None]:
+        return [self.output, *self.also.values()]
+
+
+def guarded(night_step: Callable[[], int]) -> int:
+    """The exit code of a night step; what stops StrataQC is one line on stderr and exit 2, not a traceback."""
+    try:
+        return night_step()
+    except CannotRun as exc:
+        cannot_run(exc)
+    except Exception as exc:
+        if os.environ.get("STRATAQC_DEBUG"):
+            raise
+        cannot_run(f"{type(exc).__name__}: {exc} (set STRATAQC_DEBUG=1 for the traceback)")
+    return EXIT_CANNOT_RUN
+
+
+def open_warehouse(project_dir: Path, profiles_dir: Path | None, target: str | None,
+                   lock_wait: float = DEFAULT_LOCK_WAIT_S) -> Warehouse:
+    try:
+        return connect(project_dir, profiles_dir, target, lock_wait)
+    except WarehouseError as exc:
+        raise CannotRun(str(exc)) from exc
+
+
+def check_writable(paths: list[Path | None]) -> None:
+    """Every report path must be writable before anything runs: a night's work is not lost at the end."""
+    for path in [p for p in paths if p is not None]:
+        parent = path.parent
+        while not parent.exists() and parent != parent.parent:
+            parent = parent.parent
+        problem = None
+        if path.is_dir():
+            problem = "it is a directory"
+        elif not parent.is_dir():
+            problem = f"{parent} is not a directory"
+        elif not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+            problem = "permission denied"
+        if problem:
+            raise CannotRun(f"cannot write the report to {path}: {problem}; choose another path "
+                            "(--output/--html/--json/--junit/--markdown) or fix its permissions")
+
+
+def report(opts: NightOptions, *, dbt_selector: bool = False) -> int:
+    """Merge tonight's results; store, render, alert. Returns the exit code.
+
+    dbt_selector: --select is in dbt's selector syntax (`night`), so the report covers what dbt built."""
+    check_writable(opts.report_paths)
+    try:
+        artifacts = load_artifacts(opts.target_dir)
+        select = built_selection(opts.select, artifacts) if dbt_selector else selection(opts.select)
+        if select:
+            check_selection(select, artifacts)
+    except ArtifactsError as exc:
+        raise CannotRun(str(exc)) from exc
+    wh = open_warehouse(opts.project_dir, opts.profiles_dir, opts.target, opts.lock_wait)
+    try:
+        alert_config = _alert_config(opts)
+        redactor = Redactor.from_settings(wh.target.settings, extra=alert_config.secrets() if alert_config else ())
+        MASK_LOGS.redactor = redactor
+        run = collect(opts, artifacts, wh, select, redactor)
+        history = None if opts.no_history else store(run, wh, redactor)
+        group(run, artifacts, history)
+        write_reports(run, opts, redactor)
+        code = EXIT_CHECKS_FAILED if run.breaches(opts.fail_on) else EXIT_OK
+        if not opts.no_history and history is None:
+            code = EXIT_CANNOT_RUN
+        if alert_config is not None and alert_config.channels and not alert(run, alert_config, history, redactor):
+            code = EXIT_ALERTS_FAILED
+        breaches = run.breaches(opts.fail_on)
+        if breaches:
+            log.info("%d check(s) at or above --fail-on %s", len(breaches), opts.fail_on.value)
+        return code
+    finally:
+        wh.close()
+
+
+def collect(opts: NightOptions, artifacts: Any, wh: Warehouse, select: list[str] | None,
+            redactor: Redactor) -> QCRun:
+    """Tonight's records: dbt's results and the Python checks under one run id, secrets masked."""
+    with step("reading dbt results"):
+        sql = sql_results(artifacts, wh, sample_rows=opts.sample_rows, select=select)
+    python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql, artifacts.run_results,
+                            opts.check_stale) if opts.python_checks else []
+    run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
+    run.results = [redactor.result(r) for r in run.results]
+    return run
+
+
+def _alert_config(opts: NightOptions) -> Any:
+    if opts.no_alerts or importlib.util.find_spec("strataqc.alerts") is None:
+        return None
+    from strataqc.alerts import AlertConfigError, load_config
+
+    try:
+        return load_config(opts.alerts, opts.project_dir)
+    except AlertConfigError as exc:
+        raise CannotRun(str(exc)) from exc
+
+
+def store(run: QCRun, wh: Warehouse, redactor: Redactor) -> Any:
+    """Append the run to the history and read its trends into run.context; None when it failed."""
+    from strataqc.history import History, run_context
+
+    history = History(wh)
+    try:
+        with step("storing history"):
+            history.append(run)
+            run.context.update(run_context(history, run))
+    except Exception as exc:  # the report still goes out; the exit code says history failed
+        log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
+        return None
+    return history
+
+
+def group(run: QCRun, artifacts: Any, history: Any) -> None:
+    """DESIGN §7: failures connected through lineage become incidents; records gain incident_id and role.
+
+    After `store`: an incident keeps its id and first_seen from the stored nights (and
+    is saved beside them). `for_night` logs and swallows its own failure, so a broken
+    grouping costs the night its incidents, never its report or alert.
+    """
+    from strataqc.incidents import for_night
+
+    with step("grouping incidents"):
+        for_night(run, artifacts, history)
+
+
+def write_reports(run: QCRun, opts: NightOptions, redactor: Redactor) -> None:
+    """The report on stdout (or --output), then every other format asked for."""
+    text = redactor.text(render(run, opts.fmt))
+    if opts.output:
+        opts.output.parent.mkdir(parents=True, exist_ok=True)
+        opts.output.write_text(text)
+        log.info("wrote the %s report to %s", opts.fmt.value, opts.output)
+    elif opts.fmt is Format.table and stderr.is_terminal and sys.stdout.isatty():
+        from rich.console import Console
+
+        from strataqc.report.terminal import print_table
+
+        print_table(run, Console(highlight=False))
+    else:
+        sys.stdout.write(text)
+    for fmt, path in opts.also.items():
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(redactor.text(render(run, fmt)))
+            log.info("wrote the %s report to %s", fmt.value, path)
+
+
+def alert(run: QCRun, config: Any, history: Any, redactor: Redactor) -> bool:
+    """Send what crossed a threshold; False when some channel did not get it (kept in the spool)."""
+    from strataqc.alerts import notify
+
+    outcome = notify(run, config, history, redactor=redactor)
+    if outcome.undelivered:
+        log.error("alerts not delivered to %s; kept in %s", ", ".join(outcome.undelivered), outcome.spool)
+        return False
+    return True
+
+
+def python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None,
+                   sql: list | None = None, run_results: dict | None = None, check_stale: bool = False) -> list:
+    """The Python checks; a model dbt did not build tonight is skipped with the reason, not read stale."""
+    if importlib.util.find_spec("strataqc.checks.runner") is None:
+        log.info("Python checks are not installed; reporting the SQL checks only")
+        return []
+    try:
+        from strataqc.checks.runner import model_nodes
+
+        models = {node.get("name"): node for node in model_nodes(manifest, select)}
+    except Exception:  # a runner that cannot even load is reported below as one error record
+        models = {}
+    unbuilt = {r.model: f"was not built tonight ({r.message})" for r in sql or []
+               if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
+    if not check_stale:
+        unbuilt.update({name: "was not built in this dbt invocation (its table is from an earlier run); "
+                              "pass --check-stale to check it anyway"
+                        for name in models_left_out(run_results, manifest, list(models)) if name not in unbuilt})
+    skipped = [_python_record(Status.SKIP, name, models[name], f"Python checks not run: {name} {unbuilt[name]}")
+               for name in models if name in unbuilt]
+    built = [name for name in models if name not in unbuilt]
+    if skipped and not built:
+        return skipped
+    wanted = built if skipped else select
+    started = time.monotonic()
+    try:
+        from strataqc.checks.runner import run_python_checks
+
+        with step("Python checks"):
+            return skipped + list(run_python_checks(manifest, wh, project_dir, wanted))
+    except Exception as exc:  # one broken check module must not hide the SQL results
+        log.error("Python checks failed: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        first_error = f"{type(exc).__name__}: {exc}"
+    if len(models) < 2:
+        name = next(iter(models), None)
+        return skipped + [_python_record(Status.ERROR, name, models.get(name, {}),
+                                         f"the Python checks could not run: {first_error}", started)]
+    # model by model: the one that breaks the runner becomes an error record, the others still run
+    out = list(skipped)
+    for name in wanted or list(models):
+        began = time.monotonic()
+        try:
+            out += list(run_python_checks(manifest, wh, project_dir, [name]))
+        except Exception as exc:
+            out.append(_python_record(Status.ERROR, name, models[name], f"the Python checks on {name} could not "
+                                                                        f"run: {type(exc).__name__}: {exc}", began))
+    return out
+
+
+def _python_record(status: Status, model: str | None, node: dict[str, Any], message: str,
+                   started: float | None = None) -> CheckResult:
+    return CheckResult(check="python_checks", status=status, check_type=CheckType.FEATURE_SET, model=model,
+                       layer=layer_of(node) or None, message=message[:500],
+                       duration_s=None if started is None else round(time.monotonic() - started, 3))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] | None = None) -> int:
+    """Load landing files, `dbt build`, then `report`; dbt's own failing tests are reported, not fatal."""
+    opts = dataclasses.replace(opts, target_path=opts.target_dir)
+    check_writable(opts.report_paths)  # before an hour of dbt, not after
+    if landing is not None:
+        from strataqc.landing.load import LandingError, load_landing
+
+        try:
+            with step(f"loading {landing}"), open_warehouse(opts.project_dir, opts.profiles_dir, opts.target,
+                                                            opts.lock_wait) as wh:
+                load_landing(landing, wh)
+        except (WarehouseError, FileNotFoundError, LandingError) as exc:
+            raise CannotRun(f"cannot load {landing}: {exc}") from exc
+    dbt_build(opts, selection(opts.select), dbt_args or [])
+    return report(opts, dbt_selector=True)
+
+
+def _dbt_executable() -> str:
+    beside = Path(sys.executable).with_name("dbt")
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str]) -> None:
+    """`dbt build` in a child process; its output goes to stderr (stdout holds only the report)."""
+    stale = opts.target_dir / "run_results.json"
+    if stale.exists():
+        stale.unlink()  # a crash must not leave last night's results looking like tonight's
+    cmd = [_dbt_executable(), "build", "--project-dir", str(opts.project_dir), "--target-path", str(opts.target_dir)]
+    if opts.profiles_dir:
+        cmd += ["--profiles-dir", str(opts.profiles_dir)]
+    if opts.target:
+        cmd += ["--target", opts.target]
+    if select:
+        cmd += ["--select", *select]
+    cmd += extra
+    if interactive():
+        with step("dbt build"):
+            done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if done.returncode not in (0, 1):
+            stderr.print(done.stdout[-4000:], markup=False, highlight=False)
+    else:
+        log.info("running dbt build")
+        # streamed line by line to stderr: CI logs show dbt's progress, stdout stays the report's
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as done:
+            for line in done.stdout:
+                sys.stderr.write(line)
+    # dbt exits 1 when tests fail: that is tonight's report, not a crash
+    if not stale.exists():
+        raise CannotRun(f"dbt build exited {done.returncode} without writing {stale}: see dbt's output above")

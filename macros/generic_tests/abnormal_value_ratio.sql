@@ -42,10 +42,10 @@ where observed > {{ max_ratio }}
    or rows_checked = 0 or non_null_rows = 0
 {%- endif %}
 {%- if not allow_empty and groups %}
-{# per group an all-NULL group is judged by its ratio; only no value at all is "nothing to check" #}
+{# per group an all-NULL group is judged by its ratio; only no value at all fails as empty #}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(max_ratio) }} as threshold, 0 as rows_checked, 0 as failing_rows,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select coalesce(sum(rows_checked), 0) as n, coalesce(sum(non_null_rows), 0) as nn, max(observed) as worst from judged) totals
 where n = 0 or (nn = 0 and not coalesce(worst > {{ max_ratio }}, false))
 {%- endif %}

@@ -37,10 +37,10 @@ from judged
 where observed > {{ max_ratio }}
 {%- if not allow_empty and not groups %} or rows_checked = 0{% endif %}
 {%- if not allow_empty and groups %}
-{# per group an all-NULL group is not judged; only no value at all is "nothing to check" #}
+{# per group an all-NULL group is not judged; only no value at all fails as empty #}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(max_ratio) }} as threshold, 0 as rows_checked, 0 as failing_rows,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select coalesce(sum(rows_checked), 0) as n from judged) totals
 where n = 0
 {%- endif %}

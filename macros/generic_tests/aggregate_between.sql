@@ -52,7 +52,7 @@ where {{ conditions | join(' or ') }}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as observed,
   {{ strataqc.as_double(lo if lo is not none else 'null') }} as min_value, {{ strataqc.as_double(hi if hi is not none else 'null') }} as max_value, cast(null as {{ strataqc.type_double() }}) as threshold,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select coalesce(sum(rows_checked), 0) as n from measured) totals
 where n = 0
 {%- endif %}

@@ -52,7 +52,7 @@ where rows_in_model <> rows_in_compare
 {%- if not allow_empty %}
 union all
 select {% for c in quoted %}null as {{ c }}, {% endfor %}0 as rows_in_model, 0 as rows_in_compare, 'both' as which_side,
-  {{ strataqc.sql_message([label ~ ': both models have no rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'both models have no rows')) }} as message
 from (select count(*) as n from sides) totals
 where n = 0
 {%- endif %}

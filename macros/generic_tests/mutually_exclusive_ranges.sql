@@ -43,7 +43,7 @@ where reason is not null
 {%- if not allow_empty %}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}null as lower_bound, null as upper_bound, null as next_lower_bound, 'no rows' as reason,
-  {{ strataqc.sql_message([label ~ ': the model has no rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'the model has no rows')) }} as message
 from (select count(*) as n from ranges) totals
 where n = 0
 {%- endif %}

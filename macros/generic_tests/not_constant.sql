@@ -25,7 +25,7 @@ where rows_checked > 0 and distinct_values < 2
 {%- if not allow_empty %}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(2) }} as threshold,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select coalesce(sum(rows_checked), 0) as n from counted) totals
 where n = 0
 {%- endif %}

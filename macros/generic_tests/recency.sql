@@ -44,11 +44,11 @@ from aged
 where observed > {{ max_age }}
 {%- if not allow_empty and not groups %} or newest_value is null{% endif %}
 {%- if not allow_empty and groups %}
-{# per group a group with no date is not judged; no date at all is "nothing to check" #}
+{# per group a group with no date is not judged; no date at all fails as empty #}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ dbt.type_timestamp() }}) as newest_value, cast(null as {{ dbt.type_timestamp() }}) as as_of,
   cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(max_age) }} as threshold,
-  {{ strataqc.sql_message([label ~ ': no non-NULL ' ~ column ~ ', nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL ' ~ column)) }} as message
 from (select count(newest_value) as n from aged) totals
 where n = 0
 {%- endif %}

@@ -29,7 +29,7 @@ judged as (
 )
 select {{ strataqc.as_double('this_rows') }} as observed, expected_rows as threshold, compare_rows,
   case when this_rows = 0 and compare_rows = 0
-    then {{ strataqc.sql_message([label ~ ': both models have no rows, nothing to check (set allow_empty: true if that is expected)']) }}
+    then {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'both models have no rows')) }}
     else {{ strataqc.sql_message([label ~ ': ', {'int': 'this_rows'}, ' rows against ', {'int': 'compare_rows'}, ' x ' ~ factor ~ ' = ', {'num': 'expected_rows'}, expects]) }}
   end as message
 from judged

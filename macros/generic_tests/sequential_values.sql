@@ -40,7 +40,7 @@ where previous_value is not null and this_value <> expected_value
 {%- if not allow_empty %}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}null as previous_value, null as this_value, null as expected_value,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select count(*) as n from ordered) totals
 where n = 0
 {%- endif %}

@@ -2,7 +2,7 @@
     `condition`, per group when `groups` (quoted) are given, one row per group
     over `max_ratio`. `counted` is what the share is of (count(*), or the
     column's non-NULL values). With nothing counted at all the test fails with
-    "nothing to check" unless allow_empty. -#}
+    that nothing was there unless allow_empty. -#}
 {% macro failing_share(label, model, condition, counted, max_ratio, allow_empty, what, groups=[], group_names=[]) %}
   {%- set g = groups | join(', ') ~ (', ' if groups else '') -%}
 with counted as (
@@ -25,7 +25,7 @@ where observed > {{ max_ratio }}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(max_ratio) }} as threshold,
   0 as rows_checked, 0 as failing_rows,
-  {{ strataqc.sql_message([label ~ ': nothing to check (no rows, or no non-NULL value; set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no rows, or no non-NULL value')) }} as message
 from (select coalesce(sum(rows_checked), 0) as n from counted) totals
 where n = 0
 {%- endif %}

@@ -18,6 +18,9 @@ def layer_of(node: dict[str, Any]) -> str | None:
     folders = _folders(node)
     if folders:
         return next((part for part in folders if part in LAYERS), folders[0])
+    if node.get("resource_type") == "seed" or str(node.get("original_file_path") or "").startswith("seeds/"):
+        # reference data at the top of seeds/ feeds every layer: it is its own row, not "other"
+        return "seeds"
     fqn = [str(part) for part in node.get("fqn") or []][1:-1]
     if fqn:
         return next((part for part in fqn if part in LAYERS), fqn[0])
@@ -35,5 +38,7 @@ def _folders(node: dict[str, Any]) -> list[str]:
 
 
 def layer_rank(layer: str | None) -> int:
-    """ODS first, ADS last, anything else after."""
+    """Sources and seeds first (they feed ODS), then ODS to ADS, anything else after."""
+    if layer in ("source", "seeds"):
+        return -1
     return LAYERS.index(layer) if layer in LAYERS else len(LAYERS)

@@ -16,6 +16,8 @@ from strataqc.layers import layer_of, layer_rank
     pytest.param({"original_file_path": "models/top.sql", "path": "top.sql", "fqn": ["strataqc", "top"]}, None,
                  id="no-folder-no-layer"),
     pytest.param({"original_file_path": "seeds/dwd/map.csv", "path": "dwd/map.csv"}, "dwd", id="seed-folder"),
+    pytest.param({"original_file_path": "seeds/store_regions.csv", "path": "store_regions.csv",
+                  "resource_type": "seed", "fqn": ["strataqc", "store_regions"]}, "seeds", id="seed-at-top"),
     pytest.param({"relation_name": '"db"."ads"."ads_x"'}, "ads", id="relation-schema"),
     pytest.param({"relation_name": '"db"."main"."ads_x"'}, None, id="relation-schema-not-a-layer"),
     pytest.param({}, None, id="nothing-known"),
@@ -33,3 +35,7 @@ def test_layer_of_agrees_whichever_field_dbt_gives():
 
 def test_layer_rank_orders_ods_to_ads_then_others():
     assert sorted(["ads", None, "ods", "dws", "dwd", "staging"], key=layer_rank)[:4] == ["ods", "dwd", "dws", "ads"]
+
+
+def test_layer_rank_puts_what_feeds_ods_first():
+    assert sorted(["dwd", "seeds", "ads", "source", "ods"], key=layer_rank)[2:] == ["ods", "dwd", "ads"]

@@ -27,6 +27,14 @@ class Receiver:
             def do_POST(self) -> None:  # noqa: N802 (http.server's name)
                 length = int(self.headers.get("Content-Length") or 0)
                 if length > MAX_BODY or len(receiver.posts) >= MAX_POSTS:
+                    # read the refused body away (up to 16 MiB, kept nowhere): closing on a
+                    # sender still writing breaks its pipe instead of giving it the 413
+                    left = min(length, 16 * MAX_BODY)
+                    while left > 0:
+                        chunk = self.rfile.read(min(left, 1 << 16))
+                        if not chunk:
+                            break
+                        left -= len(chunk)
                     self.send_response(413)
                     self.end_headers()
                     return

@@ -135,9 +135,14 @@ def problems(run: QCRun) -> list[Problem]:
             found[check_key(r)] = Problem(check_key(r), r, problem_columns(r))
     by_key = {check_key(r): r for r in run.results}
     for a in run.context.get("anomalies") or []:
-        r = by_key.get(a.get("check_key"))
-        if r is not None and r.model and a["check_key"] not in found:
-            found[a["check_key"]] = Problem(a["check_key"], r, problem_columns(r), anomaly=True)
+        key = str(a.get("check_key") or "")
+        # one rule of a column_checks record is trended on its own ("KEY#units: value_range"): its column
+        record_key, facet, _ = key.partition("#")
+        r = by_key.get(record_key)
+        if r is None or not r.model or key in found:
+            continue
+        columns = frozenset({str(a["column"])}) if facet and a.get("column") else problem_columns(r)
+        found[key] = Problem(key, r, columns, anomaly=True)
     return list(found.values())
 
 

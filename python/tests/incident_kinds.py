@@ -2,9 +2,9 @@
 
 One row per kind: where the defect lands, which checks fail or turn anomalous because of it
 (the demo's own test names, on the demo's models), and the root an incident must name (the
-first model and column where the defect can be seen). The records are synthetic until
-`qc-report generate --extend-days 1 --incident KIND` lands; then `night_records(kind)` is the
-one function to point at a real night's run (its records and anomalies), and `measure` stays.
+first model and column where the defect can be seen). `night_records(kind)` gives synthetic records;
+the real planted nights of `qc-report simulate` are read by `from_report` and judged by
+`measure_planted` (test_incidents_harness.py).
 """
 
 from __future__ import annotations
@@ -168,3 +168,104 @@ def measure(run: QCRun, kind: str, alert_body: str) -> dict:
     items = [line for line in alert_body.splitlines() if incident and f"({incident['id']}," in line]
     return {"kind": kind, "root_right": incident is not None and by_key[incident["root"]["check_key"]].role == "root",
             "downstream": len(reached), "attached": len(attached), "alert_items": len(items)}
+
+
+# -- the real harness: nights planted by `qc-report generate --incident` and run by `qc-report simulate` ------
+
+PROBLEM_RANK = {"warn": 1, "fail": 2, "error": 3}
+KEPT_DETAILS = ("test_name", "arguments", "rules")  # what the grouping reads of a record's details
+
+
+def from_report(doc: dict) -> QCRun:
+    """A night's JSON report (`qc-report night -f json`) back into the run it was: records and anomalies.
+
+    incident_id and role are dropped: the grouping under test assigns them again."""
+    results = [CheckResult(check=r["check"], status=Status(r["status"]), model=r["model"], column=r["column"],
+                           check_type=CheckType(r["check_type"]), layer=r["layer"], observed=r["observed"],
+                           threshold=r["threshold"], failures=r["failures"], message=r["message"] or "",
+                           run_id=r["run_id"], generated_at=r["generated_at"],
+                           details={k: v for k, v in (r.get("details") or {}).items() if k in KEPT_DETAILS})
+               for r in doc["results"]]
+    run = QCRun(doc["run_id"], doc["generated_at"], results)
+    run.context["anomalies"] = list(doc.get("anomalies") or [])
+    return run
+
+
+def reached_tonight(tonight: QCRun, before: QCRun) -> set[str]:
+    """What the planted defect reached: checks worse than the night before, and anomalies new tonight.
+
+    The demo's everyday defects fail every night; they are last night's news, not the incident's."""
+    was = {check_key(r): PROBLEM_RANK.get(str(r.status), 0) for r in before.results}
+    worse = {check_key(r) for r in tonight.results
+             if PROBLEM_RANK.get(str(r.status), 0) > was.get(check_key(r), 0)}
+    seen = {a["check_key"] for a in before.context.get("anomalies") or []}
+    return worse | {a["check_key"] for a in tonight.context.get("anomalies") or []} - seen
+
+
+def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str) -> dict:
+    """On a real planted night: the root named right, the share of what the defect reached attached to it,
+    and the alert items about its incident (its own line, plus any member said on a line of its own)."""
+    from strataqc.simulate import messages
+
+    model, column = KINDS[kind].root
+    incident = next((i for i in run.context.get("incidents") or [] if i["root"]["model"] == model
+                     and (column in i["root"]["columns"] if column else True)
+                     and reached & {m["check_key"] for m in [i["root"], *i["symptoms"]]}), None)
+    members = [incident["root"], *incident["symptoms"]] if incident else []
+    keys = {m["check_key"] for m in members}
+    downstream = reached - ({incident["root"]["check_key"]} if incident else set())
+    items = messages.parse(alert_body)
+    own = [i for i in items if incident and i.incident == incident["id"]]
+    loose = [i for i in items if i.incident is None and any(
+        (i.model, i.check) == (m["model"], m["check"]) and i.column in (None, m["column"], *m["columns"])
+        for m in members)]
+    return {"kind": kind, "root_right": incident is not None, "root": incident["headline"] if incident else None,
+            "reached": len(reached), "downstream": len(downstream), "attached": len(downstream & keys),
+            "alert_items": len(own) + len(loose), "unattached": sorted(downstream - keys)}
+
+
+def record_harness(out) -> dict:
+    """The planted nights of a `qc-report simulate --out OUT` run, trimmed to what the grouping reads.
+
+    Per planted incident: tonight's problems (records not passing, and those an anomaly names) with its
+    anomalies, and last night's problem statuses and anomalies (what was already known); with the
+    lineage of the run's manifest. `python python/tests/incident_kinds.py OUT` writes it beside the tests.
+    """
+    import json
+    from pathlib import Path
+
+    out = Path(out)
+    lineage_file = next((out / "target").glob("strataqc_lineage-*.json"))
+
+    def night(n: int) -> dict:
+        doc = json.loads((out / "nights" / f"night-{n:03d}.json").read_text())
+        named = {str(a["check_key"]).partition("#")[0] for a in doc.get("anomalies") or []}
+        results = [{**r, "details": {k: v for k, v in (r.get("details") or {}).items() if k in KEPT_DETAILS},
+                    "message": (r["message"] or "")[:160], "incident_id": None, "role": None} for r in doc["results"]
+                   if r["status"] in PROBLEM_RANK or _key(r) in named]
+        return {"run_id": doc["run_id"], "generated_at": doc["generated_at"], "results": results,
+                "anomalies": [{k: a.get(k) for k in ("check_key", "check", "model", "column", "layer", "status",
+                                                     "observed", "median", "message")}
+                              for a in doc.get("anomalies") or []]}
+
+    planted = json.loads((out / "landing" / "manifest.json").read_text()).get("incidents", [])
+    return {"source": "qc-report simulate (examples/simulate/nights-30.yml, seed 42, 20000 rows)",
+            "lineage": json.loads(lineage_file.read_text()),
+            "nights": {i["kind"]: {"night": i["night"], "tonight": night(i["night"]), "before": night(i["night"] - 1)}
+                       for i in planted}}
+
+
+def _key(record: dict) -> str:
+    """check_key of a JSON report's record."""
+    name = (record.get("details") or {}).get("test_name") or record["check"]
+    return "|".join([record["check_type"], record["model"] or "", name, record["column"] or ""])
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    target = Path(__file__).parent / "qc_report_data" / "harness_nights.json"
+    target.write_text(json.dumps(record_harness(sys.argv[1]), sort_keys=True, separators=(",", ":")) + "\n")
+    print(f"wrote {target}")

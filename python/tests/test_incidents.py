@@ -129,6 +129,26 @@ def test_an_anomaly_joins_the_incident_it_belongs_to_as_a_symptom():
     assert run.context["incidents"][0]["symptoms"][0]["status"] == "anomaly"
 
 
+
+def test_an_anomaly_of_one_rule_joins_the_incident_of_that_rule_s_column():
+    """column_checks folds its rules into one record; each rule is trended on its own (`KEY#column: rule`):
+    the anomaly is of that column, so it joins the unit_price incident and not the units one."""
+    records = [rec("value_range", "dwd_sales", "unit_price"), rec("value_range", "dwd_sales", "units"),
+               rec("column_checks", "dws_sales_daily", status="pass")]
+    run = night(0, records)
+    rule = check_key(run.results[2])
+    run.context["anomalies"] = [{"check_key": f"{rule}#{column}: abnormal_value_ratio", "check": "column_checks",
+                                 "model": "dws_sales_daily", "column": column, "layer": "dws", "status": "pass",
+                                 "message": "abnormal_value_ratio on {column}: 40 failing rows"}
+                                for column in ("unit_price", "units")]
+    found = incidents.attach(run, lineage())
+    by_root = {i.root.record.column: sorted(p.key.partition("#")[2] for p in i.symptoms) for i in found}
+    assert by_root == {"unit_price": ["unit_price: abnormal_value_ratio"], "units": ["units: abnormal_value_ratio"]}
+    # an anomaly whose record is not in tonight's run has nothing to join
+    run = night(0, records[:2])
+    run.context["anomalies"] = [{"check_key": f"{rule}#unit_price: abnormal_value_ratio", "column": "unit_price"}]
+    assert all(not i.symptoms for i in incidents.attach(run, lineage()))
+
 # -- across nights ----------------------------------------------------------------------------------
 
 def stored_night(history: History, n: int, records: list[CheckResult]) -> QCRun:

@@ -35,6 +35,17 @@ def test_a_composed_message_reads_back_into_its_items():
                      ("fixed", "dwd_store", "not_null", "store_id", None)}
 
 
+
+def test_an_incident_line_reads_back_as_one_item_for_its_root():
+    """DESIGN §7: the alert says one line per incident; the harness reads it as the root's item, not nothing."""
+    body = ("Run r at t\n\n## Incidents\n"
+            "  - [warn] root: ods_pos__sales.unit_price,units column_checks; 3 symptoms in dwd, ads "
+            "(INC-1a2b3c4d, since 2026-04-07) — new\n\n## DWD\ndwd_sales:\n  - [fail] unique_key: 3 keys — new")
+    items = messages.parse(body)
+    assert [(i.model, i.check, i.column, i.reason, i.incident) for i in items] == [
+        ("ods_pos__sales", "column_checks", "unit_price,units", "new", "INC-1a2b3c4d"),
+        ("dwd_sales", "unique_key", None, "new", None)]
+
 def night(n, *items):
     return {"night": n, "exit_codes": [0], "messages": [{"title": "t", "items": list(items)}] if items else []}
 

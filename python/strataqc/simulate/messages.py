@@ -10,6 +10,9 @@ FAILURE = re.compile(r"^\s+- \[(?P<status>\w+)\] (?P<check>[^\s.:]+)(?:\.(?P<col
                      r"(?: — (?P<reason>new|changed|reminder))?$")
 ON_MODEL = re.compile(r"^\s+- (?P<check>\S+) on (?P<model>[^\s.:()]+)(?:\.(?P<column>[^\s:()]+))?(?P<text>.*)$")
 MODEL = re.compile(r"^(?P<model>[^\s#-][^\s:]*):$")
+# "  - [warn] root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads (INC-1a2b3c4d, since 2026-04-01) — new"
+INCIDENT = re.compile(r"^\s+- \[(?P<status>\w+)\] root: (?P<model>[^\s.]+)(?:\.(?P<column>\S+))? (?P<check>[^\s;(]+)"
+                      r".*\((?P<incident>INC-\w+), since [^)]*\)(?: — (?P<reason>\w+))?$")
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class Item:
     check: str
     column: str | None
     reason: str | None = None
+    incident: str | None = None  # an incident's line speaks for its root and every symptom (DESIGN §7)
 
     @property
     def key(self) -> tuple[str, str | None, str, str | None]:
@@ -46,6 +50,11 @@ def parse(body: str) -> list[Item]:
             m = FAILURE.match(line)
             if m:
                 items.append(Item("failure", model, m.group("check"), m.group("column"), m.group("reason")))
+        elif section == "incidents":
+            m = INCIDENT.match(line)
+            if m:
+                items.append(Item("failure", m.group("model"), m.group("check"), m.group("column"),
+                                  m.group("reason"), m.group("incident")))
         elif section in ("anomaly", "fixed"):
             m = ON_MODEL.match(line)
             if m:

@@ -1,0 +1,63 @@
+"""Every incident kind on the real nights it was planted in: `qc-report generate --incident` and
+`qc-report simulate` (examples/simulate/nights-30.yml), not records written by hand.
+
+qc_report_data/harness_nights.json holds, per kind, that night's problems and anomalies, the night
+before (what was already known), and the lineage of the run's manifest; `python
+python/tests/incident_kinds.py OUT` records it again from a simulation. The grouping and the alert
+run here, on today's code. What a kind reached is what got worse than the night before: the demo's
+everyday defects fail every night and are not the planted incident's.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from incident_kinds import KINDS, from_report, measure_planted, reached_tonight
+
+from strataqc import incidents
+from strataqc.alerts import AlertConfig, compose, plan
+from strataqc.lineage import Lineage
+
+RECORDED = json.loads((Path(__file__).parent / "qc_report_data" / "harness_nights.json").read_text())
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+def planted_night(kind: str) -> tuple[dict, str]:
+    night = RECORDED["nights"][kind]
+    run, before = from_report(night["tonight"]), from_report(night["before"])
+    reached = reached_tonight(run, before)
+    incidents.attach(run, Lineage.from_json(RECORDED["lineage"]))
+    body = compose(run, plan(run, AlertConfig(), {}, None), AlertConfig())[1]
+    return measure_planted(run, kind, reached, body), body
+
+
+# Measured on the recorded nights: the goal holds for these kinds only. On the others the defect's own
+# checks were already warning from the demo's everyday defects the night before, so what got worse is
+# drift in ADS that the grouping gives to the everyday ODS incident (or to none), and no incident is
+# rooted where the kind lands. strict: a kind that starts to meet the goal fails here until it is listed.
+MEETS_GOAL = {"null_spike", "schema_drift"}
+
+
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=() if k in MEETS_GOAL else pytest.mark.xfail(
+    strict=True, reason="goal not met on the real planted night (see MEETS_GOAL)")) for k in sorted(KINDS)])
+def test_each_kind_on_its_planted_night(kind):
+    got, body = planted_night(kind)
+    assert got["root_right"], got
+    assert got["attached"] >= 0.9 * got["downstream"], got
+    assert got["alert_items"] == 1, body
+
+
+@pytest.mark.xfail(strict=True, reason="root right 4/10, attached 8/24 on the recorded nights")
+def test_shares_over_the_planted_nights_meet_the_goal():
+    rows = [planted_night(kind)[0] for kind in sorted(RECORDED["nights"])]
+    downstream = sum(r["downstream"] for r in rows)
+    shares = {"root_named_right": sum(r["root_right"] for r in rows) / len(rows),
+              "downstream_attached_to_root": sum(r["attached"] for r in rows) / downstream,
+              "alert_items_per_incident": sum(r["alert_items"] for r in rows) / len(rows), "kinds": rows}
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "incident_shares_harness.json").write_text(json.dumps(shares, indent=2))
+    assert shares["root_named_right"] == 1.0
+    assert shares["downstream_attached_to_root"] >= 0.9
+    assert shares["alert_items_per_incident"] == 1.0

@@ -19,9 +19,9 @@ from typing import Any
 from sqlglot import exp
 
 from strataqc.checks.columns import describe_relation, type_family  # noqa: F401 (type_family: read with the spec)
-from strataqc.checks.defaults import (CHECK_DEFAULTS, COMMON_PARAMS, DRIFT_DEFAULTS, DRIFT_PARAMS,  # noqa: F401
+from strataqc.checks.defaults import (CHECK_DEFAULTS, CHECK_FAMILIES, COMMON_PARAMS, DRIFT_DEFAULTS, DRIFT_PARAMS,
                                       FEATURE_SET_DEFAULTS)
-from strataqc.checks.sql import column, relation_table  # noqa: F401 (imported from here by older callers)
+from strataqc.checks.sql import column, relation_table  # noqa: F401 (relation_table: read with the spec)
 from strataqc.results import CheckResult, CheckType, Status
 
 BLOCK_KEYS = ("target", "split", "windows", "ids", "categorical", "checks", "sample_size", "seed",
@@ -189,7 +189,7 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
     checks = _checks(meta_block.get("checks"), allow_empty, problem)
     for name, params in checks.items():
         for listed in ("exclude", "columns"):
-            if name in DRIFT_DEFAULTS or not isinstance(params.get(listed), list):
+            if CHECK_FAMILIES[name] == "drift" or not isinstance(params.get(listed), list):
                 continue
             unknown = [c for c in params[listed] if c not in columns]
             if unknown:
@@ -293,9 +293,9 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
     elif raw:
         overrides = raw
     for name in overrides:
-        if name not in CHECK_DEFAULTS:
-            problem(f"checks.{name}", f"unknown check '{name}'{_did_you_mean(str(name), list(CHECK_DEFAULTS))}; "
-                                      f"checks are {', '.join(CHECK_DEFAULTS)}")
+        if name not in CHECK_FAMILIES:
+            problem(f"checks.{name}", f"unknown check '{name}'{_did_you_mean(str(name), list(CHECK_FAMILIES))}; "
+                                      f"checks are {', '.join(CHECK_FAMILIES)}")
     out: dict[str, dict] = {}
     for name, defaults in _all_defaults().items():
         params = {**COMMON_PARAMS, "allow_empty": allow_empty, **defaults}
@@ -310,9 +310,9 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
             given = {}
         for key, value in given.items():
             where = f"checks.{name}.{key}"
-            if key in COMMON_PARAMS or key in defaults or (name in DRIFT_DEFAULTS and not defaults):
+            if key in COMMON_PARAMS or key in defaults or (CHECK_FAMILIES[name] == "drift" and not defaults):
                 # drift values are judged by the drift module, which reports them per check
-                message = None if name in DRIFT_DEFAULTS and key not in COMMON_PARAMS else \
+                message = None if CHECK_FAMILIES[name] == "drift" and key not in COMMON_PARAMS else \
                     _bad_value(key, value, COMMON_PARAMS.get(key, defaults.get(key)))
                 if message:
                     problem(where, message)

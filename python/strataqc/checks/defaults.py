@@ -52,3 +52,7 @@ DRIFT_PARAMS: dict[str, dict[str, Any]] = {
 THRESHOLD_PAIRS = [("psi_warn", "psi_fail"), ("js_warn", "js_fail"), ("wasserstein_warn", "wasserstein_fail"),
                    ("warn_share", "fail_share"), ("auc_warn", "auc_fail")]
 CHECK_DEFAULTS: dict[str, dict[str, Any]] = {**FEATURE_SET_DEFAULTS, **DRIFT_DEFAULTS}
+
+# YAML check name (meta.strataqc.checks) -> its family in the registry
+CHECK_FAMILIES: dict[str, str] = {**{name: "feature_set" for name in FEATURE_SET_DEFAULTS},
+                                  **{name: "drift" for name in DRIFT_DEFAULTS}}

@@ -2,13 +2,39 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlglot import exp
 
 from strataqc.checks import stats
 from strataqc.checks.config import column
 from strataqc.checks.feature_set.context import Context
 from strataqc.checks.feature_set.records import record, sample, verdict
-from strataqc.results import CheckResult
+from strataqc.results import CheckResult, Status
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One column's missing cells, by kind, out of its rows."""
+
+    name: str
+    rows: int
+    nulls: int
+    nans: int
+    empties: int
+    missing: int
+
+    @property
+    def ratio(self) -> float:
+        return self.missing / self.rows
+
+
+def measure(s: stats.ColumnStats) -> Missing:
+    return Missing(s.name, s.rows, s.nulls, s.nans, s.empties, s.missing)
+
+
+def judge(measured: Missing, params: dict) -> Status:
+    return verdict(measured.ratio > float(params["max_ratio"]), params)  # strict: equal to the limit passes
 
 
 def missing_values(ctx: Context, params: dict) -> list[CheckResult]:
@@ -17,18 +43,18 @@ def missing_values(ctx: Context, params: dict) -> list[CheckResult]:
     out = []
     for name in ctx.spec.features:
         s = ctx.profile[name]
-        ratio = s.missing / s.rows
-        bad = ratio > limit  # strict: a ratio equal to the limit passes
-        parts = [f"NULL {s.nulls:,}"] + ([f"NaN {s.nans:,}"] if s.nans else []) + \
-                ([f"blank {s.empties:,}"] if s.empties else [])
+        m = measure(s)
+        status = judge(m, params)
+        parts = [f"NULL {m.nulls:,}"] + ([f"NaN {m.nans:,}"] if m.nans else []) + \
+                ([f"blank {m.empties:,}"] if m.empties else [])
         details = {}
-        if bad:
+        if status is not Status.PASS:
             details["sample"] = sample(stats.sample_rows(ctx.wh, ctx.table, [*ctx.spec.ids, name],
                                                          _missing_condition(name, s.family)))
-        out.append(record(ctx.spec, "missing_values", verdict(bad, params), name, observed=ratio, threshold=limit,
-                           failures=s.missing, details=details,
-                           message=f"{name}: {ratio:.1%} missing ({', '.join(parts)} of {s.rows:,} rows), "
-                                   f"limit {limit:.1%}"))
+        out.append(record(ctx.spec, "missing_values", status, name, observed=m.ratio, threshold=limit,
+                          failures=m.missing, details=details,
+                          message=f"{name}: {m.ratio:.1%} missing ({', '.join(parts)} of {m.rows:,} rows), "
+                                  f"limit {limit:.1%}"))
     return out
 
 

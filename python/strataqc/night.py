@@ -62,6 +62,7 @@ class NightOptions:
     python_checks: bool = True
     lock_wait: float = DEFAULT_LOCK_WAIT_S
     check_stale: bool = False   # also check models this dbt invocation did not build
+    verbose: bool = False  # the terminal table lists passing checks too
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "select", tuple(self.select or ()))  # typer hands a list or None
@@ -138,7 +139,8 @@ def report(opts: NightOptions, *, dbt_selector: bool = False) -> int:
         redactor = Redactor.from_settings(wh.target.settings, extra=alert_config.secrets() if alert_config else ())
         MASK_LOGS.redactor = redactor
         run = collect(opts, artifacts, wh, select, redactor)
-        history = None if opts.no_history else store(run, wh, redactor)
+        host = bool(alert_config and alert_config.trend_host_values)
+        history = None if opts.no_history else store(run, wh, redactor, host_values=host)
         group(run, artifacts, history)
         write_reports(run, opts, redactor)
         code = EXIT_CHECKS_FAILED if run.breaches(opts.fail_on) else EXIT_OK
@@ -161,7 +163,9 @@ def collect(opts: NightOptions, artifacts: Any, wh: Warehouse, select: list[str]
         sql = sql_results(artifacts, wh, sample_rows=opts.sample_rows, select=select)
     python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql, artifacts.run_results,
                             opts.check_stale) if opts.python_checks else []
-    run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
+    from strataqc.clock import run_time  # STRATAQC_NOW stamps a simulated or replayed night
+
+    run = QCRun.merge(artifacts.invocation_id, run_time(artifacts.generated_at or _now()), sql, python)
     run.results = [redactor.result(r) for r in run.results]
     return run
 
@@ -177,7 +181,7 @@ def _alert_config(opts: NightOptions) -> Any:
         raise CannotRun(str(exc)) from exc
 
 
-def store(run: QCRun, wh: Warehouse, redactor: Redactor) -> Any:
+def store(run: QCRun, wh: Warehouse, redactor: Redactor, host_values: bool = False) -> Any:
     """Append the run to the history and read its trends into run.context; None when it failed."""
     from strataqc.history import History, run_context
 
@@ -185,7 +189,7 @@ def store(run: QCRun, wh: Warehouse, redactor: Redactor) -> Any:
     try:
         with step("storing history"):
             history.append(run)
-            run.context.update(run_context(history, run))
+            run.context.update(run_context(history, run, host_values=host_values))
     except Exception as exc:  # the report still goes out; the exit code says history failed
         log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
         return None
@@ -207,7 +211,9 @@ def group(run: QCRun, artifacts: Any, history: Any) -> None:
 
 def write_reports(run: QCRun, opts: NightOptions, redactor: Redactor) -> None:
     """The report on stdout (or --output), then every other format asked for."""
-    text = redactor.text(render(run, opts.fmt))
+    # on stdout the table lists what needs attention, passing checks with --verbose; a file gets all
+    passing = {"passing": opts.verbose or bool(opts.output)} if opts.fmt is Format.table else {}
+    text = redactor.text(render(run, opts.fmt, **passing))
     if opts.output:
         opts.output.parent.mkdir(parents=True, exist_ok=True)
         opts.output.write_text(text)
@@ -217,7 +223,7 @@ def write_reports(run: QCRun, opts: NightOptions, redactor: Redactor) -> None:
 
         from strataqc.report.terminal import print_table
 
-        print_table(run, Console(highlight=False))
+        print_table(run, Console(highlight=False), passing=opts.verbose)
     else:
         sys.stdout.write(text)
     for fmt, path in opts.also.items():
@@ -302,17 +308,39 @@ def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] |
     """Load landing files, `dbt build`, then `report`; dbt's own failing tests are reported, not fatal."""
     opts = dataclasses.replace(opts, target_path=opts.target_dir)
     check_writable(opts.report_paths)  # before an hour of dbt, not after
-    if landing is not None:
-        from strataqc.landing.load import LandingError, load_landing
+    try:
+        if landing is not None:
+            from strataqc.landing.load import LandingError, load_landing
 
-        try:
-            with step(f"loading {landing}"), open_warehouse(opts.project_dir, opts.profiles_dir, opts.target,
-                                                            opts.lock_wait) as wh:
-                load_landing(landing, wh)
-        except (WarehouseError, FileNotFoundError, LandingError) as exc:
-            raise CannotRun(f"cannot load {landing}: {exc}") from exc
-    dbt_build(opts, selection(opts.select), dbt_args or [])
+            try:
+                with step(f"loading {landing}"), open_warehouse(opts.project_dir, opts.profiles_dir, opts.target,
+                                                                opts.lock_wait) as wh:
+                    load_landing(landing, wh)
+            except (WarehouseError, FileNotFoundError, LandingError) as exc:
+                raise CannotRun(f"cannot load {landing}: {exc}") from exc
+        dbt_build(opts, selection(opts.select), dbt_args or [])
+    except CannotRun as exc:
+        cannot_run(exc)
+        return _tell_cannot_run(opts, str(exc), "landing" if landing is not None and "cannot load" in str(exc)
+                                else "dbt build")
     return report(opts, dbt_selector=True)
+
+
+def _tell_cannot_run(opts: NightOptions, reason: str, where: str) -> int:
+    """No check ran, so no other message would say so: one alert (exit 2), or exit 3 when it was not delivered."""
+    try:
+        config = _alert_config(opts)
+    except CannotRun:
+        return EXIT_CANNOT_RUN  # a broken alert config is reported by the next run that gets that far
+    if config is None or not config.channels:
+        return EXIT_CANNOT_RUN
+    from strataqc.outage import notify_cannot_run
+
+    outcome = notify_cannot_run(config, reason, where)
+    if outcome.undelivered:
+        log.error("alert not delivered to %s; kept in %s", ", ".join(outcome.undelivered), outcome.spool)
+        return EXIT_ALERTS_FAILED
+    return EXIT_CANNOT_RUN
 
 
 def _dbt_executable() -> str:

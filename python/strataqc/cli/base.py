@@ -62,6 +62,8 @@ NIGHT_OPTIONS: dict[str, Any] = {
     "lock_wait": LockWait,
     "check_stale": Annotated[bool, typer.Option("--check-stale", help="also run the Python checks of models "
                                                                       "this dbt invocation did not build")],
+    "verbose": Annotated[bool, typer.Option("--verbose", "-v", help="the terminal table lists passing checks "
+                                                                    "too (by default: what needs attention)")],
 }
 
 

@@ -2,9 +2,6 @@
 
 The import graph is read with ast (no module is imported), lazy imports inside
 functions included: a cycle there is still two modules that need each other.
-`checks/` is one node here until its own five-module cycle and its long files
-are taken apart (the second phase of the renovation); the tests that hold it to
-the same rules are skipped with that reason.
 """
 
 from __future__ import annotations
@@ -12,14 +9,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[1] / "strataqc"
 MAX_MODULE_LINES = 450
 MAX_CLI_MODULE_LINES = 120  # the command line is a package of small modules (at most 250 lines as one file)
-PHASE_2 = ("strataqc.checks is restructured in phase 2 of the renovation (issue 22): its five-module cycle "
-           "config <-> drift <-> drift_sql <-> runner <-> stats and its modules over 450 lines "
-           "(config, drift, feature_set) are what is left")
 
 
 def module_name(path: Path) -> str:
@@ -120,7 +112,6 @@ def test_no_import_cycle_outside_checks():
     assert cycles(graph(collapse=("strataqc.checks",))) == []
 
 
-@pytest.mark.skip(reason=PHASE_2)
 def test_no_import_cycle_in_the_package():
     assert cycles(graph()) == []
 
@@ -148,7 +139,6 @@ def test_no_module_over_450_lines_outside_checks():
     assert long == {}
 
 
-@pytest.mark.skip(reason=PHASE_2)
 def test_no_module_over_450_lines():
     assert {name: lines(path) for name, path in modules().items() if lines(path) > MAX_MODULE_LINES} == {}
 

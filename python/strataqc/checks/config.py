@@ -18,51 +18,16 @@ from typing import Any
 
 from sqlglot import exp
 
+from strataqc.checks.columns import describe_relation, type_family  # noqa: F401 (type_family: read with the spec)
+from strataqc.checks.defaults import (CHECK_DEFAULTS, CHECK_FAMILIES, COMMON_PARAMS, DRIFT_DEFAULTS, DRIFT_PARAMS,
+                                      FEATURE_SET_DEFAULTS)
+from strataqc.checks.sql import column, relation_table  # noqa: F401 (relation_table: read with the spec)
 from strataqc.results import CheckResult, CheckType, Status
-
-# Default parameters of every Python check; the YAML overrides them one by one.
-# Feature-set checks fail on the blatant cases only; a check's `severity: warn`
-# turns its failures into warnings.
-FEATURE_SET_DEFAULTS: dict[str, dict[str, Any]] = {
-    "single_value": {},
-    "missing_values": {"max_ratio": 0.05},
-    "similar_strings": {"min_similarity": 0.9, "max_values": 500, "max_groups": 0},
-    "duplicate_rows": {"max_ratio": 0.0, "columns": None},
-    "duplicate_columns": {"max_pairs": 0},
-    "target_correlation": {"max_abs_corr": 0.97, "max_r2": 0.99},
-    "feature_collinearity": {"max_abs_corr": 0.98, "severity": "warn"},
-    "categorical_levels": {"max_levels": 100},
-    "class_imbalance": {"min_ratio": 0.1, "bins": None, "max_classes": 20},
-}
-DRIFT_DEFAULTS: dict[str, dict[str, Any]] = {
-    "new_categories": {},
-    "feature_drift": {},
-    "target_drift": {},
-    "multivariate_drift": {},
-}
-CHECK_DEFAULTS: dict[str, dict[str, Any]] = {**FEATURE_SET_DEFAULTS, **DRIFT_DEFAULTS}
-# Parameters every check accepts.
-COMMON_PARAMS: dict[str, Any] = {"enabled": True, "severity": "error", "allow_empty": False, "exclude": []}
 
 BLOCK_KEYS = ("target", "split", "windows", "ids", "categorical", "checks", "sample_size", "seed",
               "allow_empty", "model")
 DEFAULT_SAMPLE_SIZE = 50_000
 DEFAULT_SEED = 42
-
-FAMILIES = ("numeric", "categorical", "date", "boolean")
-# physical type (lower case, without parameters) -> family; engines spell types differently
-_TYPE_PATTERNS = [
-    (re.compile(r"^(bool|boolean)$"), "boolean"),
-    (re.compile(r"^(tinyint|smallint|int|integer|bigint|hugeint|uhugeint|utinyint|usmallint|uinteger|ubigint|"
-                r"int1|int2|int4|int8|int16|int32|int64|int128|long|short|byte|float|float4|float8|real|double|"
-                r"double precision|decimal|numeric|number|varint|bignum|smallserial|serial|bigserial)$"), "numeric"),
-    (re.compile(r"^(date|time|timestamp|datetime|interval|timestamptz|timestamp with time zone|"
-                r"timestamp without time zone|time with time zone|time without time zone|"
-                r"timestamp_s|timestamp_ms|timestamp_ns|timestamp_ntz|timestamp_ltz)$"), "date"),
-    (re.compile(r"^(varchar|text|string|char|character|character varying|bpchar|enum|uuid|name|citext)$"),
-     "categorical"),
-]
-
 
 @dataclass(frozen=True)
 class CheckSpec:
@@ -101,58 +66,6 @@ class CheckSpec:
 
 class ConfigError(ValueError):
     """One problem in a model's meta.strataqc block (message says what to write instead)."""
-
-
-def column(name: str) -> exp.Column:
-    """A quoted column: names with quotes, semicolons or `--` stay one identifier."""
-    return exp.column(exp.to_identifier(name, quoted=True))
-
-
-def relation_table(relation: str, dialect: str = "duckdb") -> exp.Table:
-    """A sqlglot table from dbt's `relation_name`."""
-    return exp.to_table(relation, dialect=dialect)
-
-
-def type_family(data_type: str) -> str | None:
-    """numeric | categorical | date | boolean for a physical type, None for nested/other types."""
-    base = re.sub(r"\(.*\)", "", str(data_type)).strip().lower()
-    base = re.sub(r"\s+", " ", base)
-    if base.endswith("[]") or base.startswith(("struct", "map", "array", "list", "union")):
-        return None
-    for pattern, family in _TYPE_PATTERNS:
-        if pattern.match(base):
-            return family
-    if base.startswith(("decimal", "numeric")):
-        return "numeric"
-    if base.startswith("timestamp"):
-        return "date"
-    if base.startswith(("varchar", "char")):
-        return "categorical"
-    return None
-
-
-def describe_relation(wh: Any, relation: str) -> dict[str, str]:
-    """Column -> physical type of `relation`, in table order ({} when it does not exist)."""
-    table = relation_table(relation, wh.dialect)
-    if wh.dialect == "spark":
-        frame = wh.query(exp.Describe(this=table))
-        out: dict[str, str] = {}
-        for name, data_type in zip(frame.iloc[:, 0], frame.iloc[:, 1]):
-            if not name or str(name).startswith("#"):
-                break  # partition/detail sections repeat columns after a '#' header
-            out[str(name)] = str(data_type)
-        return out
-    conditions = [exp.column("table_name").eq(exp.Literal.string(table.name))]
-    if table.db:
-        conditions.append(exp.column("table_schema").eq(exp.Literal.string(table.db)))
-    if table.catalog:
-        conditions.append(exp.column("table_catalog").eq(exp.Literal.string(table.catalog)))
-    query = (exp.select("column_name", "data_type")
-             .from_(exp.table_("columns", db="information_schema"))
-             .where(exp.and_(*conditions))
-             .order_by("ordinal_position"))
-    frame = wh.query(query)
-    return {str(n): str(t) for n, t in zip(frame["column_name"], frame["data_type"])}
 
 
 def reference_filter(spec: CheckSpec) -> exp.Expression:
@@ -276,7 +189,7 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
     checks = _checks(meta_block.get("checks"), allow_empty, problem)
     for name, params in checks.items():
         for listed in ("exclude", "columns"):
-            if name in DRIFT_DEFAULTS or not isinstance(params.get(listed), list):
+            if CHECK_FAMILIES[name] == "drift" or not isinstance(params.get(listed), list):
                 continue
             unknown = [c for c in params[listed] if c not in columns]
             if unknown:
@@ -380,9 +293,9 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
     elif raw:
         overrides = raw
     for name in overrides:
-        if name not in CHECK_DEFAULTS:
-            problem(f"checks.{name}", f"unknown check '{name}'{_did_you_mean(str(name), list(CHECK_DEFAULTS))}; "
-                                      f"checks are {', '.join(CHECK_DEFAULTS)}")
+        if name not in CHECK_FAMILIES:
+            problem(f"checks.{name}", f"unknown check '{name}'{_did_you_mean(str(name), list(CHECK_FAMILIES))}; "
+                                      f"checks are {', '.join(CHECK_FAMILIES)}")
     out: dict[str, dict] = {}
     for name, defaults in _all_defaults().items():
         params = {**COMMON_PARAMS, "allow_empty": allow_empty, **defaults}
@@ -397,9 +310,9 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
             given = {}
         for key, value in given.items():
             where = f"checks.{name}.{key}"
-            if key in COMMON_PARAMS or key in defaults or (name in DRIFT_DEFAULTS and not defaults):
+            if key in COMMON_PARAMS or key in defaults or (CHECK_FAMILIES[name] == "drift" and not defaults):
                 # drift values are judged by the drift module, which reports them per check
-                message = None if name in DRIFT_DEFAULTS and key not in COMMON_PARAMS else \
+                message = None if CHECK_FAMILIES[name] == "drift" and key not in COMMON_PARAMS else \
                     _bad_value(key, value, COMMON_PARAMS.get(key, defaults.get(key)))
                 if message:
                     problem(where, message)
@@ -416,12 +329,8 @@ def _checks(raw: Any, allow_empty: bool, problem) -> dict[str, dict]:
 
 
 def _all_defaults() -> dict[str, dict[str, Any]]:
-    """Parameters of every check: the drift module owns its own (and checks their values)."""
-    try:
-        from strataqc.checks.drift import DEFAULTS as drift_defaults
-    except Exception:  # without the drift module its checks' parameters are taken as given
-        drift_defaults = {}
-    return {**FEATURE_SET_DEFAULTS, **{name: dict(drift_defaults.get(name, {})) for name in DRIFT_DEFAULTS}}
+    """Parameters of every check: the drift checks judge their own values (`drift.parameter_problems`)."""
+    return {**FEATURE_SET_DEFAULTS, **{name: dict(DRIFT_PARAMS.get(name, {})) for name in DRIFT_DEFAULTS}}
 
 
 def _bad_value(key: str, value: Any, default: Any) -> str | None:

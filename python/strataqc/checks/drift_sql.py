@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlglot import exp
 
-from strataqc.checks.config import column
+from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, fn
 
 # A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)

@@ -3,17 +3,19 @@
 For each enabled model node of dbt's manifest with `config.meta.strataqc` (or
 `meta.strataqc`): the block is checked into a `CheckSpec`, then feature-set,
 drift and (when the block has a `model` key) model-quality checks run. Each
-part is imported lazily and guarded: a part that is missing or raises becomes
-one `error` record and the other parts still run.
+family comes from the registry, imported when its turn comes and guarded: a
+family that is missing or raises becomes one `error` record and the others
+still run.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
+from strataqc.checks.base import first_line, run_enabled  # noqa: F401 (run_enabled: older callers)
+from strataqc.checks.registry import MODEL_QUALITY, SPEC_FAMILIES
 from strataqc.extras import missing_ml, ml_missing_message
 from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
@@ -52,18 +54,16 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
         spec, errors = None, [_error("config", CheckType.FEATURE_SET, model_name, layer, exc, started)]
     results += errors
     if spec is not None:
-        results += _guarded("feature_set", CheckType.FEATURE_SET, model_name, layer,
-                            lambda: _module("feature_set").run_feature_set_checks(wh, spec))
-        results += _guarded("drift", CheckType.DRIFT, model_name, layer,
-                            lambda: _module("drift").run_drift_checks(wh, spec))
+        for family in SPEC_FAMILIES.values():
+            results += _guarded(family.name, family.check_type, model_name, layer,
+                                lambda: family.run(wh, spec))
     if isinstance(config, dict) and config.get("model") is not None:
         if missing_ml():  # a base install: say how to add the model block's libraries, not an ImportError
             results.append(CheckResult(check="model_quality", status=Status.ERROR, model=model_name, layer=layer,
                                        check_type=CheckType.MODEL_QUALITY, message=ml_missing_message(model_name)))
         else:
-            results += _guarded("model_quality", CheckType.MODEL_QUALITY, model_name, layer,
-                                lambda: _module("model_quality").run_model_quality(
-                                    model_name, relation_name, config, wh, project_dir))
+            results += _guarded(MODEL_QUALITY.name, MODEL_QUALITY.check_type, model_name, layer,
+                                lambda: MODEL_QUALITY.run(model_name, relation_name, config, wh, project_dir))
     # every record names its model and layer, whichever part wrote it
     return [r.replace(model=r.model or model_name, layer=r.layer or layer) for r in results]
 
@@ -97,10 +97,6 @@ def strataqc_block(node: dict) -> Any:
     return None
 
 
-def _module(name: str):
-    return importlib.import_module(f"strataqc.checks.{name}")
-
-
 def _guarded(part: str, check_type: CheckType, model: str, layer: str | None,
              run: Callable[[], list[CheckResult]]) -> list[CheckResult]:
     started = time.monotonic()
@@ -123,32 +119,3 @@ def _error(part: str, check_type: CheckType, model: str, layer: str | None, exc:
                        message=f"{part} checks of {model} could not run: {type(exc).__name__}: "
                                f"{first_line(exc, 400)}",
                        duration_s=round(time.monotonic() - started, 3))
-
-
-def run_enabled(spec: Any, names: Iterable[str], check_type: CheckType,
-                run: Callable[[str], list[CheckResult]]) -> list[CheckResult]:
-    """`run(name)` for each of `names` that `spec` enables, in order (feature-set and drift checks).
-
-    A check that raises becomes one `error` record; every record without a
-    duration gets its check's.
-    """
-    results: list[CheckResult] = []
-    for name in names:
-        if name not in spec.checks:
-            continue
-        started = time.monotonic()
-        try:
-            records = run(name)
-        except Exception as exc:  # one broken check must not hide the others
-            records = [CheckResult(check=name, status=Status.ERROR, model=spec.model, layer=spec.layer,
-                                   check_type=check_type, message=f"{name} on {spec.model} could not run: "
-                                                                  f"{type(exc).__name__}: {first_line(exc)}")]
-        elapsed = round(time.monotonic() - started, 3)
-        results += [r.replace(duration_s=elapsed) if r.duration_s is None else r for r in records]
-    return results
-
-
-def first_line(exc: BaseException, limit: int = 300) -> str:
-    """The first line of an exception's message, at most `limit` characters."""
-    lines = str(exc).strip().splitlines()
-    return lines[0][:limit] if lines else ""

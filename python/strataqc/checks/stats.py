@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import sqlglot
 from sqlglot import exp
 
-from strataqc.checks.config import column
+from strataqc.checks.sql import column
 
 # ASCII punctuation and blanks; removed from strings before comparing spellings
 PUNCTUATION = " \t\n\r" + "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"

@@ -1,0 +1,146 @@
+"""multivariate_drift: a domain classifier's ROC AUC at telling current rows from reference rows."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from strataqc.checks import drift_sql
+from strataqc.checks.config import CheckSpec
+from strataqc.checks.drift.distribution import MAX_TABLE_ROWS
+from strataqc.checks.drift.effects import shares_of
+from strataqc.checks.drift.params import excluded_columns
+from strataqc.checks.drift.records import judge, nothing_to_compare, record, severity
+from strataqc.checks.drift.sets import Sets
+from strataqc.results import CheckResult, Status
+
+
+# levels HistGradientBoosting takes as categories; wider columns are used as ordinal codes
+MAX_CLASSIFIER_CATEGORIES = 250
+
+
+def multivariate_drift(sets: Sets, params: dict) -> list[CheckResult]:
+    """A domain classifier's cross-validated ROC AUC at telling current rows from reference rows.
+
+    0.5: the sets look alike; 1.0: every row gives away its set. The sample is
+    drawn in SQL (per set, the rows with the smallest seeded hash), so every
+    run sees the same rows; only `sample_size` rows reach Python.
+    """
+    # import before limiting: threadpoolctl only limits the OpenMP runtime already loaded
+    import sklearn.ensemble  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    spec = sets.spec
+    excluded = excluded_columns(params)
+    features = [c for c in spec.numeric + spec.categorical if c not in excluded]
+    if not features:
+        return [record(spec, "multivariate_drift", Status.SKIP, message=(
+            f"multivariate_drift on {spec.model}: no numeric or categorical feature to compare"))]
+    ref_rows, cur_rows = drift_sql.set_sizes(sets.wh, sets.table, sets.reference, sets.current)
+    if ref_rows == 0 or cur_rows == 0:
+        empty = sets.reference_name if ref_rows == 0 else sets.current_name
+        return [nothing_to_compare(spec, "multivariate_drift", params, None, f"no rows in {empty}")]
+    per_set = max(1, spec.sample_size // 2)
+    key = spec.ids or features  # hash the row's identity: the same rows are drawn on every run
+    frames = [drift_sql.sample_rows(sets.wh, sets.table, features, where, key, spec.seed, per_set)
+              for where in (sets.reference, sets.current)]
+    x = _encode(frames[0], frames[1], features, spec)
+    y = np.concatenate([np.zeros(len(frames[0]), dtype=int), np.ones(len(frames[1]), dtype=int)])
+    folds = int(min(params["folds"], np.bincount(y).min()))
+    if folds < 2:
+        return [record(spec, "multivariate_drift", Status.SKIP, message=(
+            f"multivariate_drift: too few rows to cross-validate ({len(frames[0])} in {sets.reference_name}, "
+            f"{len(frames[1])} in {sets.current_name})"))]
+    # a NULL code is NaN: nanmax, or one NULL would turn the column numeric
+    categorical_mask = [name in spec.categorical and np.nanmax(np.append(x[:, i], 0)) < MAX_CLASSIFIER_CATEGORIES
+                        for i, name in enumerate(features)]
+    # one OpenMP thread by default: on a busy machine two threads ran ten times slower
+    with threadpool_limits(max(1, int(params["threads"]))):
+        scores, fold_aucs = _cross_validated_scores(x, y, categorical_mask, folds, int(params["max_iter"]), spec.seed)
+    auc = float(np.mean(fold_aucs))
+    raw = judge(auc, float(params["auc_warn"]), float(params["auc_fail"]))
+    threshold = float(params["auc_warn"] if raw is Status.WARN else params["auc_fail"])
+    status = severity(raw, params)
+    separating = _separating_features(x, y, features)
+    top = ", ".join(f"{n} ({a:.2f})" for n, a in separating[:3])
+    between = f"{sets.reference_name} from {sets.current_name}"
+    if status is Status.PASS:
+        message = (f"no multivariate drift: a domain classifier tells {between} with ROC AUC {auc:.3f}, "
+                   f"limit {params['auc_warn']}")
+    else:
+        message = (f"multivariate drift: a domain classifier tells {between} with ROC AUC {auc:.3f} > {threshold}; "
+                   f"most separating on their own: {top}")
+    edges = np.linspace(0, 1, 11)
+    ref_hist = np.histogram(scores[y == 0], bins=edges)[0]
+    cur_hist = np.histogram(scores[y == 1], bins=edges)[0]
+    details = {
+        "distribution": {"column": "domain classifier P(current)", "kind": "numeric",
+                         "bins": [f"[{a:.1f}, {b:.1f})" for a, b in zip(edges, edges[1:])],
+                         "reference": list(shares_of(ref_hist)), "current": list(shares_of(cur_hist))},
+        "metrics": {"auc": auc, "auc_folds": fold_aucs, "folds": folds, "features": len(features),
+                    "sample_reference": len(frames[0]), "sample_current": len(frames[1]),
+                    "reference_rows": ref_rows, "current_rows": cur_rows, "seed": spec.seed},
+        "table": {"title": "Features that separate the sets on their own (ROC AUC, 0.5 = none)",
+                  "columns": ["feature", "auc"], "rows": [[n, a] for n, a in separating[:MAX_TABLE_ROWS]]},
+    }
+    return [record(spec, "multivariate_drift", status, None, observed=auc, threshold=threshold,
+                    failures=None, message=message, details=details)]
+
+
+def _cross_validated_scores(x: np.ndarray, y: np.ndarray, categorical_mask: list[bool], folds: int,
+                            max_iter: int, seed: int) -> tuple[np.ndarray, list[float]]:
+    """Out-of-fold P(current) of every sampled row and the ROC AUC of each fold."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    scores = np.zeros(len(y))
+    fold_aucs = []
+    for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(x, y):
+        model = HistGradientBoostingClassifier(max_iter=max_iter, random_state=seed,
+                                               categorical_features=categorical_mask if any(categorical_mask) else None)
+        model.fit(x[train], y[train])
+        scores[test] = model.predict_proba(x[test])[:, 1]
+        fold_aucs.append(float(roc_auc_score(y[test], scores[test])))
+    return scores, fold_aucs
+
+
+def _encode(reference, current, features: list[str], spec: CheckSpec) -> np.ndarray:
+    """Numbers as floats (NaN for missing/±inf), categories as codes shared by both sets (NaN for NULL)."""
+    import pandas as pd
+
+    both = pd.concat([reference, current], ignore_index=True)
+    columns = []
+    for name in features:
+        values = both[name]
+        if name in spec.categorical:
+            codes = pd.Categorical(values.astype("string")).codes.astype(float)
+            codes[codes < 0] = np.nan
+            columns.append(codes)
+        else:
+            numbers = pd.to_numeric(values, errors="coerce").astype(float).to_numpy(copy=True)
+            numbers[~np.isfinite(numbers)] = np.nan
+            columns.append(numbers)
+    return np.column_stack(columns) if columns else np.empty((len(both), 0))
+
+
+def _separating_features(x: np.ndarray, y: np.ndarray, features: list[str]) -> list[tuple[str, float]]:
+    """Each feature's own ROC AUC (folded to >= 0.5), largest first: where to look first."""
+    from sklearn.metrics import roc_auc_score
+
+    out = []
+    for i, name in enumerate(features):
+        values = x[:, i].copy()
+        missing = np.isnan(values)
+        if missing.all():
+            continue
+        # categories have no order: score each code by its share of current rows in the sample
+        if len(np.unique(values[~missing])) <= MAX_CLASSIFIER_CATEGORIES:
+            codes = np.where(missing, -1, values)
+            levels, inverse = np.unique(codes, return_inverse=True)
+            share = np.bincount(inverse, weights=y) / np.bincount(inverse)
+            values = share[inverse]
+        else:
+            values[missing] = np.nanmin(values) - 1
+        auc = float(roc_auc_score(y, values))
+        out.append((name, max(auc, 1 - auc)))
+    return sorted(out, key=lambda item: -item[1])

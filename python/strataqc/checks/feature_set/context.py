@@ -1,0 +1,84 @@
+"""What the feature-set checks of one table share: the spec, the one profile scan, the correlation matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from strataqc.checks import stats
+from strataqc.checks.config import CheckSpec, column, reference_filter
+
+
+@dataclass
+class Context:
+    """What several checks share: the spec, the table and the one profile scan."""
+
+    wh: Any
+    spec: CheckSpec
+    _profile: dict[str, stats.ColumnStats] | None = field(default=None, repr=False)
+    _matrix: tuple | None = field(default=None, repr=False)
+
+    @property
+    def table(self) -> exp.Table:
+        return self.spec.table
+
+    @property
+    def profile(self) -> dict[str, stats.ColumnStats]:
+        if self._profile is None:
+            names = [c for c in self.spec.columns if c in self.spec.features or c == self.spec.target]
+            if not names:  # a table of ids only still has a row count
+                names = list(self.spec.columns)[:1]
+            distinct = [c for c in self.spec.categorical]
+            rows = stats.column_profile(self.wh, self.table, {c: self.spec.columns[c] for c in names},
+                                        self.spec.model, distinct=distinct)
+            self._profile = {s.name: s for s in rows}
+        return self._profile
+
+    @property
+    def rows(self) -> int:
+        if self.profile:
+            return next(iter(self.profile.values())).rows
+        return stats.row_count(self.wh, self.table)  # no column of a checkable type: still count rows
+
+    @property
+    def numeric_target(self) -> bool:
+        target = self.spec.target
+        return target is not None and self.spec.columns[target] == "numeric" and not all_null(self.profile[target])
+
+    def matrix(self) -> tuple[list[str], int, Any]:
+        """(names, complete rows, correlation matrix) shared by target_correlation and feature_collinearity.
+
+        Numeric features present in at least half the rows (a sparse one would
+        leave few complete rows), plus the numeric target last; over the target
+        rows, else the reference set, else the whole table.
+        """
+        if self._matrix is None:
+            spec = self.spec
+            names = [c for c in spec.numeric
+                     if (self.profile[c].nulls + self.profile[c].nans) <= 0.5 * self.profile[c].rows]
+            if self.numeric_target:
+                names.append(spec.target)
+                where = self.target_rows()
+            else:
+                where = reference_filter(spec) if spec.has_sets else None
+            rows, matrix = stats.correlation_matrix(self.wh, self.table, names, where) if len(names) >= 2 \
+                else (0, None)
+            self._matrix = (names, rows, matrix)
+        return self._matrix
+
+    def target_rows(self) -> exp.Expression:
+        """Rows the target checks use: the reference set (train) when one is defined, target present.
+
+        A NaN or ±inf numeric target is no value either (NaN is no class, no correlation).
+        """
+        target = column(self.spec.target)
+        if self.spec.columns[self.spec.target] == "numeric":
+            target = stats.finite(target)
+        present = exp.Not(this=exp.Is(this=target, expression=exp.Null()))
+        return exp.and_(reference_filter(self.spec), present) if self.spec.has_sets else present
+
+
+def all_null(s: stats.ColumnStats) -> bool:
+    return s.rows > 0 and s.nulls + s.nans >= s.rows

@@ -1,0 +1,43 @@
+"""The check families by name; `defaults.CHECK_FAMILIES` says which family each YAML check name is in.
+
+A family's module is imported when its turn comes, not before: `model_quality`
+needs the `ml` extra, and a family that cannot be imported becomes one `error`
+record while the others still run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from strataqc.results import CheckResult, CheckType
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str                   # "feature_set": the records' check name when the whole family fails
+    check_type: CheckType
+    run: Callable[..., list[CheckResult]]
+
+
+def _feature_set(wh: Any, spec: Any) -> list[CheckResult]:
+    from strataqc.checks.feature_set import run_feature_set_checks
+    return run_feature_set_checks(wh, spec)
+
+
+def _drift(wh: Any, spec: Any) -> list[CheckResult]:
+    from strataqc.checks.drift import run_drift_checks
+    return run_drift_checks(wh, spec)
+
+
+def _model_quality(model: str, relation: str, block: dict, wh: Any, project_dir: Any) -> list[CheckResult]:
+    from strataqc.checks.model_quality import run_model_quality
+    return run_model_quality(model, relation, block, wh, project_dir)
+
+
+# the families over a checked spec, in the report's order; model quality reads its own `model` block
+SPEC_FAMILIES: dict[str, Family] = {
+    "feature_set": Family("feature_set", CheckType.FEATURE_SET, _feature_set),
+    "drift": Family("drift", CheckType.DRIFT, _drift),
+}
+MODEL_QUALITY = Family("model_quality", CheckType.MODEL_QUALITY, _model_quality)

@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from qc_report_support import big_night
 from test_incidents import PRICE_CHAIN, lineage, night, rec
-from test_browser import CHROMIUM, FLAGS, open_page
+from test_browser import browser, open_page, pytestmark  # noqa: F401 (a fixture and a mark)
 
 from strataqc import incidents
 from strataqc.lineage import Lineage
 from strataqc.report.html import render_html
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian chromium: run scripts/install-chromium.sh"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
+# the browser fixture and the skip rule are the dashboard browser test's own
 
 
 def test_incidents_open_the_page_with_their_lineage_drawn(browser, tmp_path):

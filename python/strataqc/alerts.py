@@ -13,7 +13,7 @@ Configuration (YAML, `strataqc_alerts.yml` in the project by default):
     reminder_hours: 24        # remind of an unchanged failure once, this long after it was alerted
     min_status: fail          # fail (fail + error) or warn (also warnings)
     change_tolerance: 0.1     # "changed": observed (else failing rows) moved more than this, relative
-    flap_hours: 168           # a fixed failure failing again this soon after its alert is a repeat (flapping)
+    flap_hours: 168           # a fixed failure failing again before it passed this long: a repeat
     fixed_alone: false        # true: a fix sends a message of its own; false: it rides with the next one
     remind_alone: false       # true: a due reminder sends a message of its own; false: it rides with news
     trend_host_values: false  # true: also trend values that measure the host (inference latency)
@@ -82,7 +82,7 @@ class AlertConfig:
     dashboard_url: str | None = None
     env_secrets: list[str] = field(default_factory=list, repr=False)
     change_tolerance: float = 0.10  # relative move of a failure's value that makes it "changed"
-    flap_hours: float = 168.0  # a fixed failure re-crossing its threshold this soon is a repeat (flapping.py)
+    flap_hours: float = 168.0  # a fixed failure failing again before passing this long is a repeat
     fixed_alone: bool = False  # a fix waits for the next message instead of sending its own
     remind_alone: bool = False  # a due reminder waits for the next message with news instead of sending its own
     trend_host_values: bool = False  # trend values that measure the host (inference latency)
@@ -236,11 +236,12 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
 
     previous = run.context.get("previous") or {}
     series = run.context.get("series") or {}  # earlier nights' values: a steady drift is not a change
+    statuses = run.context.get("status_series") or {}
     for r in run.results:
         key = check_key(r)
         prev = state.get(key)
         remembered = flapping.is_fixed(prev)
-        if remembered and flapping.expired(prev, now, config.flap_hours):
+        if remembered and flapping.expired(prev, now, config.flap_hours, statuses.get(key)):
             out.cleared.append(key)
             prev, remembered = None, False
         if r.status not in alerting:

@@ -77,3 +77,17 @@ def test_flap_hours_is_read_from_the_config_and_checked(tmp_path):
         assert "flap_hours" in str(exc)
     else:
         raise AssertionError("a negative flap_hours was accepted")
+
+
+def test_the_memory_lasts_until_the_check_has_passed_for_flap_hours():
+    cfg = AlertConfig(reminder_hours=24 * 30, flap_hours=72)
+    plans = walk(cfg, [("fail", 0.21), ("pass", 0.19)])
+    state = after(plans[1], {row["check_key"]: row for row in plans[0].state_rows})
+    tonight = night(5, "fail", 0.21)
+    key = check_key(tonight.results[0])
+    # failing (quietly) on night 3 keeps the memory: night 5 is within 72 h of it
+    tonight.context["status_series"] = {key: [(night(n, "pass", 0).generated_at, s)
+                                              for n, s in [(1, "pass"), (2, "pass"), (3, "fail"), (4, "pass")]]}
+    assert reasons(plan(tonight, cfg, state, None, T0 + dt.timedelta(days=5))) == []
+    tonight.context["status_series"] = {key: [(night(n, "pass", 0).generated_at, "pass") for n in range(1, 5)]}
+    assert reasons(plan(tonight, cfg, state, None, T0 + dt.timedelta(days=5))) == ["new"]

@@ -13,7 +13,7 @@ Configuration (YAML, `strataqc_alerts.yml` in the project by default):
     reminder_hours: 24        # remind of an unchanged failure once, this long after it was alerted
     min_status: fail          # fail (fail + error) or warn (also warnings)
     change_tolerance: 0.1     # "changed": observed (else failing rows) moved more than this, relative
-    flap_hours: 168           # a fixed failure failing again before it passed this long: a repeat
+    flap_hours: 96            # a fixed failure failing again before it passed this long: a repeat
     fixed_alone: false        # true: a fix sends a message of its own; false: it rides with the next one
     remind_alone: false       # true: a due reminder sends a message of its own; false: it rides with news
     trend_host_values: false  # true: also trend values that measure the host (inference latency)
@@ -82,7 +82,7 @@ class AlertConfig:
     dashboard_url: str | None = None
     env_secrets: list[str] = field(default_factory=list, repr=False)
     change_tolerance: float = 0.10  # relative move of a failure's value that makes it "changed"
-    flap_hours: float = 168.0  # a fixed failure failing again before passing this long is a repeat
+    flap_hours: float = 96.0  # a fixed failure failing again before passing this long is a repeat
     fixed_alone: bool = False  # a fix waits for the next message instead of sending its own
     remind_alone: bool = False  # a due reminder waits for the next message with news instead of sending its own
     trend_host_values: bool = False  # trend values that measure the host (inference latency)
@@ -164,7 +164,7 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
                            spool_dir=Path(data.get("spool_dir") or Path(project_dir) / "reports" / "alert-spool"),
                            dashboard_url=data.get("dashboard_url"), env_secrets=secrets,
                            change_tolerance=_non_negative(data.get("change_tolerance", 0.10), "change_tolerance"),
-                           flap_hours=_non_negative(data.get("flap_hours", 168), "flap_hours"),
+                           flap_hours=_non_negative(data.get("flap_hours", 96), "flap_hours"),
                            fixed_alone=_flag(data.get("fixed_alone", False), "fixed_alone"),
                            remind_alone=_flag(data.get("remind_alone", False), "remind_alone"),
                            trend_host_values=_flag(data.get("trend_host_values", False), "trend_host_values"))

@@ -31,7 +31,7 @@
     {%- if not allow_empty -%}
       {%- do checks.append({'column': column, 'rule': 'no_values', 'observed': nn, 'threshold': '0',
             'fails': 'rows_checked > 0 and ' ~ nn ~ ' = 0',
-            'message': [clabel ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']}) -%}
+            'message': strataqc.nothing_to_check(clabel, 'no non-NULL value')}) -%}
     {%- endif -%}
     {%- for rule, args in rules.items() -%}
       {%- set args = {} if args is none else args -%}
@@ -87,7 +87,7 @@
   {%- endfor -%}
   {%- if not allow_empty -%}
     {%- do checks.append({'column': none, 'rule': 'no_rows', 'observed': 'rows_checked', 'threshold': '0', 'fails': 'rows_checked = 0',
-          'message': [label ~ ': the model has no rows, nothing to check (set allow_empty: true if that is expected)']}) -%}
+          'message': strataqc.nothing_to_check(label, 'the model has no rows')}) -%}
   {%- endif -%}
 -- one scan: every rule of every column is a conditional aggregate of this single select
 with measured as (

@@ -53,7 +53,7 @@ from missing
 {%- if not allow_empty %}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ 'date' if interval != 'hour' else dbt.type_timestamp() }}) as missing_period, 0 as occurrences,
-  {{ strataqc.sql_message([label ~ ': no dated rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no dated rows')) }} as message
 from (select count(*) as n from present) counted
 where n = 0
 {%- endif %}

@@ -32,7 +32,7 @@ aged as (
 )
 select newest_value, as_of, observed, {{ strataqc.as_double(max_age) }} as threshold,
   case when newest_value is null
-    then {{ strataqc.sql_message([label ~ ': no non-NULL ' ~ column ~ ', nothing to check (set allow_empty: true if that is expected)']) }}
+    then {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL ' ~ column)) }}
     else {{ strataqc.sql_message([label ~ ': newest ' ~ column ~ ' ', {'text': 'newest_value'}, ' is ', {'num': 'observed'}, ' ' ~ unit ~ 's old at ', {'text': 'as_of'}, ', limit ' ~ max_age]) }}
   end as message
 from aged

@@ -23,7 +23,7 @@ group by {{ col }}
 {%- if not allow_empty %}
 union all
 select cast(null as {{ dbt.type_string() }}) as failing_value, 0 as occurrences,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select count({{ col }}) as n from {{ model }}) counted
 where n = 0
 {%- endif %}

@@ -100,7 +100,7 @@ where n = 0 and (select count(period_value) from series) > 0
 {%- if not allow_empty -%}
   {%- set piece -%}
 select {{ null_groups }}cast(null as date) as period, 'no_values' as rule, cast(null as {{ strataqc.type_double() }}) as observed, cast(null as {{ strataqc.type_double() }}) as threshold,
-  {{ strataqc.sql_message([label ~ ': no dated row with a non-NULL ' ~ value_column ~ ', nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no dated row with a non-NULL ' ~ value_column)) }} as message
 from (select count(period_value) as n from series) counted
 where n = 0
   {%- endset -%}

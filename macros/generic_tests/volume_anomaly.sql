@@ -78,7 +78,7 @@ scored as (
 select latest_period, latest_count, history_points, baseline_median, observed, {{ strataqc.as_double(max_z) }} as threshold,
   case
     when latest_period is null
-      then {{ strataqc.sql_message([label ~ ': no dated rows, nothing to check (set allow_empty: true if that is expected)']) }}
+      then {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no dated rows')) }}
     when history_points < {{ min_history }}
       then {{ strataqc.sql_message([label ~ ': not enough history to judge ', {'text': 'latest_period'}, ' (', {'int': 'history_points'}, ' earlier ' ~ ('same-weekday ' if seasonality == 'weekly' else '') ~ interval ~ 's, need ' ~ min_history ~ ')']) }}
     when scale is null

@@ -1,9 +1,0 @@
-{#- Seconds elapsed from `start_expr` to `end_expr` (TIMESTAMPs) as a fractional number:
-    elapsed time, not unit boundaries crossed (datediff counts those). -#}
-{% macro seconds_between(start_expr, end_expr) %}
-  {{ return(adapter.dispatch('seconds_between', 'strataqc')(start_expr, end_expr)) }}
-{% endmacro %}
-
-{% macro default__seconds_between(start_expr, end_expr) %}
-  {{ return('((epoch_us(' ~ end_expr ~ ') - epoch_us(' ~ start_expr ~ ')) / 1000000.0)') }}
-{% endmacro %}

@@ -313,7 +313,8 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         median = statistics.median(values) if values else None
         # more failing rows is worse; fewer is good news, not an anomaly
         direction = "up" if kind == "count" else trends.direction_of(r.check, median, r.threshold)
-        t = trend(key, trend_value(r), values, kind=kind, direction=direction, weekdays=weekdays, weekday=tonight)
+        t = trend(key, trend_value(r), values, kind=kind, direction=direction, weekdays=weekdays, weekday=tonight,
+                  threshold=r.threshold)
         found[key] = t
         # a failing check is already reported as a failure
         if t.verdict == "anomaly" and r.status not in FAILING:

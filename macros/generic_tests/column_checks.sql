@@ -8,7 +8,8 @@
   {#- arguments are judged when dbt executes: parsing stays query-free and one bad test cannot stop the project -#}
   {%- if not execute %}{{ return('select 1 as parsing') }}{% endif -%}
   {%- set label = strataqc.check_label('column_checks', model) -%}
-  {%- set rules_known = ['not_null', 'unique', 'abnormal_value_ratio', 'valid_type', 'value_range', 'special_characters', 'accepted_values_ratio'] -%}
+  {%- set rules_known = ['not_null', 'unique', 'abnormal_value_ratio', 'valid_type', 'value_range', 'special_characters', 'accepted_values_ratio',
+                          'expression_is_true', 'regex_match', 'regex_not_match', 'string_length', 'not_constant'] -%}
   {%- if columns is not mapping or columns | length == 0 -%}
     {{ strataqc.argument_error(label, 'columns', 'must map each column to its rules, got ' ~ (columns | tojson),
        'write e.g. `columns: {price: {value_range: {min_value: 0}}, sku_id: {not_null: {}}}`') }}
@@ -64,6 +65,23 @@
         {%- set condition = strataqc.range_reason(col, strataqc.normalize_range_args(rlabel, args, family), family) ~ ' is not null' -%}
       {%- elif rule == 'special_characters' -%}
         {%- set condition = strataqc.special_any(col, strataqc.normalize_allow(rlabel, args.get('allow')), family) -%}
+      {%- elif rule == 'not_constant' -%}
+        {#- observed is the count of distinct values short of 2 -#}
+        {%- set condition = none -%}
+        {%- do aggregates.append('case when count(' ~ col ~ ') > 0 and count(distinct ' ~ col ~ ') < 2 then 2 - count(distinct ' ~ col ~ ') else 0 end as ' ~ m) -%}
+      {%- else -%}
+        {#- the peer tests' row rules: a share of the column's non-NULL values, like accepted_values_ratio -#}
+        {%- if rule == 'expression_is_true' -%}
+          {%- set condition = strataqc.expression_false_condition(col ~ ' ' ~ strataqc.normalize_expression(rlabel, args.get('expression'))) -%}
+        {%- elif rule == 'string_length' -%}
+          {%- set condition = strataqc.length_condition(col, family, strataqc.normalize_lengths(rlabel, args.get('min_length'), args.get('max_length'))) -%}
+        {%- else -%}
+          {%- set condition = strataqc.regex_condition(col, family, strataqc.normalize_patterns(rlabel, args.get('pattern')),
+                strataqc.require_choice(rlabel, 'match_on', args.get('match_on'), ['any', 'all'], 'any'),
+                strataqc.require_bool(rlabel, 'case_sensitive', args.get('case_sensitive'), true), rule == 'regex_not_match') -%}
+        {%- endif -%}
+        {%- set ratio = strataqc.require_ratio(rlabel, 'max_ratio', args.get('max_ratio')) -%}
+        {%- set denominator = nn -%}
       {%- endif -%}
       {%- if condition is not none -%}
         {%- do aggregates.append('sum(case when ' ~ condition ~ ' then 1 else 0 end) as ' ~ m) -%}

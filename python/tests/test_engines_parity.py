@@ -175,8 +175,9 @@ def _build_fixtures(engine: str, tmp: Path) -> dict:
     env = _engine_env(engine, tmp, DBT_PROFILES_DIR=str(FIXTURES), STRATAQC_IT_PACKAGES=str(packages),
                       STRATAQC_IT_TARGET=engine)
     target = tmp / "target"
+    # Spark runs ~1 s per node and the fixture project holds ~400 of them
     proc = _run([str(BIN / "dbt"), "build", "--target", engine, "--target-path", str(target),
-                 "--log-path", str(tmp / "logs")], env, FIXTURES)
+                 "--log-path", str(tmp / "logs")], env, FIXTURES, timeout=1800 if engine == "spark" else 900)
     assert (target / "run_results.json").exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
     manifest = json.loads((target / "manifest.json").read_text())
     names = {uid: node["name"] for uid, node in manifest["nodes"].items()}

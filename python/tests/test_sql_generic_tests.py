@@ -35,6 +35,13 @@ DESIGN_TESTS = [
     "reconcile_date_range", "column_checks", "recency", "row_count_between",
     "accepted_values_ratio", "schema_unchanged", "volume_anomaly",
 ]
+# what dbt-utils and dbt-expectations users reach for (docs/migration.md), same rules
+PEER_TESTS = [
+    "expression_is_true", "regex_match", "regex_not_match", "string_length", "not_constant",
+    "sequential_values", "row_count_ratio", "equality", "relationships_ratio",
+    "mutually_exclusive_ranges", "distinct_count_between", "aggregate_between",
+]
+PUBLIC_TESTS = DESIGN_TESTS + PEER_TESTS
 
 
 def _fixture_tests() -> dict[str, dict]:
@@ -84,7 +91,7 @@ class FixtureProject:
         cmd = [DBT, *args, "--target", TARGET, "--target-path", str(target),
                "--log-path", str(self.tmp / "logs")]
         proc = subprocess.run(cmd, cwd=PROJECT, env=self.env, capture_output=True, text=True,
-                              timeout=300 if TARGET != "spark" else 900)  # Spark: ~1 s per node
+                              timeout=300 if TARGET != "spark" else 1800)  # Spark: ~1 s per node, ~400 nodes
         run_results = json.loads((target / "run_results.json").read_text())
         manifest = json.loads((target / "manifest.json").read_text())
         names = {uid: node["name"] for uid, node in manifest["nodes"].items()}
@@ -113,13 +120,13 @@ def build(project) -> DbtRun:
     run = project.dbt("build")
     # the must-fail fixtures make the build exit 1; anything but test failures is a broken fixture
     broken = {n: r["message"] for n, r in run.results.items()
-              if r["status"] in ("error", "skipped") and not n.startswith(tuple(DESIGN_TESTS))}
+              if r["status"] in ("error", "skipped") and not n.startswith(tuple(PUBLIC_TESTS))}
     assert not broken, broken
     return run
 
 
 def test_every_design_test_is_proven_both_ways():
-    for name in DESIGN_TESTS:
+    for name in PUBLIC_TESTS:
         cases = [n for n in OUTCOME_CASES if n.startswith(name + "__")]
         assert any("__passes_" in n for n in cases), f"{name} has no must-pass fixture"
         assert any("__fails_" in n for n in cases), f"{name} has no must-fail fixture"
@@ -215,6 +222,26 @@ def test_column_checks_scans_the_model_once(build, project):
     # and the SQL itself reads the model in exactly one FROM
     assert len(re.findall(r'from\s+"[^"]+"\."[^"]+"\."numbers_double"', _compiled(build, "column_checks__fails_five_rules"))) == 1
 
+
+
+@duckdb_only
+def test_column_checks_runs_the_peer_rules(build, project):
+    rows = _rows(project, f"select column_name, rule, observed, threshold from ({_compiled(build, 'column_checks__fails_peer_rules')}) order by 1, 2")
+    # regex_not_match at its limit (2 of 5 = 0.4) passes: strict; only dddd is over 3 characters
+    assert rows == [("code", "regex_match", 0.4, 0.0), ("id", "expression_is_true", pytest.approx(1 / 3), 0.0),
+                    ("label", "string_length", 0.2, 0.0), ("note", "not_constant", 1.0, 0.0)]
+
+
+@duckdb_only
+def test_equality_names_the_side_holding_each_row(build, project):
+    rows = _rows(project, f"select id, amount, rows_in_model, rows_in_compare, which_side from ({_compiled(build, 'equality__fails_without_precision')}) order by which_side")
+    assert [(r[0], r[2], r[3], r[4]) for r in rows] == [(1, 0, 1, "compare_model"), (1, 1, 0, "model")]
+
+
+@duckdb_only
+def test_mutually_exclusive_ranges_gives_each_reason(build, project):
+    rows = _rows(project, f"select range_key, lower_bound, upper_bound, reason from ({_compiled(build, 'mutually_exclusive_ranges__fails_gap_not_allowed')}) order by 1")
+    assert rows == [("k2", 1, 4, "overlaps the next range"), ("k3", 1, 2, "gap before the next range")]
 
 @duckdb_only
 def test_nothing_to_check_message(build, project):
@@ -329,7 +356,7 @@ def _signature(name: str) -> list[str]:
     return [a.split("=")[0].strip() for a in args.split(",")]
 
 
-@pytest.mark.parametrize("name", DESIGN_TESTS)
+@pytest.mark.parametrize("name", PUBLIC_TESTS)
 def test_every_test_has_its_doc_beside_it(name):
     from dbt.parser.schemas import is_valid_type
 
@@ -345,7 +372,7 @@ def test_every_test_has_its_doc_beside_it(name):
 
 def test_macro_docs_reach_the_host_manifest(build):
     """dbt parsed the docs with validate_macro_args on: names and types match the macros."""
-    for name in DESIGN_TESTS:
+    for name in PUBLIC_TESTS:
         macro = build.manifest["macros"][f"macro.strataqc.test_{name}"]
         assert "Fails on" in macro["description"]
         assert [a["name"] for a in macro["arguments"]] == _signature(name)

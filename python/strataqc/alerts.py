@@ -13,6 +13,7 @@ Configuration (YAML, `strataqc_alerts.yml` in the project by default):
     reminder_hours: 24        # remind of an unchanged failure once, this long after it was alerted
     min_status: fail          # fail (fail + error) or warn (also warnings)
     change_tolerance: 0.1     # "changed": observed (else failing rows) moved more than this, relative
+    flap_hours: 96            # a fixed failure failing again before it passed this long: a repeat
     fixed_alone: false        # true: a fix sends a message of its own; false: it rides with the next one
     remind_alone: false       # true: a due reminder sends a message of its own; false: it rides with news
     trend_host_values: false  # true: also trend values that measure the host (inference latency)
@@ -45,7 +46,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
-from strataqc import incidents
+from strataqc import flapping, incidents
+from strataqc.flapping import _parse_time
 from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
@@ -80,6 +82,7 @@ class AlertConfig:
     dashboard_url: str | None = None
     env_secrets: list[str] = field(default_factory=list, repr=False)
     change_tolerance: float = 0.10  # relative move of a failure's value that makes it "changed"
+    flap_hours: float = 96.0  # a fixed failure failing again before passing this long is a repeat
     fixed_alone: bool = False  # a fix waits for the next message instead of sending its own
     remind_alone: bool = False  # a due reminder waits for the next message with news instead of sending its own
     trend_host_values: bool = False  # trend values that measure the host (inference latency)
@@ -161,6 +164,7 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
                            spool_dir=Path(data.get("spool_dir") or Path(project_dir) / "reports" / "alert-spool"),
                            dashboard_url=data.get("dashboard_url"), env_secrets=secrets,
                            change_tolerance=_non_negative(data.get("change_tolerance", 0.10), "change_tolerance"),
+                           flap_hours=_non_negative(data.get("flap_hours", 96), "flap_hours"),
                            fixed_alone=_flag(data.get("fixed_alone", False), "fixed_alone"),
                            remind_alone=_flag(data.get("remind_alone", False), "remind_alone"),
                            trend_host_values=_flag(data.get("trend_host_values", False), "trend_host_values"))
@@ -171,7 +175,7 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
 def _non_negative(value: Any, name: str) -> float:
     number = float(value)
     if not number >= 0:
-        raise ValueError(f"{name} must be a number >= 0 (a relative tolerance, e.g. 0.1), not {value!r}")
+        raise ValueError(f"{name} must be a number >= 0, not {value!r}")
     return number
 
 
@@ -210,21 +214,11 @@ class Plan:
                     or (self.remind_alone and any(i.reason == "reminder" for i in self.items)))
 
 
-def _parse_time(value: Any) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks: Any,
          now: dt.datetime | None = None) -> Plan:
     """Decide what tonight's message says, given what was alerted before and what is acknowledged."""
-    from strataqc.history import active_ack, changed
-
     from strataqc.clock import now as clock_now
+    from strataqc.history import active_ack, changed
 
     now = now or clock_now()  # STRATAQC_NOW in simulated nights
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -242,13 +236,21 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
 
     previous = run.context.get("previous") or {}
     series = run.context.get("series") or {}  # earlier nights' values: a steady drift is not a change
+    statuses = run.context.get("status_series") or {}
     for r in run.results:
         key = check_key(r)
         prev = state.get(key)
+        remembered = flapping.is_fixed(prev)
+        if remembered and flapping.expired(prev, now, config.flap_hours, statuses.get(key)):
+            out.cleared.append(key)
+            prev, remembered = None, False
         if r.status not in alerting:
-            if prev is not None and prev.get("status") != "anomaly" and r.status is not Status.SKIP:
+            if prev is not None and prev.get("status") != "anomaly" and r.status is not Status.SKIP and not remembered:
                 out.fixed.append(r)
-                out.cleared.append(key)
+                if config.flap_hours > 0:
+                    out.state_rows.append(flapping.fixed_row(key, prev, run.run_id))
+                else:
+                    out.cleared.append(key)
             continue
         if active_ack(r, acks) is not None:
             quiet("acknowledged")
@@ -258,13 +260,13 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
             continue
         if prev is None:
             reason = "new"
-        elif changed(prev.get("status"), prev.get("failures"), prev.get("observed"), r, previous=previous.get(key),
+        elif changed(flapping.alerted_status(prev), prev.get("failures"), prev.get("observed"), r, previous=previous.get(key),
                      tolerance=config.change_tolerance, recent=series.get(key)):
             reason = "changed"
         elif _reminder_due(prev, now, reminder):
             reason = "reminder"
         else:
-            quiet("already alerted, unchanged")
+            quiet("re-crossed its threshold, unchanged" if remembered else "already alerted, unchanged")
             continue
         out.items.append(Item(r, reason))
         remember(key, str(r.status), r.failures, r.observed, prev)

@@ -313,7 +313,8 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         median = statistics.median(values) if values else None
         # more failing rows is worse; fewer is good news, not an anomaly
         direction = "up" if kind == "count" else trends.direction_of(r.check, median, r.threshold)
-        t = trend(key, trend_value(r), values, kind=kind, direction=direction, weekdays=weekdays, weekday=tonight)
+        t = trend(key, trend_value(r), values, kind=kind, direction=direction, weekdays=weekdays, weekday=tonight,
+                  threshold=r.threshold)
         found[key] = t
         # a failing check is already reported as a failure
         if t.verdict == "anomaly" and r.status not in FAILING:
@@ -346,7 +347,8 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
                 f"(needs {TREND_MIN_RUNS} earlier runs)")
     return {"trends": {k: t.__dict__ for k, t in trends_.items()}, "series": series, "status_series": statuses,
             "previous": {row["check_key"]: {"status": row["status"], "observed": _or_none(row["observed"]),
-                                            "failures": _or_none(row["failures"]), "message": row["message"]}
+                                            "failures": _or_none(row["failures"]), "message": row["message"],
+                                            "threshold": _or_none(row["threshold"])}
                          for row in previous.to_dict(orient="records")},
             "anomalies": anomalies, "changes": changes, "acks": applied,
             "acked_keys": [a["check_key"] for a in applied], "history_note": note,

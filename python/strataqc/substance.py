@@ -41,14 +41,30 @@ def _substance(message: Any) -> frozenset[str]:
 JUMP = 3.0
 
 
-def _jump(recent: list[float] | None, new: Any, last: Any) -> bool:
-    """Is last night -> tonight a jump against the nightly moves before it (True without two earlier nights)?"""
+def _jump(recent: list[float] | None, new: Any, last: Any, tolerance: float = CHANGE_TOLERANCE) -> bool:
+    """Is last night -> tonight a jump against the nightly moves before it?
+
+    Without two earlier nights the usual move is unknown: taken as `tolerance` (relative), a jump is a
+    move beyond JUMP times it."""
     values = [float(v) for v in (recent or []) if _present(v)][-8:]
-    if len(values) < 2 or new is None or not _present(last):
+    if new is None or not _present(last):
         return True
+    if len(values) < 2:
+        return _moved(last, new, JUMP * tolerance)
     moves = sorted(abs(b - a) for a, b in zip(values, values[1:]))
     usual = moves[len(moves) // 2]
     return abs(float(new) - float(last)) > JUMP * usual
+
+
+def _worse(alerted: Any, new: Any, threshold: Any) -> bool:
+    """Did the failure move away from passing: farther from its threshold, else more failing rows?
+
+    A failure easing back towards its threshold is no news: it is announced when it passes."""
+    if not _present(alerted) or new is None:
+        return False
+    if _present(threshold):
+        return abs(float(new) - float(threshold)) > abs(float(alerted) - float(threshold))
+    return float(new) > float(alerted)
 
 
 def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResult, *,
@@ -56,7 +72,8 @@ def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResul
             recent: list[float] | None = None) -> bool:
     """Did a failure change in substance since it was last alerted or acknowledged?
 
-    Another status; an observed value (else failing-row count) beyond `tolerance` of the alerted one and,
+    Another status; an observed value (else failing-row count) beyond `tolerance` of the alerted one, away
+    from passing (_worse), against the same limit as last night's value and,
     when last night is known, of last night's too, by a jump (more than JUMP times the usual nightly move
     of the `recent` values, oldest first): a count creeping up with the table or a steady drift is no
     news every night; or something else named as failing (another category, group, column or rule).
@@ -66,9 +83,12 @@ def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResul
     field = "observed" if r.observed is not None and _present(old_observed) else "failures"
     new, alerted = (r.observed, old_observed) if field == "observed" else (r.failures, old_failures)
     floor = 0.0 if field == "observed" else CHANGE_MIN_ROWS
-    moved = _moved(alerted, new, tolerance, floor)
+    moved = _moved(alerted, new, tolerance, floor) and _worse(alerted, new, r.threshold if field == "observed" else None)
+    if moved and previous is not None and field == "observed" and _present(previous.get("threshold")) \
+            and r.threshold is not None and float(previous["threshold"]) != float(r.threshold):
+        moved = False  # judged against another limit than last night (another statistic): values not comparable
     if moved and previous is not None and _present(previous.get(field)):
-        moved = _moved(previous[field], new, tolerance, floor) and _jump(recent, new, previous[field])
+        moved = _moved(previous[field], new, tolerance, floor) and _jump(recent, new, previous[field], tolerance)
     if moved:
         return True
     if previous is not None and previous.get("message") is not None:

@@ -101,10 +101,18 @@ def _seasonal(history: list[float], weekdays: list[int] | None, weekday: int | N
     return by_day[weekday]
 
 
+# a one-sided move must cover this share of the way from the usual value to the threshold
+HEADROOM = 0.10
+
+
 def judge(value: float | None, history: list[float], *, kind: str = "statistic", direction: str = "both",
           weekdays: list[int] | None = None, weekday: int | None = None, window: int = WINDOW,
-          min_runs: int = MIN_RUNS, max_z: float = MAX_Z) -> Judgement:
-    """`history` oldest first (tonight excluded); `direction`: up | down | both (the bad way)."""
+          min_runs: int = MIN_RUNS, max_z: float = MAX_Z, threshold: float | None = None) -> Judgement:
+    """`history` oldest first (tonight excluded); `direction`: up | down | both (the bad way).
+
+    With a `threshold` and a one-sided direction, a move of less than HEADROOM of the way to the
+    threshold is no anomaly: a leakage correlation going from 0.000 to 0.008 against 0.97 is nowhere
+    near failing, however many robust z it is."""
     if value is None or not math.isfinite(value):
         return Judgement("no_value", len(history))
     pairs = [(x, d) for x, d in zip(history, weekdays or [None] * len(history)) if x is not None and math.isfinite(x)]
@@ -135,6 +143,9 @@ def judge(value: float | None, history: list[float], *, kind: str = "statistic",
         out.why = f"below the {kind} floor ({floor.absolute:g} and {floor.relative:.0%})"
     elif (direction == "up" and effect < 0) or (direction == "down" and effect > 0):
         out.why = "moved the good way"
+    elif direction != "both" and threshold is not None and kind != "count" \
+            and abs(effect) < HEADROOM * abs(threshold - median):
+        out.why = f"less than {HEADROOM:.0%} of the way to the threshold {threshold:g}"
     else:
         out.verdict = "anomaly"
     return out
@@ -186,10 +197,11 @@ class Trend:
 
 def trend(key: str, value: float | None, history: list[float], *, window: int = WINDOW,
           min_runs: int = MIN_RUNS, max_z: float = MAX_Z, kind: str = "statistic",
-          direction: str = "both", weekdays: list[int] | None = None, weekday: int | None = None) -> Trend:
+          direction: str = "both", weekdays: list[int] | None = None, weekday: int | None = None,
+          threshold: float | None = None) -> Trend:
     """`history` oldest first, the current run excluded; the last `window` runs count."""
     j = judge(value, history, kind=kind, direction=direction, weekdays=weekdays, weekday=weekday,
-                     window=window, min_runs=min_runs, max_z=max_z)
+              window=window, min_runs=min_runs, max_z=max_z, threshold=threshold)
     return Trend(key, j.verdict, j.history_n, j.median, j.mad, j.z, j.why, j.seasonal)
 
 

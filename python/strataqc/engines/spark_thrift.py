@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 
 import pandas as pd
 
@@ -76,8 +77,14 @@ class SparkThrift:
         self.conn.close()
 
 
+# the Thrift server sends arrays, maps and structs as JSON text; a local session gives Python values
+NESTED = {"ARRAY_TYPE", "MAP_TYPE", "STRUCT_TYPE"}
+
+
 def _value(value, kind: str):
     # PyHive turns timestamps into datetimes but leaves dates as text; a local session gives dates
     if kind == "DATE_TYPE" and isinstance(value, str):
         return dt.date.fromisoformat(value)
+    if kind in NESTED and isinstance(value, str):
+        return json.loads(value)  # Spark writes NaN and Infinity bare, as json.loads reads them
     return value

@@ -9,7 +9,7 @@ DEMO_SEED ?= 42
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export STRATAQC_DUCKDB_PATH ?= $(CURDIR)/warehouse/strataqc.duckdb
 
-.PHONY: setup demo test bench clean test-postgres test-spark test-spark-cluster
+.PHONY: setup demo test bench clean test-postgres test-spark test-spark-cluster docs
 
 setup: $(STAMP)
 
@@ -41,6 +41,10 @@ test-spark: $(ENGINES_STAMP)
 # a standalone master, worker and Thrift server on loopback; the `thrift` target reaches it
 test-spark-cluster: $(ENGINES_STAMP)
 	bash scripts/spark-cluster.sh test
+
+# the SQL test reference in docs/sql-tests.md, from macros/generic_tests/*.yml
+docs: setup
+	$(BIN)/python scripts/gen_sql_reference.py
 
 bench: setup
 	bash bench/run.sh

@@ -139,6 +139,21 @@ def ratios_and_targets(raw_rows: list[Any], sizes: list[int]) -> list[dict[str, 
                            "< 2", ph.get("report_s") is not None and ph["report_s"] < 2))
         mb = round(ph["html_bytes"] / 1e6, 2) if ph.get("html_bytes") is not None else None
         out.append(_target("case 4: HTML size (MB)", mb, "< 3", mb is not None and mb < 3))
+
+    # case 5: detection quality over simulated nights (DESIGN §7)
+    sim = _find(rows, "5", "strataqc", "qc-report simulate")
+    if sim and sim["phases"].get("detection"):
+        d = sim["phases"]["detection"]
+        share = d.get("share_alerted_same_night")
+        out.append(_target(f"case 5: incidents alerted the night they land ({d['alerted_same_night']} of "
+                           f"{d['incidents']})", share, ">= 0.95", share is not None and share >= 0.95,
+                           f"in exactly one message: {d['in_exactly_one_message']}"))
+        out.append(_target(f"case 5: quiet nights with a message (of {d['quiet_nights']})",
+                           d["quiet_nights_with_message"], "<= 1", d["quiet_nights_with_message"] <= 1))
+        out.append(_target("case 5: items repeated within the reminder interval", d["items_repeated"], "0",
+                           d["items_repeated"] == 0))
+        out.append(_target("case 5: messages per incident", d["messages_per_incident"], "1",
+                           d["messages_per_incident"] == 1))
     return out
 
 

@@ -20,7 +20,7 @@ echo "== generate $ROWS landing lines (seed $SEED)"
 "$BIN/qc-report" generate --rows "$ROWS" --seed "$SEED" --out "$LANDING"
 echo "== load the landing zone"
 "$BIN/qc-report" load --landing "$LANDING" --project-dir "$ROOT"
-echo "== dbt build (ODS -> DWD -> DWS -> ADS, every layer's tests)"
+echo "== dbt build (seeds, then ODS -> DWD -> DWS -> ADS, every layer's tests)"
 # dbt exits 1 when a test at error severity fails: the demo data is defective on purpose.
 # A model that does not build is another matter: that stops the demo.
 "$BIN/dbt" build --project-dir "$ROOT" --target-path "$TARGET" || true
@@ -46,7 +46,7 @@ echo
 echo "Demo night done in $(( $(date +%s) - started ))s. Outputs:"
 echo "  landing zone + defect manifest: $LANDING/ (manifest.json)"
 echo "  warehouse (DuckDB):             $STRATAQC_DUCKDB_PATH"
-echo "    landing.* raw text, landing._rejects unreadable lines; schemas ods, dwd, dws, ads"
+echo "    landing.* raw text, landing._rejects unreadable lines; schemas ref (seeds), ods, dwd, dws, ads"
 echo "    reconciliation (landed = clean + rejected + duplicates): dwd.dwd_sales__reconciliation"
 echo "    failing rows of every warned or failed test: schema dbt_test__audit (one table per test)"
 echo "  dbt artifacts:                  $TARGET/run_results.json, $TARGET/manifest.json"

@@ -3,6 +3,7 @@
 Per size: the full-refresh night (case 3) builds the warehouse the other cases read,
 then the incremental night, case 1 (wide table SQL checks) and case 2 (ADS checks
 against evidently and deepchecks). Case 4 (report rendering) needs no warehouse.
+Case 5 (many nights, few messages) runs `qc-report simulate` on its own small warehouse.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ BIN = ROOT / ".venv" / "bin"
 PY = str(BIN / "python")
 WIDE = BENCH / "dbt_wide"
 SEED = int(os.environ.get("BENCH_SEED", "42"))
+# case 5: 30 nights must fit in reasonable time on 2 cores: a small demo (a night takes ~30 s)
+SIM_ROWS = int(os.environ.get("BENCH_SIM_ROWS", "20000"))
+SIM_SCHEDULE = ROOT / "examples" / "simulate" / "nights-30.yml"
 
 
 class CannotBench(Exception):
@@ -47,6 +51,9 @@ def steps(bench: "Bench", sizes: list[int], cases: set[str]) -> list[tuple[str, 
     out: list[tuple[str, Callable[[], None]]] = []
     if "4" in cases:
         out.append(("case 4: qc-report rendering, 500 checks x 90 nights of history", lambda: case4(bench)))
+    if "5" in cases:
+        out.append((f"case 5: many nights, few messages ({SIM_SCHEDULE.name}, {SIM_ROWS:,} rows)",
+                    lambda: case5(bench)))
     for rows in sizes:
         reuse = bench.args.reuse and "3" not in cases and (workdir(rows) / "warehouse.duckdb").exists()
         if cases & {"1", "2", "3"} and not reuse:
@@ -72,6 +79,26 @@ def case4(bench: "Bench") -> None:
     bench.run("4", "strataqc", "qc-report html, 500 checks, 90 nights", None,
               [PY, str(CASES / "report_render.py"), "--duckdb", str(wd / "history.duckdb"),
                "--html", str(wd / "report.html"), "--checks", "500", "--nights", "90"], timeout_s=1800)
+
+
+# -- case 5 ---------------------------------------------------------------------------------------
+
+def case5(bench: "Bench") -> None:
+    """30 simulated nights with planted incidents: recall the same night, quiet nights, repeats (detection.json)."""
+    wd = BENCH / ".work" / "simulate"
+    if wd.exists():
+        shutil.rmtree(wd)
+    row = bench.run("5", "strataqc", "qc-report simulate: 30 nights, planted incidents", SIM_ROWS,
+                    [str(BIN / "qc-report"), "simulate", "--out", str(wd), "--schedule", str(SIM_SCHEDULE),
+                     "--rows", str(SIM_ROWS), "--seed", str(SEED), "--project-dir", str(ROOT)],
+                    cwd=ROOT, timeout_s=4 * 3600)
+    detection = wd / "detection.json"
+    if row.status != "ok" or not detection.exists():
+        raise CannotBench(f"qc-report simulate did not finish ({row.reason}); log: {bench.log_dir.relative_to(ROOT)}")
+    doc = json.loads(detection.read_text())
+    row.phases.update({"detection": doc["totals"], "schedule": str(SIM_SCHEDULE.relative_to(ROOT)),
+                       "incidents": [{k: i.get(k) for k in ("night", "kind", "alerted_night", "messages", "caught_by",
+                                                             "missing_check")} for i in doc["incidents"]]})
 
 
 # -- case 3 ---------------------------------------------------------------------------------------

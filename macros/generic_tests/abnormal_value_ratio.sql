@@ -1,4 +1,5 @@
 {% test abnormal_value_ratio(model, column_name, max_ratio=0, kinds=none, allow_empty=false) %}
+  {%- do strataqc.require_column_level('abnormal_value_ratio', model, column_name) -%}
   {{ return(adapter.dispatch('test_abnormal_value_ratio', 'strataqc')(model, column_name, max_ratio, kinds, allow_empty)) }}
 {% endtest %}
 
@@ -27,7 +28,7 @@ judged as (
 select
   observed, {{ strataqc.as_double(max_ratio) }} as threshold, rows_checked, failing_rows,
   case when rows_checked = 0 or (non_null_rows = 0 and observed <= {{ max_ratio }})
-    then {{ strataqc.sql_message([label ~ ': ', {'int': 'rows_checked'}, ' rows, no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }}
+    then {{ strataqc.sql_message(strataqc.nothing_to_check(label, [{'int': 'rows_checked'}, ' rows, no non-NULL value'])) }}
     else {{ strataqc.sql_message([label ~ ': ', {'int': 'failing_rows'}, ' of ', {'int': 'rows_checked'}, ' rows are ' ~ kinds | join('/') ~ ' (ratio ', {'num': 'observed'}, ', limit ' ~ max_ratio ~ ')']) }}
   end as message
 from judged

@@ -1,4 +1,5 @@
 {% test accepted_values_ratio(model, column_name, values=none, max_ratio=0, allow_empty=false) %}
+  {%- do strataqc.require_column_level('accepted_values_ratio', model, column_name) -%}
   {{ return(adapter.dispatch('test_accepted_values_ratio', 'strataqc')(model, column_name, values, max_ratio, allow_empty)) }}
 {% endtest %}
 
@@ -25,7 +26,7 @@ judged as (
 -- the share is of non-NULL values: NULLs are abnormal_value_ratio's business
 select observed, {{ strataqc.as_double(max_ratio) }} as threshold, rows_checked, failing_rows,
   case when rows_checked = 0
-    then {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }}
+    then {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }}
     else {{ strataqc.sql_message([label ~ ': ', {'int': 'failing_rows'}, ' of ', {'int': 'rows_checked'}, ' values are outside the accepted list (ratio ', {'num': 'observed'}, ', limit ' ~ max_ratio ~ ')']) }}
   end as message
 from judged

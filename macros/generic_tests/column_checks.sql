@@ -1,4 +1,6 @@
 {% test column_checks(model, columns=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('column_checks', model, kwargs) -%}
   {{ return(adapter.dispatch('test_column_checks', 'strataqc')(model, columns, allow_empty)) }}
 {% endtest %}
 
@@ -29,7 +31,7 @@
     {%- if not allow_empty -%}
       {%- do checks.append({'column': column, 'rule': 'no_values', 'observed': nn, 'threshold': '0',
             'fails': 'rows_checked > 0 and ' ~ nn ~ ' = 0',
-            'message': [clabel ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']}) -%}
+            'message': strataqc.nothing_to_check(clabel, 'no non-NULL value')}) -%}
     {%- endif -%}
     {%- for rule, args in rules.items() -%}
       {%- set args = {} if args is none else args -%}
@@ -71,6 +73,11 @@
         {%- do checks.append({'column': column, 'rule': rule, 'observed': observed, 'threshold': ratio | string,
               'fails': observed ~ ' > ' ~ ratio,
               'message': [rlabel ~ ': ', {'int': 'coalesce(' ~ m ~ ', 0)'}, ' of ', {'int': denominator}, ' rows fail (ratio ', {'num': observed}, ', limit ' ~ ratio ~ ')']}) -%}
+      {%- elif rule == 'unique' -%}
+        {#- non-NULL count minus distinct count: the rows beyond each value's first, not rows or values -#}
+        {%- do checks.append({'column': column, 'rule': rule, 'observed': 'coalesce(' ~ m ~ ', 0)', 'threshold': '0',
+              'fails': 'coalesce(' ~ m ~ ', 0) > 0',
+              'message': [rlabel ~ ': ', {'int': 'coalesce(' ~ m ~ ', 0)'}, ' surplus rows (a value repeated beyond its first row; NULLs aside)']}) -%}
       {%- else -%}
         {%- do checks.append({'column': column, 'rule': rule, 'observed': 'coalesce(' ~ m ~ ', 0)', 'threshold': '0',
               'fails': 'coalesce(' ~ m ~ ', 0) > 0',
@@ -80,7 +87,7 @@
   {%- endfor -%}
   {%- if not allow_empty -%}
     {%- do checks.append({'column': none, 'rule': 'no_rows', 'observed': 'rows_checked', 'threshold': '0', 'fails': 'rows_checked = 0',
-          'message': [label ~ ': the model has no rows, nothing to check (set allow_empty: true if that is expected)']}) -%}
+          'message': strataqc.nothing_to_check(label, 'the model has no rows')}) -%}
   {%- endif -%}
 -- one scan: every rule of every column is a conditional aggregate of this single select
 with measured as (

@@ -1,4 +1,5 @@
 {% test column_type(model, column_name, type=none) %}
+  {%- do strataqc.require_column_level('column_type', model, column_name) -%}
   {{ return(adapter.dispatch('test_column_type', 'strataqc')(model, column_name, type)) }}
 {% endtest %}
 

@@ -1,4 +1,6 @@
 {% test date_continuity(model, date_column=none, group_by=none, interval='day', allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('date_continuity', model, kwargs) -%}
   {{ return(adapter.dispatch('test_date_continuity', 'strataqc')(model, date_column, group_by, interval, allow_empty)) }}
 {% endtest %}
 
@@ -8,7 +10,7 @@
   {%- set label = strataqc.check_label('date_continuity', model) -%}
   {%- set date_column = strataqc.require_name(label, 'date_column', date_column, example='date_day') -%}
   {%- set groups = strataqc.quote_all(strataqc.require_names(label, 'group_by', group_by)) -%}
-  {%- set interval = strataqc.require_choice(label, 'interval', interval, ['day', 'week', 'month'], 'day') -%}
+  {%- set interval = strataqc.require_choice(label, 'interval', interval, ['hour', 'day', 'week', 'month'], 'day') -%}
   {%- set allow_empty = strataqc.require_bool(label, 'allow_empty', allow_empty, false) -%}
   {%- set period = strataqc.truncate_period(strataqc.quote_identifier(date_column), interval) -%}
   {%- set g = groups | join(', ') ~ (', ' if groups else '') -%}
@@ -50,8 +52,8 @@ select {{ g }}period as missing_period, 1 as occurrences,
 from missing
 {%- if not allow_empty %}
 union all
-select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as date) as missing_period, 0 as occurrences,
-  {{ strataqc.sql_message([label ~ ': no dated rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
+select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ 'date' if interval != 'hour' else dbt.type_timestamp() }}) as missing_period, 0 as occurrences,
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no dated rows')) }} as message
 from (select count(*) as n from present) counted
 where n = 0
 {%- endif %}

@@ -1,4 +1,6 @@
 {% test reconcile_date_range(model, date_column=none, compare_model=none, compare_date_column=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('reconcile_date_range', model, kwargs) -%}
   {{ return(adapter.dispatch('test_reconcile_date_range', 'strataqc')(model, date_column, compare_model, compare_date_column, allow_empty)) }}
 {% endtest %}
 
@@ -30,7 +32,7 @@ select bound, this_date, compare_date,
   {{ strataqc.as_double(strataqc.period_diff('compare_date', 'this_date', 'day')) }} as observed,
   {{ strataqc.as_double(0) }} as threshold,
   case when this_date is null and compare_date is null
-    then {{ strataqc.sql_message([label ~ ': neither model has a date, nothing to check (set allow_empty: true if that is expected)']) }}
+    then {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'neither model has a date')) }}
     else {{ strataqc.sql_message([label ~ ': ', {'text': 'bound'}, ' date ', {'text': 'this_date'}, ' vs ', {'text': 'compare_date'}, ' in the compared model']) }}
   end as message
 from sides

@@ -1,4 +1,6 @@
 {% test reconcile_row_count(model, compare_model=none, tolerance_ratio=0, group_by=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('reconcile_row_count', model, kwargs) -%}
   {{ return(adapter.dispatch('test_reconcile_row_count', 'strataqc')(model, compare_model, tolerance_ratio, group_by, allow_empty)) }}
 {% endtest %}
 

@@ -1,4 +1,6 @@
 {% test reconcile_sum(model, column=none, compare_model=none, compare_column=none, tolerance_ratio=0, group_by=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('reconcile_sum', model, kwargs) -%}
   {{ return(adapter.dispatch('test_reconcile_sum', 'strataqc')(model, column, compare_model, compare_column, tolerance_ratio, group_by, allow_empty)) }}
 {% endtest %}
 

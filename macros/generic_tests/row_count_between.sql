@@ -1,4 +1,6 @@
 {% test row_count_between(model, min_rows=none, max_rows=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('row_count_between', model, kwargs) -%}
   {{ return(adapter.dispatch('test_row_count_between', 'strataqc')(model, min_rows, max_rows, allow_empty)) }}
 {% endtest %}
 

@@ -1,4 +1,6 @@
 {% test schema_unchanged(model, columns=none) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('schema_unchanged', model, kwargs) -%}
   {{ return(adapter.dispatch('test_schema_unchanged', 'strataqc')(model, columns)) }}
 {% endtest %}
 

@@ -1,4 +1,5 @@
 {% test special_characters(model, column_name, allow=none, allow_empty=false) %}
+  {%- do strataqc.require_column_level('special_characters', model, column_name) -%}
   {{ return(adapter.dispatch('test_special_characters', 'strataqc')(model, column_name, allow, allow_empty)) }}
 {% endtest %}
 
@@ -24,7 +25,7 @@ group by failing_value, reason
 {%- if not allow_empty %}
 union all
 select cast(null as {{ dbt.type_string() }}) as failing_value, 'no_values' as reason, 0 as occurrences,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select count({{ col }}) as n from {{ model }}) counted
 where n = 0
 {%- endif %}

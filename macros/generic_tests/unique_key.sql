@@ -1,4 +1,6 @@
 {% test unique_key(model, columns=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('unique_key', model, kwargs) -%}
   {{ return(adapter.dispatch('test_unique_key', 'strataqc')(model, columns, allow_empty)) }}
 {% endtest %}
 
@@ -25,7 +27,7 @@ where occurrences > 1
 union all
 -- an empty model has no duplicate keys only because it has no keys
 select {% for k in key %}null as {{ k }}, {% endfor %}0 as occurrences,
-  {{ strataqc.sql_message([label ~ ': the model has no rows, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'the model has no rows')) }} as message
 from (select count(*) as n from {{ model }}) counted
 where n = 0
 {%- endif %}

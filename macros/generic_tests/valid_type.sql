@@ -1,4 +1,5 @@
 {% test valid_type(model, column_name, type=none, allow_empty=false) %}
+  {%- do strataqc.require_column_level('valid_type', model, column_name) -%}
   {{ return(adapter.dispatch('test_valid_type', 'strataqc')(model, column_name, type, allow_empty)) }}
 {% endtest %}
 
@@ -22,7 +23,7 @@ group by {{ col }}
 {%- if not allow_empty %}
 union all
 select cast(null as {{ dbt.type_string() }}) as failing_value, 0 as occurrences,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select count({{ col }}) as n from {{ model }}) counted
 where n = 0
 {%- endif %}

@@ -1,4 +1,6 @@
 {% test value_continuity(model, value_column=none, date_column=none, group_by=none, max_zero_run=none, max_null_run=none, max_change_ratio=none, interval='day', seasonality=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('value_continuity', model, kwargs) -%}
   {{ return(adapter.dispatch('test_value_continuity', 'strataqc')(model, value_column, date_column, group_by,
       {'max_zero_run': max_zero_run, 'max_null_run': max_null_run, 'max_change_ratio': max_change_ratio},
       interval, seasonality, allow_empty)) }}
@@ -98,7 +100,7 @@ where n = 0 and (select count(period_value) from series) > 0
 {%- if not allow_empty -%}
   {%- set piece -%}
 select {{ null_groups }}cast(null as date) as period, 'no_values' as rule, cast(null as {{ strataqc.type_double() }}) as observed, cast(null as {{ strataqc.type_double() }}) as threshold,
-  {{ strataqc.sql_message([label ~ ': no dated row with a non-NULL ' ~ value_column ~ ', nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no dated row with a non-NULL ' ~ value_column)) }} as message
 from (select count(period_value) as n from series) counted
 where n = 0
   {%- endset -%}

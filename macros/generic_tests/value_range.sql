@@ -1,4 +1,5 @@
 {% test value_range(model, column_name, min_value=none, max_value=none, inclusive=true, allow_negative=true, allow_infinite=false, allow_nan=false, allow_empty=false) %}
+  {%- do strataqc.require_column_level('value_range', model, column_name) -%}
   {{ return(adapter.dispatch('test_value_range', 'strataqc')(model, column_name, {
       'min_value': min_value, 'max_value': max_value, 'inclusive': inclusive, 'allow_negative': allow_negative,
       'allow_infinite': allow_infinite, 'allow_nan': allow_nan}, allow_empty)) }}
@@ -27,7 +28,7 @@ group by failing_value, reason
 {%- if not allow_empty %}
 union all
 select cast(null as {{ dbt.type_string() }}) as failing_value, 'no_values' as reason, 0 as occurrences,
-  {{ strataqc.sql_message([label ~ ': no non-NULL value, nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no non-NULL value')) }} as message
 from (select count({{ col }}) as n from {{ model }}) counted
 where n = 0
 {%- endif %}

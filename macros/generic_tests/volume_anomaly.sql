@@ -1,4 +1,6 @@
 {% test volume_anomaly(model, date_column=none, lookback=28, max_z=3, interval='day', seasonality=none, min_history=none, allow_empty=false) %}
+  {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
+  {%- do strataqc.require_model_level('volume_anomaly', model, kwargs) -%}
   {{ return(adapter.dispatch('test_volume_anomaly', 'strataqc')(model, date_column, lookback, max_z, interval, seasonality, min_history, allow_empty)) }}
 {% endtest %}
 
@@ -76,7 +78,7 @@ scored as (
 select latest_period, latest_count, history_points, baseline_median, observed, {{ strataqc.as_double(max_z) }} as threshold,
   case
     when latest_period is null
-      then {{ strataqc.sql_message([label ~ ': no dated rows, nothing to check (set allow_empty: true if that is expected)']) }}
+      then {{ strataqc.sql_message(strataqc.nothing_to_check(label, 'no dated rows')) }}
     when history_points < {{ min_history }}
       then {{ strataqc.sql_message([label ~ ': not enough history to judge ', {'text': 'latest_period'}, ' (', {'int': 'history_points'}, ' earlier ' ~ ('same-weekday ' if seasonality == 'weekly' else '') ~ interval ~ 's, need ' ~ min_history ~ ')']) }}
     when scale is null

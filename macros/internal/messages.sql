@@ -20,3 +20,11 @@
 {% macro as_double(expr) %}
   {{ return('cast(' ~ expr ~ ' as ' ~ strataqc.type_double() ~ ')') }}
 {% endmacro %}
+
+{#- The message of a test that found nothing to judge: `what` (a string, or message parts as for
+    sql_message) says what is missing. Every test fails with it unless `allow_empty: true`: no rows
+    or no values is not "no problems", and an empty load must not pass in silence. -#}
+{% macro nothing_to_check(label, what) %}
+  {%- set parts = [what] if (what is string or what is mapping) else (what | list) -%}
+  {{ return([label ~ ': '] + parts + [', nothing to check (set allow_empty: true if that is expected)']) }}
+{% endmacro %}

@@ -45,7 +45,7 @@ where observed > {{ tolerance_ratio }}
 union all
 select {% for c in groups %}null as {{ c }}, {% endfor %}cast(null as {{ strataqc.type_double() }}) as this_value, cast(null as {{ strataqc.type_double() }}) as compare_value,
   cast(null as {{ strataqc.type_double() }}) as observed, {{ strataqc.as_double(tolerance_ratio) }} as threshold,
-  {{ strataqc.sql_message([label ~ ': ' ~ nothing ~ ', nothing to check (set allow_empty: true if that is expected)']) }} as message
+  {{ strataqc.sql_message(strataqc.nothing_to_check(label, nothing)) }} as message
 from (select coalesce(sum(rows_seen), 0) as n from joined) counted
 where n = 0
 {%- endif %}

@@ -46,6 +46,15 @@ spine as (
     inner join days on days.date_day >= series.first_day
 ),
 
+-- a day the business calendar closes every store (no store_id) or this one
+closing_days as (
+    select distinct spine.store_id, spine.date_day
+    from spine
+    inner join {{ ref('business_calendar') }} as calendar
+        on calendar.calendar_day = spine.date_day
+        and (calendar.store_id is null or calendar.store_id = spine.store_id)
+),
+
 daily as (
     select
         store_id,
@@ -70,9 +79,13 @@ select
     daily.unit_price,
     coalesce(daily.is_promo, 0) as is_promo,
     coalesce(daily.line_count, 0) as line_count,
-    daily.store_id is null as is_filled
+    daily.store_id is null as is_filled,
+    closing_days.date_day is not null as is_closing_day
 from spine
 left join daily
     on daily.store_id = spine.store_id
     and daily.sku_id = spine.sku_id
     and daily.date_day = spine.date_day
+left join closing_days
+    on closing_days.store_id = spine.store_id
+    and closing_days.date_day = spine.date_day

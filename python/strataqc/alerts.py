@@ -1,15 +1,21 @@
-"""Alerts: one message per run, grouped by layer and model, sent through apprise.
+"""Alerts: at most one message per run, grouped by layer and model, sent through apprise.
 
-A failure already alerted and unchanged is not repeated until the reminder
-interval passes; a fixed check is announced once; an acknowledged failure is
-quiet until the acknowledgement expires or the failure changes. A message that
+Only news makes a message: a failure or trend anomaly not alerted before, a
+failure changed in substance (history.changed), or the one reminder of an
+unchanged failure `reminder_hours` after it was alerted, carried by the next
+message with news (nothing new, no message). A fixed check is announced in the next message; an anomaly is alerted once while it lasts; an
+acknowledged failure is quiet until the acknowledgement expires or the failure changes. A message that
 cannot be delivered after bounded retries is written to a spool file with the
 reason (resend with `qc-report resend-alerts`), and the run exits 3.
 
 Configuration (YAML, `strataqc_alerts.yml` in the project by default):
 
-    reminder_hours: 24        # repeat an unchanged failure after this long
+    reminder_hours: 24        # remind of an unchanged failure once, this long after it was alerted
     min_status: fail          # fail (fail + error) or warn (also warnings)
+    change_tolerance: 0.1     # "changed": observed (else failing rows) moved more than this, relative
+    fixed_alone: false        # true: a fix sends a message of its own; false: it rides with the next one
+    remind_alone: false       # true: a due reminder sends a message of its own; false: it rides with news
+    trend_host_values: false  # true: also trend values that measure the host (inference latency)
     retries: 2                # extra attempts per channel
     retry_delay_s: 1.0        # doubled after each attempt
     timeout_s: 10             # per HTTP attempt
@@ -39,6 +45,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import yaml
 
+from strataqc import incidents
 from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
@@ -72,6 +79,10 @@ class AlertConfig:
     spool_dir: Path = Path("reports/alert-spool")
     dashboard_url: str | None = None
     env_secrets: list[str] = field(default_factory=list, repr=False)
+    change_tolerance: float = 0.10  # relative move of a failure's value that makes it "changed"
+    fixed_alone: bool = False  # a fix waits for the next message instead of sending its own
+    remind_alone: bool = False  # a due reminder waits for the next message with news instead of sending its own
+    trend_host_values: bool = False  # trend values that measure the host (inference latency)
 
     def secrets(self) -> list[str]:
         """Values to mask wherever text leaves StrataQC."""
@@ -148,9 +159,26 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
                            retry_delay_s=float(data.get("retry_delay_s", 1.0)),
                            timeout_s=float(data.get("timeout_s", 10)),
                            spool_dir=Path(data.get("spool_dir") or Path(project_dir) / "reports" / "alert-spool"),
-                           dashboard_url=data.get("dashboard_url"), env_secrets=secrets)
+                           dashboard_url=data.get("dashboard_url"), env_secrets=secrets,
+                           change_tolerance=_non_negative(data.get("change_tolerance", 0.10), "change_tolerance"),
+                           fixed_alone=_flag(data.get("fixed_alone", False), "fixed_alone"),
+                           remind_alone=_flag(data.get("remind_alone", False), "remind_alone"),
+                           trend_host_values=_flag(data.get("trend_host_values", False), "trend_host_values"))
     except (TypeError, ValueError) as exc:
         raise AlertConfigError(f"{source}: {exc}") from exc
+
+
+def _non_negative(value: Any, name: str) -> float:
+    number = float(value)
+    if not number >= 0:
+        raise ValueError(f"{name} must be a number >= 0 (a relative tolerance, e.g. 0.1), not {value!r}")
+    return number
+
+
+def _flag(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value
 
 
 # -- what to say -----------------------------------------------------------------------------------
@@ -169,10 +197,17 @@ class Plan:
     quiet: dict[str, int] = field(default_factory=dict)
     state_rows: list[dict[str, Any]] = field(default_factory=list)
     cleared: list[str] = field(default_factory=list)
+    settled: list[str] = field(default_factory=list)  # anomalies back to normal
+
+    fixed_alone: bool = False
+    remind_alone: bool = False
 
     @property
     def empty(self) -> bool:
-        return not (self.items or self.fixed or self.anomalies)
+        """Nothing new to send: fixes and reminders alone wait for the next message with news."""
+        news = any(i.reason != "reminder" for i in self.items) or self.anomalies
+        return not (news or (self.fixed and self.fixed_alone)
+                    or (self.remind_alone and any(i.reason == "reminder" for i in self.items)))
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
@@ -189,11 +224,13 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     """Decide what tonight's message says, given what was alerted before and what is acknowledged."""
     from strataqc.history import active_ack, changed
 
-    now = now or dt.datetime.now(dt.timezone.utc)
+    from strataqc.clock import now as clock_now
+
+    now = now or clock_now()  # STRATAQC_NOW in simulated nights
     stamp = now.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     reminder = dt.timedelta(hours=config.reminder_hours)
     alerting = ALERTING[config.min_status]
-    out = Plan()
+    out = Plan(fixed_alone=config.fixed_alone, remind_alone=config.remind_alone)
 
     def remember(key: str, status: str, failures: Any, observed: Any, prev: dict[str, Any] | None) -> None:
         out.state_rows.append({"check_key": key, "status": status, "failures": failures, "observed": observed,
@@ -203,6 +240,8 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     def quiet(reason: str) -> None:
         out.quiet[reason] = out.quiet.get(reason, 0) + 1
 
+    previous = run.context.get("previous") or {}
+    series = run.context.get("series") or {}  # earlier nights' values: a steady drift is not a change
     for r in run.results:
         key = check_key(r)
         prev = state.get(key)
@@ -214,11 +253,15 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         if active_ack(r, acks) is not None:
             quiet("acknowledged")
             continue
+        if incidents.quieted(r, run, acks):
+            quiet("symptom of an acknowledged root")
+            continue
         if prev is None:
             reason = "new"
-        elif changed(prev.get("status"), prev.get("failures"), prev.get("observed"), r):
+        elif changed(prev.get("status"), prev.get("failures"), prev.get("observed"), r, previous=previous.get(key),
+                     tolerance=config.change_tolerance, recent=series.get(key)):
             reason = "changed"
-        elif (_parse_time(prev.get("last_alerted_at")) or now - reminder) <= now - reminder:
+        elif _reminder_due(prev, now, reminder):
             reason = "reminder"
         else:
             quiet("already alerted, unchanged")
@@ -226,18 +269,27 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         out.items.append(Item(r, reason))
         remember(key, str(r.status), r.failures, r.observed, prev)
 
+    tonight = set()
     for anomaly in run.context.get("anomalies") or []:
         key = "anomaly|" + anomaly["check_key"]
-        prev = state.get(key)
-        last = _parse_time((prev or {}).get("last_alerted_at"))
-        same = prev is not None and prev.get("observed") is not None and anomaly.get("observed") is not None and \
-            abs(float(prev["observed"]) - float(anomaly["observed"])) <= 0.1 * max(abs(float(prev["observed"])), 1e-12)
-        if same and last is not None and last > now - reminder:
+        tonight.add(key)
+        if key in state:
+            # still off its history since it was alerted: not news until it has been normal again
             quiet("anomaly already alerted")
             continue
         out.anomalies.append(anomaly)
-        remember(key, "anomaly", None, anomaly.get("observed"), prev)
+        remember(key, "anomaly", None, anomaly.get("observed"), None)
+    # an anomaly back to normal is forgotten quietly: the next departure is news again
+    out.settled = [k for k, v in state.items() if v.get("status") == "anomaly" and k not in tonight]
     return out
+
+
+def _reminder_due(prev: dict[str, Any], now: dt.datetime, reminder: dt.timedelta) -> bool:
+    """Once, `reminder` after the failure was first alerted; a change alerted since counts as the repeat."""
+    first, last = _parse_time(prev.get("first_alerted_at")), _parse_time(prev.get("last_alerted_at"))
+    if last is None:
+        return True
+    return now - last >= reminder and (first is None or last - first < reminder)
 
 
 def compose(run: QCRun, p: Plan, config: AlertConfig) -> tuple[str, str]:
@@ -251,8 +303,14 @@ def compose(run: QCRun, p: Plan, config: AlertConfig) -> tuple[str, str]:
     if p.fixed:
         title += f", {len(p.fixed)} fixed"
     lines = [f"Run {run.run_id} at {run.generated_at}"]
+    # DESIGN §7: one line per incident (root and where its symptoms are) instead of one per check
+    said, covered = incidents.alert_lines(run, {**{a["check_key"]: "anomaly" for a in p.anomalies},
+                                                **{check_key(i.result): i.reason for i in p.items}})
+    if said:
+        title += f"; {len(said)} incident{'s' if len(said) != 1 else ''}"
+        lines += ["", "## Incidents", *said]
     grouped: dict[str, dict[str, list[Item]]] = {}
-    for item in sorted(p.items, key=lambda i: (layer_rank(i.result.layer), i.result.model or "", i.result.check)):
+    for item in sorted((i for i in p.items if check_key(i.result) not in covered), key=lambda i: (layer_rank(i.result.layer), i.result.model or "", i.result.check)):
         grouped.setdefault(item.result.layer or "other", {}).setdefault(item.result.model or "-", []).append(item)
     for layer, models_ in grouped.items():
         lines.append("")
@@ -265,10 +323,11 @@ def compose(run: QCRun, p: Plan, config: AlertConfig) -> tuple[str, str]:
                                     if v is not None)
                 lines.append(f"  - [{r.status}] {r.check}{'.' + r.column if r.column else ''}: {r.message[:200]}"
                              f"{' (' + numbers + ')' if numbers else ''} — {item.reason}")
-    if p.anomalies:
+    anomalies = [a for a in p.anomalies if a["check_key"] not in covered]
+    if anomalies:
         lines += ["", "## Trend anomalies"]
         lines += [f"  - {a['check']} on {a['model']}{'.' + a['column'] if a.get('column') else ''}: {a['message']}"
-                  for a in p.anomalies]
+                  for a in anomalies]
     if p.fixed:
         lines += ["", "## Fixed"]
         lines += [f"  - {r.check} on {r.model}{'.' + r.column if r.column else ''} ({r.layer or 'other'})"
@@ -339,8 +398,12 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
     p = plan(run, config, state, acks, now)
     outcome = Outcome()
     if p.empty:
-        if history is not None and p.quiet:
-            log.info("alerts: nothing new to say (%s)", ", ".join(f"{n} {w}" for w, n in p.quiet.items()))
+        if history is not None and p.settled:
+            history.save_alert_state([], p.settled)
+        if history is not None and (p.quiet or p.fixed):
+            waiting = [f"{len(p.fixed)} fixed (announced with the next message)"] if p.fixed else []
+            log.info("alerts: nothing new to say (%s)",
+                     ", ".join([f"{n} {w}" for w, n in p.quiet.items()] + waiting))
         return outcome
     title, body = compose(run, p, config)
     if redactor is not None:
@@ -358,7 +421,7 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
     outcome.sent = bool(outcome.delivered)
     # remembered once someone was told; what did not arrive is in the spool, not lost
     if history is not None and outcome.sent:
-        history.save_alert_state(p.state_rows, p.cleared)
+        history.save_alert_state(p.state_rows, p.cleared + p.settled)
     if outcome.delivered:
         log.info("alert sent to %s", ", ".join(outcome.delivered))
     return outcome

@@ -136,6 +136,11 @@ def _attached_model(artifacts: Artifacts, test: dict[str, Any]) -> dict[str, Any
     return artifacts.node(attached) if attached else {}
 
 
+def _column_name(node: dict[str, Any]) -> str | None:
+    # a column test listed under the model's data_tests has its column only among the arguments
+    return node.get("column_name") or ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
+
+
 def _check_name(node: dict[str, Any]) -> str:
     meta = node.get("test_metadata") or {}
     if meta.get("name"):
@@ -310,7 +315,7 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
     return CheckResult(
         check=_check_name(node), status=status, check_type=CheckType.SQL,
         model=model.get("name"), layer=layer_of(model) if model else layer_of(node),
-        column=unquote(node.get("column_name")), observed=observed, threshold=threshold,
+        column=unquote(_column_name(node)), observed=observed, threshold=threshold,
         failures=int(failures) if isinstance(failures, (int, float)) and status is not Status.SKIP else None,
         message=message, duration_s=_duration(result), details=details,
     )
@@ -319,14 +324,32 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
 def _build_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: dict[str, Any],
                   statuses: dict[str, str]) -> CheckResult:
     status = Status.ERROR if statuses[uid] == "error" else Status.SKIP
+    details = {"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])}
     if status is Status.ERROR:
         message = _first_lines(result.get("message") or "") or "build failed"
     else:
         upstream = _failed_upstream(artifacts, uid, statuses)
         message = f"not built: upstream {_short(upstream)} failed" if upstream else "not built (skipped by dbt)"
+        if upstream:
+            # the report's summary names what stopped it: a failing test, or a model that did not build
+            details.update(stopped_by=_short(upstream), stopped_by_test=upstream.startswith("test."))
     return CheckResult(check="build", status=status, check_type=CheckType.SQL, model=node.get("name") or _short(uid),
-                       layer=layer_of(node), message=message, duration_s=_duration(result),
-                       details={"unique_id": uid, "resource_type": node.get("resource_type", uid.split(".")[0])})
+                       layer=layer_of(node), message=message, duration_s=_duration(result), details=details)
+
+
+def models_left_out(artifacts_or_run_results: Any, manifest: dict[str, Any], names: list[str]) -> list[str]:
+    """Models among `names` that this invocation built no result for: their tables are from an earlier run.
+
+    Judged only when the invocation built models (`dbt build`/`run`): after a
+    `dbt test` alone no model has a build result, and its tests read the tables as they are.
+    """
+    run_results = getattr(artifacts_or_run_results, "run_results", artifacts_or_run_results) or {}
+    seen = {str(r.get("unique_id", "")) for r in run_results.get("results", [])}
+    if not any(uid.startswith("model.") for uid in seen):
+        return []
+    ids = {node.get("name"): uid for uid, node in manifest.get("nodes", {}).items()
+           if node.get("resource_type") == "model"}
+    return [name for name in names if name in ids and ids[name] not in seen]
 
 
 def _never_ran(artifacts: Artifacts, statuses: dict[str, str], select: list[str] | None) -> list[CheckResult]:

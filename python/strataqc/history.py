@@ -17,7 +17,10 @@ from typing import Any, Iterable
 import pandas as pd
 from sqlglot import exp
 
+from strataqc import trends
+from strataqc.trends import Trend, robust_z, trend, trend_value  # noqa: F401 (public here too)
 from strataqc.run import QCRun, check_key
+from strataqc.substance import changed, facets  # noqa: F401 (changed: used by alerts through history)
 from strataqc.results import CheckResult, Status
 
 SCHEMA = "strataqc_history"
@@ -41,11 +44,9 @@ ALERT_COLUMNS = {
 NO_DELETE = {"spark"}
 NO_TRANSACTIONS = {"spark"}
 
-TREND_WINDOW = 28
-TREND_MIN_RUNS = 7
-TREND_MAX_Z = 3.5
-# a value that moved less than this (relative) is "unchanged" for alerts and acks
-CHANGE_TOLERANCE = 0.10
+TREND_WINDOW = trends.WINDOW
+TREND_MIN_RUNS = trends.MIN_RUNS
+TREND_MAX_Z = trends.MAX_Z
 
 
 def now_iso() -> str:
@@ -60,69 +61,12 @@ def _literal(value: Any, sql_type: str) -> exp.Expression:
     return exp.cast(exp.convert(value), sql_type)
 
 
-def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResult) -> bool:
-    """Did a failure change since it was last alerted or acknowledged?"""
-    if str(old_status) != str(r.status):
-        return True
-    if _present(old_failures) and r.failures is not None and int(old_failures) != int(r.failures):
-        return True
-    if _present(old_observed) and r.observed is not None:
-        old = float(old_observed)
-        return abs(r.observed - old) > CHANGE_TOLERANCE * max(abs(old), 1e-12)
-    return False
+def _or_none(value: Any) -> Any:
+    return value if _present(value) else None
 
 
 def _present(value: Any) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
-
-
-@dataclass
-class Trend:
-    """A check's value against its own history (robust z-score on median and MAD)."""
-
-    key: str
-    verdict: str  # anomaly | normal | insufficient_history | no_value
-    history_n: int
-    median: float | None = None
-    mad: float | None = None
-    z: float | None = None
-
-    def describe(self) -> str:
-        if self.verdict == "insufficient_history":
-            return f"too little history for a trend: {self.history_n} of {TREND_MIN_RUNS} earlier runs"
-        if self.verdict == "no_value":
-            return "no observed value to trend"
-        z = "∞" if self.z is not None and math.isinf(self.z) else f"{self.z:.1f}"
-        return f"robust z {z} against the median {self.median:.4g} of {self.history_n} earlier runs"
-
-
-def robust_z(value: float, history: list[float]) -> tuple[float, float, float]:
-    """(z, median, MAD); 0.6745 makes MAD comparable to a standard deviation under normality."""
-    median = statistics.median(history)
-    mad = statistics.median([abs(x - median) for x in history])
-    if mad == 0:
-        # a constant history: any departure from it is an anomaly, none is not
-        return (0.0 if value == median else math.copysign(math.inf, value - median)), median, mad
-    return 0.6745 * (value - median) / mad, median, mad
-
-
-def trend(key: str, value: float | None, history: list[float], *, window: int = TREND_WINDOW,
-          min_runs: int = TREND_MIN_RUNS, max_z: float = TREND_MAX_Z) -> Trend:
-    """`history` oldest first, the current run excluded; the last `window` runs count."""
-    if value is None or not math.isfinite(value):
-        return Trend(key, "no_value", len(history))
-    history = [x for x in history if x is not None and math.isfinite(x)][-window:]
-    if len(history) < min_runs:
-        return Trend(key, "insufficient_history", len(history))
-    z, median, mad = robust_z(value, history)
-    return Trend(key, "anomaly" if abs(z) > max_z else "normal", len(history), median, mad, z)
-
-
-def trend_value(r: CheckResult) -> float | None:
-    """The number a check is trended on: its observed value, else its failing-row count."""
-    if r.observed is not None:
-        return r.observed
-    return float(r.failures) if r.failures is not None else None
 
 
 class History:
@@ -318,29 +262,65 @@ def active_ack(r: CheckResult, acks: pd.DataFrame) -> dict[str, Any] | None:
     return None
 
 
-def run_context(history: History, run: QCRun, *, trend_runs: int = 90) -> dict[str, Any]:
-    """What the report shows beside tonight: trends, anomalies, changes, acknowledgements."""
+def _acked_nights(frame: pd.DataFrame, acks: pd.DataFrame) -> pd.Series:
+    """True for history rows an acknowledgement covered (acknowledged at or before, not expired)."""
+    covered = pd.Series(False, index=frame.index)
+    for ack in acks.to_dict(orient="records") if acks is not None and not acks.empty else []:
+        hit = (frame["check_name"] == ack["check_name"]) & (frame["model"] == ack["model"])
+        if _present(ack.get("column_name")):
+            hit &= frame["column_name"] == ack["column_name"]
+        hit &= frame["generated_at"].astype(str).str[:10] >= str(ack.get("acked_at") or "")[:10]
+        if _present(ack.get("until_date")):
+            hit &= frame["generated_at"].astype(str).str[:10] <= str(ack["until_date"])
+        covered |= hit
+    return covered
+
+
+def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_values: bool = False) -> dict[str, Any]:
+    """What the report shows beside tonight: trends, anomalies, changes, acknowledgements.
+
+    The baseline of a trend leaves out nights the check failed or was acknowledged; values that
+    measure the host (latency) are trended only with host_values."""
     earlier = history.last_runs(trend_runs, before=run.generated_at)
     earlier = earlier[earlier["run_id"] != run.run_id]
     series: dict[str, list[float]] = {}
     statuses: dict[str, list[tuple[str, str]]] = {}
+    baselines: dict[str, tuple[list[float], list[int]]] = {}
+    facet_history: dict[str, list[tuple[dict[str, float], int | None]]] = {}
+    if not earlier.empty:
+        earlier = earlier.assign(_kept=~earlier["status"].isin(["fail", "error"])
+                                 & ~_acked_nights(earlier, history.acks(on=dt.date.min)))
     for key, group in earlier.groupby("check_key", sort=False):
         values = group["observed"].where(group["observed"].notna(), group["failures"])
         series[key] = [float(v) for v in values if _present(v)]
         statuses[key] = list(zip(group["generated_at"], group["status"]))
+        kept = [(float(v), trends.weekday_of(at)) for v, at, keep in zip(values, group["generated_at"], group["_kept"])
+                if keep and _present(v)]
+        baselines[key] = ([v for v, _ in kept], [d if d is not None else -1 for _, d in kept])
+        facet_history[key] = [(facets(m), trends.weekday_of(at)) for m, at, keep in
+                               zip(group["message"], group["generated_at"], group["_kept"]) if keep]
 
-    trends, anomalies = {}, []
+    found, anomalies = {}, []
+    tonight = trends.weekday_of(run.generated_at)
     for r in run.results:
         key = check_key(r)
-        t = trend(key, trend_value(r), series.get(key, []))
-        trends[key] = t
-        # a failing check is already reported; fewer failing rows than usual is good news, not an anomaly
-        fewer_failures = r.observed is None and (t.z or 0) < 0
-        if t.verdict == "anomaly" and r.status not in FAILING and not fewer_failures:
-            anomalies.append({"check_key": key, "check": r.check, "model": r.model, "column": r.column,
-                              "layer": r.layer, "status": str(r.status), "observed": trend_value(r),
-                              "median": t.median, "z": None if math.isinf(t.z or 0) else t.z,
-                              "history_n": t.history_n, "message": t.describe()})
+        values, weekdays = baselines.get(key, ([], []))
+        kind = trends.kind_of(r.check, r.observed, r.threshold)
+        if kind == "duration" and not host_values:
+            found[key] = Trend(key, "not_trended", len(values), why="measures the host, not the data "
+                                                                   "(trend it with trend_host_values: true)")
+            continue
+        median = statistics.median(values) if values else None
+        # more failing rows is worse; fewer is good news, not an anomaly
+        direction = "up" if kind == "count" else trends.direction_of(r.check, median, r.threshold)
+        t = trend(key, trend_value(r), values, kind=kind, direction=direction, weekdays=weekdays, weekday=tonight)
+        found[key] = t
+        # a failing check is already reported as a failure
+        if t.verdict == "anomaly" and r.status not in FAILING:
+            anomalies.append(trends.anomaly_entry(r, t, key))
+        elif r.status not in FAILING:
+            anomalies += trends.facet_anomalies(r, key, facet_history.get(key, []), tonight)
+    trends_ = found
 
     previous_id = None
     run_list = earlier.drop_duplicates("run_id")
@@ -359,12 +339,15 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90) -> dict[s
             applied.append({"check_key": check_key(r), "check": r.check, "model": r.model, "column": r.column,
                             "reason": ack["reason"], "by": ack.get("acked_by"), "until": ack.get("until_date"),
                             "acked_at": ack.get("acked_at")})
-    insufficient = sum(1 for t in trends.values() if t.verdict == "insufficient_history")
+    insufficient = sum(1 for t in trends_.values() if t.verdict == "insufficient_history")
     note = None
     if insufficient:
-        note = (f"{insufficient} of {len(trends)} checks have too little history for a trend "
+        note = (f"{insufficient} of {len(trends_)} checks have too little history for a trend "
                 f"(needs {TREND_MIN_RUNS} earlier runs)")
-    return {"trends": {k: t.__dict__ for k, t in trends.items()}, "series": series, "status_series": statuses,
+    return {"trends": {k: t.__dict__ for k, t in trends_.items()}, "series": series, "status_series": statuses,
+            "previous": {row["check_key"]: {"status": row["status"], "observed": _or_none(row["observed"]),
+                                            "failures": _or_none(row["failures"]), "message": row["message"]}
+                         for row in previous.to_dict(orient="records")},
             "anomalies": anomalies, "changes": changes, "acks": applied,
             "acked_keys": [a["check_key"] for a in applied], "history_note": note,
             "history_runs": int(run_list.shape[0])}

@@ -1,4 +1,4 @@
-"""One night of StrataQC: collect the results, store them, render the report, alert.
+"""One night of StrataQC: collect the results, store them, group incidents, render the report, alert.
 
 `report` is `qc-report run`; `night` first loads landing files and runs `dbt build`.
 Both take one `NightOptions`, so a new option is declared once for both commands.
@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from strataqc.artifacts import ArtifactsError, built_selection, check_selection, load_artifacts, selection, sql_results
+from strataqc.artifacts import (ArtifactsError, built_selection, check_selection, load_artifacts, models_left_out,
+                                selection, sql_results)
 from strataqc.layers import layer_of
 from strataqc.logs import MASK_LOGS, cannot_run, interactive, log, stderr, step
 from strataqc.redact import Redactor
@@ -60,6 +61,8 @@ class NightOptions:
     no_history: bool = False
     python_checks: bool = True
     lock_wait: float = DEFAULT_LOCK_WAIT_S
+    check_stale: bool = False   # also check models this dbt invocation did not build
+    verbose: bool = False  # the terminal table lists passing checks too
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "select", tuple(self.select or ()))  # typer hands a list or None
@@ -136,7 +139,9 @@ def report(opts: NightOptions, *, dbt_selector: bool = False) -> int:
         redactor = Redactor.from_settings(wh.target.settings, extra=alert_config.secrets() if alert_config else ())
         MASK_LOGS.redactor = redactor
         run = collect(opts, artifacts, wh, select, redactor)
-        history = None if opts.no_history else store(run, wh, redactor)
+        host = bool(alert_config and alert_config.trend_host_values)
+        history = None if opts.no_history else store(run, wh, redactor, host_values=host)
+        group(run, artifacts, history)
         write_reports(run, opts, redactor)
         code = EXIT_CHECKS_FAILED if run.breaches(opts.fail_on) else EXIT_OK
         if not opts.no_history and history is None:
@@ -156,8 +161,11 @@ def collect(opts: NightOptions, artifacts: Any, wh: Warehouse, select: list[str]
     """Tonight's records: dbt's results and the Python checks under one run id, secrets masked."""
     with step("reading dbt results"):
         sql = sql_results(artifacts, wh, sample_rows=opts.sample_rows, select=select)
-    python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql) if opts.python_checks else []
-    run = QCRun.merge(artifacts.invocation_id, artifacts.generated_at or _now(), sql, python)
+    python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql, artifacts.run_results,
+                            opts.check_stale) if opts.python_checks else []
+    from strataqc.clock import run_time  # STRATAQC_NOW stamps a simulated or replayed night
+
+    run = QCRun.merge(artifacts.invocation_id, run_time(artifacts.generated_at or _now()), sql, python)
     run.results = [redactor.result(r) for r in run.results]
     return run
 
@@ -173,7 +181,7 @@ def _alert_config(opts: NightOptions) -> Any:
         raise CannotRun(str(exc)) from exc
 
 
-def store(run: QCRun, wh: Warehouse, redactor: Redactor) -> Any:
+def store(run: QCRun, wh: Warehouse, redactor: Redactor, host_values: bool = False) -> Any:
     """Append the run to the history and read its trends into run.context; None when it failed."""
     from strataqc.history import History, run_context
 
@@ -181,16 +189,31 @@ def store(run: QCRun, wh: Warehouse, redactor: Redactor) -> Any:
     try:
         with step("storing history"):
             history.append(run)
-            run.context.update(run_context(history, run))
+            run.context.update(run_context(history, run, host_values=host_values))
     except Exception as exc:  # the report still goes out; the exit code says history failed
         log.error("history not stored: %s: %s", type(exc).__name__, redactor.text(str(exc).splitlines()[0]))
         return None
     return history
 
 
+def group(run: QCRun, artifacts: Any, history: Any) -> None:
+    """DESIGN §7: failures connected through lineage become incidents; records gain incident_id and role.
+
+    After `store`: an incident keeps its id and first_seen from the stored nights (and
+    is saved beside them). `for_night` logs and swallows its own failure, so a broken
+    grouping costs the night its incidents, never its report or alert.
+    """
+    from strataqc.incidents import for_night
+
+    with step("grouping incidents"):
+        for_night(run, artifacts, history)
+
+
 def write_reports(run: QCRun, opts: NightOptions, redactor: Redactor) -> None:
     """The report on stdout (or --output), then every other format asked for."""
-    text = redactor.text(render(run, opts.fmt))
+    # on stdout the table lists what needs attention, passing checks with --verbose; a file gets all
+    passing = {"passing": opts.verbose or bool(opts.output)} if opts.fmt is Format.table else {}
+    text = redactor.text(render(run, opts.fmt, **passing))
     if opts.output:
         opts.output.parent.mkdir(parents=True, exist_ok=True)
         opts.output.write_text(text)
@@ -200,7 +223,7 @@ def write_reports(run: QCRun, opts: NightOptions, redactor: Redactor) -> None:
 
         from strataqc.report.terminal import print_table
 
-        print_table(run, Console(highlight=False))
+        print_table(run, Console(highlight=False), passing=opts.verbose)
     else:
         sys.stdout.write(text)
     for fmt, path in opts.also.items():
@@ -222,7 +245,7 @@ def alert(run: QCRun, config: Any, history: Any, redactor: Redactor) -> bool:
 
 
 def python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select: list[str] | None,
-                   sql: list | None = None) -> list:
+                   sql: list | None = None, run_results: dict | None = None, check_stale: bool = False) -> list:
     """The Python checks; a model dbt did not build tonight is skipped with the reason, not read stale."""
     if importlib.util.find_spec("strataqc.checks.runner") is None:
         log.info("Python checks are not installed; reporting the SQL checks only")
@@ -233,9 +256,13 @@ def python_results(manifest: dict[str, Any], wh: Any, project_dir: Path, select:
         models = {node.get("name"): node for node in model_nodes(manifest, select)}
     except Exception:  # a runner that cannot even load is reported below as one error record
         models = {}
-    unbuilt = {r.model: r for r in sql or [] if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
-    skipped = [_python_record(Status.SKIP, name, models[name], f"Python checks not run: {name} was not built "
-                                                               f"tonight ({unbuilt[name].message})")
+    unbuilt = {r.model: f"was not built tonight ({r.message})" for r in sql or []
+               if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)}
+    if not check_stale:
+        unbuilt.update({name: "was not built in this dbt invocation (its table is from an earlier run); "
+                              "pass --check-stale to check it anyway"
+                        for name in models_left_out(run_results, manifest, list(models)) if name not in unbuilt})
+    skipped = [_python_record(Status.SKIP, name, models[name], f"Python checks not run: {name} {unbuilt[name]}")
                for name in models if name in unbuilt]
     built = [name for name in models if name not in unbuilt]
     if skipped and not built:
@@ -281,17 +308,39 @@ def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] |
     """Load landing files, `dbt build`, then `report`; dbt's own failing tests are reported, not fatal."""
     opts = dataclasses.replace(opts, target_path=opts.target_dir)
     check_writable(opts.report_paths)  # before an hour of dbt, not after
-    if landing is not None:
-        from strataqc.landing.load import LandingError, load_landing
+    try:
+        if landing is not None:
+            from strataqc.landing.load import LandingError, load_landing
 
-        try:
-            with step(f"loading {landing}"), open_warehouse(opts.project_dir, opts.profiles_dir, opts.target,
-                                                            opts.lock_wait) as wh:
-                load_landing(landing, wh)
-        except (WarehouseError, FileNotFoundError, LandingError) as exc:
-            raise CannotRun(f"cannot load {landing}: {exc}") from exc
-    dbt_build(opts, selection(opts.select), dbt_args or [])
+            try:
+                with step(f"loading {landing}"), open_warehouse(opts.project_dir, opts.profiles_dir, opts.target,
+                                                                opts.lock_wait) as wh:
+                    load_landing(landing, wh)
+            except (WarehouseError, FileNotFoundError, LandingError) as exc:
+                raise CannotRun(f"cannot load {landing}: {exc}") from exc
+        dbt_build(opts, selection(opts.select), dbt_args or [])
+    except CannotRun as exc:
+        cannot_run(exc)
+        return _tell_cannot_run(opts, str(exc), "landing" if landing is not None and "cannot load" in str(exc)
+                                else "dbt build")
     return report(opts, dbt_selector=True)
+
+
+def _tell_cannot_run(opts: NightOptions, reason: str, where: str) -> int:
+    """No check ran, so no other message would say so: one alert (exit 2), or exit 3 when it was not delivered."""
+    try:
+        config = _alert_config(opts)
+    except CannotRun:
+        return EXIT_CANNOT_RUN  # a broken alert config is reported by the next run that gets that far
+    if config is None or not config.channels:
+        return EXIT_CANNOT_RUN
+    from strataqc.outage import notify_cannot_run
+
+    outcome = notify_cannot_run(config, reason, where)
+    if outcome.undelivered:
+        log.error("alert not delivered to %s; kept in %s", ", ".join(outcome.undelivered), outcome.spool)
+        return EXIT_ALERTS_FAILED
+    return EXIT_CANNOT_RUN
 
 
 def _dbt_executable() -> str:

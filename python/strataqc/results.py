@@ -38,6 +38,8 @@ class CheckType(str, enum.Enum):
 RECORD_FIELDS = (
     "run_id", "generated_at", "check", "check_type", "layer", "model", "column",
     "status", "observed", "threshold", "failures", "message", "duration_s",
+    # DESIGN §7: the incident a failure or anomaly belongs to, and whether it is its root or a symptom
+    "incident_id", "role",
 )
 
 
@@ -63,6 +65,8 @@ class CheckResult:
     duration_s: float | None = None
     run_id: str | None = None
     generated_at: str | None = None
+    incident_id: str | None = None
+    role: str | None = None  # root | symptom
     details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def replace(self, **changes: Any) -> "CheckResult":

@@ -60,6 +60,7 @@ class RunContext:
     history_note: str | None = None
     history_runs: int | None = None
     incidents: list[dict[str, Any]] | None = None            # DESIGN §7: failures grouped by lineage, root first
+    previous: dict[str, dict[str, Any]] | None = None        # last run's status, observed, failures, message
 
     def get(self, name: str, default: Any = None) -> Any:
         value = getattr(self, name) if name in _CONTEXT_FIELDS else None
@@ -120,7 +121,30 @@ class QCRun:
             **{s.value: counts.get(s.value, 0) for s in Status},
             "by_layer": dict(sorted(by_layer.items(), key=lambda kv: layer_rank(kv[0]))),
             "by_check_type": {t.value: by_type.get(t.value, 0) for t in CheckType if by_type.get(t.value)},
+            "not_built": [{"model": r.model, "status": str(r.status), "stopped_by": (r.details or {}).get("stopped_by")}
+                          for r in self.not_built()],
         }
+
+    def not_built(self) -> list[CheckResult]:
+        """Models dbt did not build tonight (build error, or skipped behind a failure), ODS first."""
+        unbuilt = [r for r in self.results if r.check == "build" and r.status in (Status.ERROR, Status.SKIP)]
+        return sorted(unbuilt, key=lambda r: (layer_rank(r.layer), r.model or ""))
+
+    def not_built_text(self) -> str | None:
+        """'Not built (n): model (what stopped it); ...', or None when every model was built."""
+        unbuilt = self.not_built()
+        if not unbuilt:
+            return None
+
+        def why(r: CheckResult) -> str:
+            details = r.details or {}
+            if r.status is Status.ERROR:
+                return "build error"
+            if details.get("stopped_by"):
+                kind = "failing test " if details.get("stopped_by_test") else ""
+                return f"stopped by {kind}{details['stopped_by']}"
+            return "skipped by dbt"
+        return f"Not built ({len(unbuilt)}): " + "; ".join(f"{r.model} ({why(r)})" for r in unbuilt)
 
     def ordered(self) -> list[CheckResult]:
         """Grouped by layer (ODS→ADS), failures first, then model and check."""

@@ -89,9 +89,10 @@ class Warehouse:
         """DuckDB-dialect SQL (or an expression) as the target engine's SQL."""
         if self.dialect == "spark":
             trees = [sql] if isinstance(sql, exp.Expression) else sqlglot.parse(sql, read="duckdb")
-            return ";\n".join(t.copy().transform(_spark_percentile).sql(dialect="spark") for t in trees if t)
+            return ";\n".join(float_tests(t.copy().transform(_spark_percentile), "spark").sql(dialect="spark")
+                               for t in trees if t)
         if isinstance(sql, exp.Expression):
-            return sql.sql(dialect=self.dialect)
+            return float_tests(sql.copy(), self.dialect).sql(dialect=self.dialect)
         if self.dialect == "duckdb":
             return sql
         return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=self.dialect))
@@ -124,6 +125,36 @@ def _spark_percentile(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
         return exp.Anonymous(this="PERCENTILE", expressions=[node.this.copy(), node.expression.copy()])
     return node
+
+
+def _double(text: str) -> exp.Expression:
+    return exp.cast(exp.Literal.string(text), "DOUBLE")
+
+
+# ISNAN(x) / ISINF(x) per engine. DuckDB folds isnan(x) and x = 'NaN' to false from a
+# Parquet file's min/max statistics, which leave NaN out (duckdb#25521): neither finite nor
+# infinite is NaN, and is not folded. PostgreSQL has neither function; NaN = NaN is true there.
+FLOAT_TESTS = {
+    "duckdb": (lambda x: exp.and_(exp.Not(this=exp.Anonymous(this="ISFINITE", expressions=[x.copy()])),
+                                  exp.Not(this=exp.Anonymous(this="ISINF", expressions=[x.copy()]))),
+               lambda x: exp.Anonymous(this="ISINF", expressions=[x])),
+    "postgres": (lambda x: x.eq(_double("NaN")), lambda x: exp.Abs(this=x).eq(_double("Infinity"))),
+    "spark": (lambda x: exp.Anonymous(this="ISNAN", expressions=[x]),
+              lambda x: exp.Abs(this=x).eq(_double("Infinity"))),
+}
+
+
+def float_tests(tree: exp.Expression, dialect: str) -> exp.Expression:
+    """ISNAN/ISINF nodes of `tree` written the way `dialect` counts them right."""
+    nan, inf = FLOAT_TESTS.get(dialect, FLOAT_TESTS["duckdb"])
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.IsNan):
+            return exp.Paren(this=nan(node.this.copy()))
+        if isinstance(node, exp.IsInf):
+            return exp.Paren(this=inf(node.this.copy()))
+        return node
+    return tree.transform(rewrite)
 
 
 def quote(name: str) -> str:

@@ -45,10 +45,13 @@ spark = (SparkSession.builder.master("local[1]").appName("strataqc-checks-test")
          .config("spark.sql.warehouse.dir", sys.argv[1]).getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 
+from strataqc.warehouse import Warehouse
+
 class SparkWarehouse:
     dialect = "spark"
     def query(self, sql):
-        return spark.sql(sql.sql(dialect="spark") if hasattr(sql, "sql") else sql).toPandas()
+        # the real Warehouse's rendering (sqlglot plus its engine rewrites), on this session
+        return spark.sql(Warehouse.to_dialect(self, sql)).toPandas()
 
 def report(**out):
     print(json.dumps(out))

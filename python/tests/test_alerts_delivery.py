@@ -84,20 +84,49 @@ def test_one_message_per_run_grouped_by_layer_and_model(receiver, tmp_path):
     assert receiver.posts[0]["title"] == "StrataQC error: 1 error, 2 fail in 2 models"
 
 
-def test_unchanged_failure_waits_for_the_reminder_and_a_fix_is_announced_once(receiver, tmp_path):
+def test_unchanged_failure_is_reminded_once_and_a_fix_rides_with_the_next_message(receiver, tmp_path):
     wh = memory_warehouse()
     history, cfg = History(wh), config(receiver.url, tmp_path, reminder_hours=24)
     run = make_run("r1", 0, FAILING)
     notify(run, cfg, history, now=T0)
     assert notify(make_run("r2", 1, FAILING), cfg, history, now=T0 + dt.timedelta(hours=1)).sent is False
-    assert len(receiver.posts) == 1
-    notify(make_run("r3", 2, FAILING), cfg, history, now=T0 + dt.timedelta(hours=25))
+    # the reminder is due, but nothing is new: it waits for the next message with news
+    assert notify(make_run("r3", 2, FAILING), cfg, history, now=T0 + dt.timedelta(hours=25)).sent is False
+    news = FAILING + [("not_null", "dwd_sales", "store_id", "fail", None, 9)]
+    notify(make_run("r4", 3, news), cfg, history, now=T0 + dt.timedelta(hours=26))
     assert len(receiver.posts) == 2 and receiver.posts[1]["message"].count("— reminder") == 3
+    assert receiver.posts[1]["message"].count("— new") == 1
+    assert notify(make_run("r4b", 4, news + [("unique_key", "dws_x", None, "fail", None, 5)]), cfg, history,
+                  now=T0 + dt.timedelta(hours=60)).sent is True
+    assert receiver.posts[2]["message"].count("— reminder") == 1  # store_id's; the others were reminded once
+    fixed = [("unique_key", "dwd_sales", None, "pass", None, 0)] + news[1:] + [("unique_key", "dws_x", None, "fail",
+                                                                                None, 5)]
+    assert notify(make_run("r5", 5, fixed), cfg, history, now=T0 + dt.timedelta(hours=61)).sent is False
+    fresh = fixed + [("value_range", "dws_x", "units", "fail", None, 4)]
+    notify(make_run("r6", 6, fresh), cfg, history, now=T0 + dt.timedelta(hours=62))
+    assert len(receiver.posts) == 4
+    assert "## Fixed\n  - unique_key on dwd_sales (dwd)" in receiver.posts[3]["message"]
+    notify(make_run("r7", 7, fresh), cfg, history, now=T0 + dt.timedelta(hours=63))
+    assert len(receiver.posts) == 4  # announced once, the rest unchanged
+    wh.close()
+
+
+def test_a_reminder_sends_its_own_message_when_remind_alone(receiver, tmp_path):
+    wh = memory_warehouse()
+    history, cfg = History(wh), config(receiver.url, tmp_path, remind_alone=True)
+    notify(make_run("r1", 0, FAILING), cfg, history, now=T0)
+    assert notify(make_run("r2", 1, FAILING), cfg, history, now=T0 + dt.timedelta(hours=25)).sent is True
+    assert receiver.posts[1]["message"].count("— reminder") == 3
+    wh.close()
+
+
+def test_a_fix_sends_its_own_message_when_fixed_alone(receiver, tmp_path):
+    wh = memory_warehouse()
+    history, cfg = History(wh), config(receiver.url, tmp_path, fixed_alone=True)
+    notify(make_run("r1", 0, FAILING), cfg, history, now=T0)
     fixed = [("unique_key", "dwd_sales", None, "pass", None, 0)] + FAILING[1:]
-    notify(make_run("r4", 3, fixed), cfg, history, now=T0 + dt.timedelta(hours=26))
-    assert "## Fixed\n  - unique_key on dwd_sales (dwd)" in receiver.posts[2]["message"]
-    notify(make_run("r5", 4, fixed), cfg, history, now=T0 + dt.timedelta(hours=27))
-    assert len(receiver.posts) == 3  # announced once, the rest unchanged
+    assert notify(make_run("r2", 1, fixed), cfg, history, now=T0 + dt.timedelta(hours=1)).sent is True
+    assert "## Fixed\n  - unique_key on dwd_sales (dwd)" in receiver.posts[1]["message"]
     wh.close()
 
 

@@ -90,3 +90,19 @@ def test_wide_table_yaml_is_what_its_rules_render():
     table = committed["sources"][0]["tables"][0]
     per_test = sum(len(c["data_tests"]) for c in table["columns"])
     assert (len(table["columns"]), per_test) == (20, rules.rule_count())
+
+
+@pytest.mark.parametrize(("totals", "met"), [
+    pytest.param({"incidents": 10, "alerted_same_night": 10, "share_alerted_same_night": 1.0,
+                  "in_exactly_one_message": 10, "quiet_nights": 20, "quiet_nights_with_message": 1,
+                  "items_repeated": 0, "messages_per_incident": 1.0}, [True, True, True, True], id="goals-met"),
+    pytest.param({"incidents": 10, "alerted_same_night": 9, "share_alerted_same_night": 0.9,
+                  "in_exactly_one_message": 8, "quiet_nights": 20, "quiet_nights_with_message": 2,
+                  "items_repeated": 3, "messages_per_incident": 1.3}, [False, False, False, False], id="goals-missed"),
+])
+def test_case5_judges_detection_against_the_goals(totals, met):
+    rows = [_row("5", "strataqc", "qc-report simulate: 30 nights, planted incidents", 20000, 600.0,
+                 detection=totals)]
+    targets = [t for t in ratios_and_targets(rows, []) if t["target"].startswith("case 5")]
+    assert [t["met"] for t in targets] == met
+    assert targets[0]["value"] == totals["share_alerted_same_night"]

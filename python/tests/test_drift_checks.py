@@ -117,7 +117,7 @@ def test_feature_drift_fails_a_shifted_numeric_feature_on_psi(wh):
     price = results["unit_price"]
     assert price.status is Status.FAIL
     assert price.message.startswith("unit_price drifted: PSI ")
-    assert "> 0.25, Wasserstein 0." in price.message and "IQR > 0.4 between" in price.message
+    assert "> 0.25, binned Wasserstein 0." in price.message and "IQR > 0.4 between" in price.message
     assert price.observed > 0.5 and price.threshold == 0.25
     assert results["store_size"].status is Status.PASS
     dist = price.details["distribution"]

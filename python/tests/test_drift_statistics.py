@@ -118,3 +118,22 @@ def test_bin_edges_of_a_large_reference_come_from_a_repeatable_sample(wh):
     assert sum(x["distribution"]["reference"]) == pytest.approx(1.0)
     assert first["x"].status is Status.PASS
     assert first["sparse"].details["metrics"]["quantile_rows"] == 1000  # taken whole
+
+
+def test_binned_statistics_are_printed_with_the_precision_they_have(wh):
+    """Binned KS is a lower bound (exact at the edges) and its p-value an upper bound: the message says so."""
+    import re
+
+    drift_table(wh, 20_000, shift=0.3, promo_current=0.15)
+    record = feature_drift_records(wh)["x"]
+    metrics = record.details["metrics"]
+    frame = wh.query("SELECT split, x FROM t")
+    ref, cur = frame.loc[frame.split == "train", "x"].to_numpy(), frame.loc[frame.split == "predict", "x"].to_numpy()
+    exact = sps.ks_2samp(ref, cur)
+    shown = re.search(r"KS ≥ (\d\.\d\d) \(binned over 10 bins; p ≤ (\S+) from the binned KS\)", record.message)
+    assert shown, record.message
+    assert float(shown.group(1)) == pytest.approx(metrics["ks"], abs=0.005)
+    assert float(shown.group(1)) <= exact.statistic + 0.005 and exact.pvalue <= float(shown.group(2)) * 1.05
+    # Wasserstein on bin means: two significant digits, and said to be binned
+    assert re.search(r"binned Wasserstein \d(\.\d{1,2})?(e-\d+)? IQR", record.message), record.message
+    assert metrics["ks_pvalue_of"] == "binned KS"

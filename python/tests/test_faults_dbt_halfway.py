@@ -82,3 +82,56 @@ def test_python_checks_of_a_model_that_was_not_built_are_skipped_with_the_reason
     assert skipped["message"].startswith("Python checks not run: ads_demand_features was not built tonight "
                                          "(not built: upstream dws_broken failed)")
     assert asked == []  # yesterday's table is not checked as if it were tonight's
+
+
+def _stale_dwd_sales(project) -> None:
+    """dwd_sales declares Python checks, but tonight's `dbt build --select` left it out."""
+    manifest_path = project / "target" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["nodes"]["model.qcfix.dwd_sales"].setdefault("config", {}).setdefault("meta", {})["strataqc"] = {}
+    manifest_path.write_text(json.dumps(manifest))
+    path = project / "target" / "run_results.json"
+    run = json.loads(path.read_text())
+    run["results"] = [r for r in run["results"] if r["unique_id"] != "model.qcfix.dwd_sales"]
+    path.write_text(json.dumps(run))
+
+
+def test_python_checks_of_a_model_not_built_in_this_invocation_are_skipped(project, monkeypatch):
+    _stale_dwd_sales(project)
+    import strataqc.checks.runner as runner
+
+    asked = []
+    monkeypatch.setattr(runner, "run_python_checks", lambda m, wh, p, select=None: asked.append(select) or [])
+    _, doc = report(project)
+    [skipped] = [r for r in doc["results"] if r["check"] == "python_checks"]
+    assert (skipped["status"], skipped["model"]) == ("skip", "dwd_sales")
+    assert skipped["message"] == ("Python checks not run: dwd_sales was not built in this dbt invocation (its table "
+                                  "is from an earlier run); pass --check-stale to check it anyway")
+    assert asked == []
+
+
+def test_check_stale_checks_a_model_not_built_in_this_invocation(project, monkeypatch):
+    _stale_dwd_sales(project)
+    import strataqc.checks.runner as runner
+
+    asked = []
+    monkeypatch.setattr(runner, "run_python_checks", lambda m, wh, p, select=None: asked.append(select) or [])
+    _, doc = report(project, "--check-stale")
+    assert not [r for r in doc["results"] if r["check"] == "python_checks"]
+    assert asked and "dwd_sales" in (asked[0] or ["dwd_sales"])
+
+
+def test_summary_names_the_models_not_built_and_the_failure_that_stopped_them(project, tmp_path):
+    # dbt's default severity: one failing DWD test skips every model downstream, ADS included
+    _, doc = report(project, "--markdown", str(tmp_path / "r.md"))
+    assert doc["summary"]["not_built"] == [
+        {"model": "dws_broken", "status": "error", "stopped_by": None},
+        {"model": "dws_sales_daily", "status": "skip", "stopped_by": "accepted_values_dwd_sales__category___a__b__c"},
+        {"model": "ads_demand_features", "status": "skip", "stopped_by": "dws_broken"},
+    ]
+    markdown = (tmp_path / "r.md").read_text().replace("\\_", "_")  # Markdown escapes the underscores
+    assert ("**Not built (3):** dws_broken (build error); dws_sales_daily (stopped by failing test "
+            "accepted_values_dwd_sales__category___a__b__c); ads_demand_features (stopped by dws_broken)") in markdown
+    assert "`+severity: warn`" in markdown  # the way to let a layer's failures through
+    table = CliRunner().invoke(app, run_args(project, "--format", "table")).stdout
+    assert "Not built (3): dws_broken (build error); dws_sales_daily (stopped by failing test" in " ".join(table.split())

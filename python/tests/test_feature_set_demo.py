@@ -40,9 +40,15 @@ def test_planted_leak_is_found_and_honest_features_pass(demo_night, demo_records
     record = records[("target_correlation", leak)]
     assert record.status == Status.FAIL
     assert record.message.startswith(f"{leak} leaks the target units_next_7d")
-    honest = [c for (check, c), r in records.items() if check == "target_correlation" and c != leak]
+    # the features completing the leak's identity are named with it; every other feature passes
+    partners = [c for c in record.details.get("identity", []) if c != leak]
+    for c in partners:
+        named = records[("target_correlation", c)].message.split("completes the identity with ")[1]
+        assert records[("target_correlation", c)].status == Status.FAIL and leak in named.split(":")[0]
+    honest = [c for (check, c), r in records.items() if check == "target_correlation" and c not in [leak, *partners]]
     assert len(honest) >= 10
-    assert all(records[("target_correlation", c)].status == Status.PASS for c in honest)
+    assert {c: records[("target_correlation", c)].status for c in honest} == dict.fromkeys(honest, Status.PASS), \
+        {c: records[("target_correlation", c)].message for c in honest}
 
 
 def test_surviving_spelling_is_found_and_region_passes(demo_night, demo_records):

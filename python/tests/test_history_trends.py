@@ -43,8 +43,8 @@ def test_robust_z_flags_a_departure_under_the_threshold():
     history = [0.010, 0.011, 0.009, 0.010, 0.012, 0.010, 0.011, 0.009, 0.010]
     z, median, mad = robust_z(0.030, history)
     assert median == 0.010 and mad == pytest.approx(0.001) and z > 3.5
-    assert trend("k", 0.030, history).verdict == "anomaly"
-    assert trend("k", 0.0105, history).verdict == "normal"
+    assert trend("k", 0.030, history, kind="ratio").verdict == "anomaly"
+    assert trend("k", 0.0105, history, kind="ratio").verdict == "normal"
 
 
 def test_too_little_history_says_so_instead_of_passing():
@@ -53,10 +53,13 @@ def test_too_little_history_says_so_instead_of_passing():
     assert t.describe() == "too little history for a trend: 3 of 7 earlier runs"
 
 
-def test_constant_history_any_departure_is_an_anomaly():
-    assert trend("k", 1.0, [0.0] * 10).verdict == "anomaly"
-    assert math.isinf(trend("k", 1.0, [0.0] * 10).z)
-    assert trend("k", 0.0, [0.0] * 10).verdict == "normal"
+def test_constant_history_cannot_make_a_small_change_infinite():
+    # MAD 0: the floor of the MAD keeps z finite, the floor of the effect keeps a 1-row move quiet
+    small = trend("k", 5.0, [1.0] * 10, kind="count")  # z 5.4, but 4 rows
+    assert small.verdict == "normal" and math.isfinite(small.z) and "below the count floor" in small.why
+    big = trend("k", 40.0, [1.0] * 10, kind="count")
+    assert big.verdict == "anomaly" and math.isfinite(big.z)
+    assert trend("k", 1.0, [1.0] * 10, kind="count").verdict == "normal"
 
 
 def test_only_the_last_28_runs_count():

@@ -80,6 +80,18 @@ def test_model_baseline_comparison_needs_a_margin_over_every_baseline(ours, stat
     assert [row[0] for row in result.details["table"]["rows"]] == ["model", "seasonal_naive", "moving_average"]
 
 
+@pytest.mark.parametrize(("ours", "status", "says"), [
+    pytest.param(0.1, Status.FAIL, "seasonal_naive forecasts the valid split exactly (wape 0)", id="perfect-baseline-fails"),
+    pytest.param(0.0, Status.PASS, "model wape 0 matches the exact baseline seasonal_naive", id="perfect-model-passes"),
+])
+def test_model_baseline_comparison_against_a_perfect_baseline_is_a_verdict(ours, status, says):
+    # WAPE 0 is the best a forecast can do: no ratio to it, yet the verdict is plain
+    result = gates.baseline_comparison("m", _metrics(ours), {"seasonal_naive": _metrics(0.0),
+                                                             "moving_average": _metrics(0.2)}, margin=0.05)
+    assert result.status == status and says in result.message, result.message
+    assert result.failures == (1 if status == Status.FAIL else 0)
+
+
 @pytest.mark.parametrize(("shares", "status", "column"), [
     pytest.param({"a": 0.5, "b": 0.3, "c": 0.2}, Status.PASS, "a", id="at-limit-passes"),
     pytest.param({"a": 0.2, "leak": 0.7, "c": 0.1}, Status.FAIL, "leak", id="spike-fails"),

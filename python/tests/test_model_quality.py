@@ -262,12 +262,35 @@ def test_model_user_predictions_table_is_scored_against_baselines(tmp_path, clea
     assert written.to_dict("records") == [{"source": source, "n": 240}]
 
 
+def test_model_user_predictions_with_repeated_ids_are_rejected_with_the_ids(tmp_path, clean):
+    # 3 valid ids forecast twice: joined in, they would be extra rows counted twice in every metric
+    wh, relation = clean
+    wh.execute("create table ads.my_forecasts as select store_id, sku_id, date_day, 7 * units_mean_7d as yhat "
+               "from ads.feat where dataset_split <> 'train'")
+    wh.execute("insert into ads.my_forecasts select * from ads.my_forecasts "
+               "where store_id = 'S00' and sku_id = 'K000' and date_day <= date '2026-02-12'")
+    block = meta(tmp_path, train=False, user_predictions={"relation": "ads.my_forecasts", "column": "yhat"})
+    results = run_model_quality("feat", relation, block, wh, tmp_path)
+    errors = [r for r in results if r.status == Status.ERROR]
+    assert [r.check for r in errors] == ["model_data"], [r.message for r in results]
+    message = errors[0].message
+    assert "ads.my_forecasts has 3 surplus rows for ids (store_id, sku_id, date_day) already forecast" in message
+    assert "('S00', 'K000', 2026-02-" in message and "one prediction per id" in message
+    assert "Traceback" not in message
+    # the same table without the repeats is scored
+    wh.execute("create or replace table ads.my_forecasts as select distinct * from ads.my_forecasts")
+    assert by_check(run_model_quality("feat", relation, block, wh, tmp_path))["baseline_comparison"].status \
+        in (Status.PASS, Status.FAIL)
+
+
 @pytest.mark.parametrize(("model_block", "meta_change", "says"), [
     pytest.param({"gates": {"overfit": {}}}, {}, "gates.overfit is not a gate", id="unknown-gate"),
     pytest.param({"artifact": "missing/model.txt"}, {}, "missing/model.txt: model file not found", id="missing-file"),
     pytest.param({}, {"target": "units_next_14d"}, "units_next_14d", id="missing-target-column"),
     pytest.param({"exclude": ["no_such_col"]}, {}, "no_such_col", id="unknown-exclude"),
     pytest.param({"baselines": {"naive": {"columns": ["units_lag_1"]}}}, {}, "units_lag_1", id="baseline-column"),
+    pytest.param({"attribution": {"segments": ["store_id", "categroy"]}}, {},
+                 "meta.strataqc.model.attribution.segments names column(s) categroy", id="misspelt-segment"),
 ])
 def test_model_bad_config_is_one_clear_error_record(tmp_path, clean, model_block, meta_change, says):
     wh, relation = clean

@@ -126,8 +126,8 @@ def test_no_import_cycle_in_the_package():
 
 
 def test_the_floors_from_the_ground_up():
-    """results, layers, json_safe, redact and run import nothing above them; report/ and history do not
-    reach up to the night or the command line."""
+    """results, layers, json_safe, redact and run import nothing above them; report/, history and the
+    incidents do not reach up to the night or the command line."""
     edges = graph(collapse=("strataqc.checks", "strataqc.model", "strataqc.report", "strataqc.landing",
                             "strataqc.cli"))
     ground = {"strataqc.results", "strataqc.layers", "strataqc.json_safe", "strataqc.redact", "strataqc.run",
@@ -136,6 +136,7 @@ def test_the_floors_from_the_ground_up():
         assert edges[name] <= ground, (name, edges[name] - ground)
     top = {"strataqc.night", "strataqc.cli"}
     for name in ("strataqc.report", "strataqc.history", "strataqc.alerts", "strataqc.artifacts",
+                 "strataqc.incidents", "strataqc.lineage",
                  "strataqc.warehouse", "strataqc.logs", "strataqc.checks", "strataqc.model"):
         assert not edges[name] & top, (name, edges[name] & top)
     assert "strataqc.cli" not in edges["strataqc.night"]  # the pipeline runs without its command line

@@ -19,10 +19,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from nan_parquet import write_nan_parquet
+
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = REPO / "integration_tests"
 DBT = str(Path(sys.executable).parent / "dbt")
 TARGET = os.environ.get("STRATAQC_IT_TARGET", "duckdb")
+# models enabled on some engines only (PostgreSQL reads no Parquet)
+ENGINE_ONLY_MODELS = {"nan_parquet_view": ("duckdb", "spark")}
 
 # DESIGN §3: every public test, each needing a passing and a failing fixture
 DESIGN_TESTS = [
@@ -37,15 +41,17 @@ def _fixture_tests() -> dict[str, dict]:
     """Test name -> its YAML entry, read from the fixture project's YAML files."""
     found: dict[str, dict] = {}
 
-    def visit(node):
+    def visit(node, model=None):
         if isinstance(node, dict):
+            if "name" in node and ("data_tests" in node or "columns" in node) and model is None:
+                model = node["name"]   # a model, seed or source table entry
             for key, value in node.items():
                 if key.startswith("strataqc.") and isinstance(value, dict) and "name" in value:
-                    found[value["name"]] = {"test": key.removeprefix("strataqc."), **value}
-                visit(value)
+                    found[value["name"]] = {"test": key.removeprefix("strataqc."), "model": model, **value}
+                visit(value, model)
         elif isinstance(node, list):
             for item in node:
-                visit(item)
+                visit(item, model)
 
     for path in sorted(PROJECT.rglob("*.yml")):
         if "dbt_packages" in path.parts or path.name in {"dbt_project.yml", "packages.yml", "profiles.yml"}:
@@ -55,8 +61,9 @@ def _fixture_tests() -> dict[str, dict]:
 
 
 FIXTURE_TESTS = _fixture_tests()
-OUTCOME_CASES = {n: t for n, t in FIXTURE_TESTS.items() if not n.startswith("bad_args__")}
+OUTCOME_CASES = {n: t for n, t in FIXTURE_TESTS.items() if not n.startswith(("bad_args__", "bad_level__"))}
 BAD_ARG_CASES = {n: t for n, t in FIXTURE_TESTS.items() if n.startswith("bad_args__")}
+BAD_LEVEL_CASES = {n: t for n, t in FIXTURE_TESTS.items() if n.startswith("bad_level__")}
 
 
 @dataclass
@@ -92,6 +99,7 @@ def project(tmp_path_factory) -> FixtureProject:
            "DBT_PROFILES_DIR": str(PROJECT),
            "STRATAQC_DUCKDB_PATH": str(tmp / "fixtures.duckdb"),
            "STRATAQC_IT_PACKAGES": str(tmp / "dbt_packages"),
+           "STRATAQC_IT_NAN_PARQUET": str(write_nan_parquet(tmp / "nan_amounts.parquet")),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     # what `dbt deps` does for `local: ../`, without a dbt start-up of its own
     # (test_sql_package_install.py runs the real `dbt deps` in a host project)
@@ -118,8 +126,15 @@ def test_every_design_test_is_proven_both_ways():
         assert all(OUTCOME_CASES[n]["test"] == name for n in cases)
 
 
+def _skip_if_not_built_here(name: str) -> None:
+    engines = ENGINE_ONLY_MODELS.get(OUTCOME_CASES[name].get("model", ""))
+    if engines and TARGET not in engines:
+        pytest.skip(f"{OUTCOME_CASES[name]['model']} is built on {', '.join(engines)} only")
+
+
 @pytest.mark.parametrize("name", sorted(OUTCOME_CASES))
 def test_fixture_outcome(build, name):
+    _skip_if_not_built_here(name)
     meta = OUTCOME_CASES[name]["config"]["meta"]
     result = build.results[name]
     assert result["status"] == meta["expect"], result["message"]
@@ -276,6 +291,22 @@ def test_bad_arguments_fail_at_compile_time_with_a_fix(bad_args_run, name):
     assert f"strataqc.{case['test']} on bad_args_target" in message
     assert f"`{case['config']['meta']['argument']}`" in message
     assert re.search(r"Fix: \S", message), message
+
+
+@pytest.mark.parametrize("name", sorted(BAD_LEVEL_CASES))
+def test_a_test_at_the_wrong_level_names_where_it_belongs(bad_args_run, name):
+    """A model-level test under a column, or a column-level one at model level: that test alone is a
+    StrataQC compile error naming the test, the model and the level it belongs at; the rest runs."""
+    case = BAD_LEVEL_CASES[name]
+    result = bad_args_run.results[name]
+    assert result["status"] == "error"
+    message = result["message"]
+    assert "Compilation Error" in message and "Undefined" not in message
+    assert f"strataqc.{case['test']} on bad_args_target" in message
+    belongs = case["config"]["meta"]["belongs"]
+    assert f"is a {belongs}-level test" in message, message
+    assert re.search(r"Fix: (move it|list it) \S", message), message
+    assert bad_args_run.results["bad_args_target"]["status"] == "success"
 
 
 @pytest.mark.skipif(TARGET == "spark", reason="accepting a schema deletes the old baseline: parquet tables cannot")

@@ -85,8 +85,14 @@ class Context:
         return self._matrix
 
     def target_rows(self) -> exp.Expression:
-        """Rows the target checks use: the reference set (train) when one is defined, target present."""
-        present = exp.Not(this=exp.Is(this=column(self.spec.target), expression=exp.Null()))
+        """Rows the target checks use: the reference set (train) when one is defined, target present.
+
+        A NaN or ±inf numeric target is no value either (NaN is no class, no correlation).
+        """
+        target = column(self.spec.target)
+        if self.spec.columns[self.spec.target] == "numeric":
+            target = stats.finite(target)
+        present = exp.Not(this=exp.Is(this=target, expression=exp.Null()))
         return exp.and_(reference_filter(self.spec), present) if self.spec.has_sets else present
 
 
@@ -369,13 +375,17 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
             continue
         value, measure = strength[feature]
         if feature in leaks:
-            with_it, without = leaks[feature]
+            with_it, without, partners = leaks[feature]
             r = f"; alone {measure} {value:.3f}" if value is not None else ""
+            group = (f"; it completes the identity with {', '.join(partners)}: one of them is built from the "
+                     f"target, so check each is known at prediction time" if partners else
+                     "; check it is known at prediction time")
             out.append(_record(spec, "target_correlation", _verdict(True, params), feature, observed=with_it,
                                threshold=float(params["max_r2"]), failures=1,
+                               details={"identity": [feature, *partners]} if partners else {},
                                message=f"{feature} leaks the target {spec.target}: with it the numeric features "
                                        f"explain R² {with_it:.3f} of it (> {params['max_r2']}), without it "
-                                       f"{without:.3f}{r}; check it is known at prediction time"))
+                                       f"{without:.3f}{r}{group}"))
             continue
         if value is None:
             out.append(_record(spec, "target_correlation", Status.SKIP, feature, threshold=limit,
@@ -411,8 +421,13 @@ def linear_leaks(ctx: Context, max_r2: float) -> dict[str, tuple[float, float]]:
     often unremarkable alone but completes a linear identity with honest
     features. R² of the target on the numeric features comes from their
     correlation matrix (complete rows, computed in the warehouse); while it
-    exceeds `max_r2`, the feature whose removal lowers it most is flagged and
-    removed. Returns feature -> (R² with it, R² without it).
+    exceeds `max_r2`, the features without which it falls to `max_r2` or
+    below complete the identity together: all are flagged, since the rule
+    cannot tell the one built from the target from its honest partners (name
+    only one and a user who drops it keeps the leak). When no single removal
+    is enough (a leak in two copies), the feature whose removal lowers it most
+    is flagged and removed, and the search goes on. Returns feature ->
+    (R² with it, R² without it, the other features of its identity).
     """
     import numpy as np
 
@@ -431,12 +446,17 @@ def linear_leaks(ctx: Context, max_r2: float) -> dict[str, tuple[float, float]]:
         s = matrix[idx, y]
         return float(min(1.0, max(0.0, s @ np.linalg.pinv(matrix[np.ix_(idx, idx)]) @ s)))
 
-    flagged: dict[str, tuple[float, float]] = {}
+    flagged: dict[str, tuple[float, float, list[str]]] = {}
     explained = r2(current)
     while current and explained > max_r2:
         without = {i: r2([j for j in current if j != i]) for i in current}
+        needed = [i for i in current if without[i] <= max_r2]
+        if needed:
+            for i in needed:
+                flagged[names[i]] = (explained, without[i], [names[j] for j in needed if j != i])
+            break
         top = min(without, key=without.get)
-        flagged[names[top]] = (explained, without[top])
+        flagged[names[top]] = (explained, without[top], [])
         current.remove(top)
         explained = without[top]
     return flagged
@@ -511,7 +531,7 @@ def class_imbalance(ctx: Context, params: dict) -> list[CheckResult]:
     if bins is None and spec.columns[spec.target] == "numeric":
         # a continuous target would make a GROUP BY of millions of values: look at its range first
         low, high, fractional = stats.integral_range(ctx.wh, ctx.table, spec.target, where)
-        few_values = fractional == 0 and low is not None and high - low < max_classes
+        few_values = fractional == 0 and low is not None and high is not None and high - low < max_classes
     frame = stats.value_counts(ctx.wh, ctx.table, spec.target, where, limit=max_classes + 1) \
         if bins is None and few_values else None
     if frame is not None and len(frame) <= max_classes:

@@ -26,7 +26,8 @@ from strataqc.model import gates
 from strataqc.model.attribution import attribution_results
 from strataqc.model.baselines import baseline_columns, baseline_forecasts
 from strataqc.model.config import ModelConfig, ModelConfigError, parse_model_config
-from strataqc.model.data import USER_PREDICTION, column, fingerprint, load_rows, split_filter, table_columns
+from strataqc.model.data import (USER_PREDICTION, column, fingerprint, load_rows, repeated_prediction_ids,
+                                 split_filter, table_columns)
 from strataqc.model.measure import feature_variation, single_row_latencies_ms
 from strataqc.model.metrics import all_metrics
 from strataqc.model.predictions import predictions_relation, write_predictions
@@ -121,6 +122,11 @@ def _prepare(model: str, relation: str, config: dict, wh: Any, project_dir: Path
     if unknown:
         raise ModelConfigError(f"{model}: meta.strataqc.model names column(s) {', '.join(unknown)} that "
                                f"{relation} does not have")
+    unknown = [c for c in cfg.attribution.segments if c not in columns]
+    if unknown:
+        raise ModelConfigError(f"{model}: meta.strataqc.model.attribution.segments names column(s) "
+                               f"{', '.join(unknown)} that {relation} does not have; use some of "
+                               f"{', '.join(columns)}")
     return Night(model=model, relation=relation, cfg=cfg, target=target, split_column=split["column"], ids=ids,
                  features=features, categorical=list(config.get("categorical") or []), columns=columns)
 
@@ -153,6 +159,8 @@ def _load_data(night: Night, wh: Any) -> list[CheckResult]:
     columns = _dedupe([*night.ids, *night.features, night.target, *baseline_columns(cfg.baselines),
                        *cfg.attribution.segments])
     columns = [c for c in columns if c in available]
+    if cfg.user_predictions and night.ids:
+        _reject_repeated_predictions(night, wh)
     for split in ("train", "valid", "predict"):
         value = cfg.splits.get(split)
         if value is None:
@@ -166,6 +174,18 @@ def _load_data(night: Night, wh: Any) -> list[CheckResult]:
         raise ValueError(f"{night.model}: no rows with {night.split_column} = '{cfg.splits['valid']}' and a "
                          f"{night.target}; the gates compare on the valid split (set model.splits.valid)")
     return []
+
+
+def _reject_repeated_predictions(night: Night, wh: Any) -> None:
+    """One prediction per id, or the join repeats rows and every metric counts them twice."""
+    relation = night.cfg.user_predictions["relation"]
+    surplus, examples = repeated_prediction_ids(wh, relation, night.ids)
+    if surplus:
+        shown = ", ".join("(" + ", ".join(repr(v) if isinstance(v, str) else str(v) for v in ex) + ")"
+                          for ex in examples)
+        raise ValueError(f"{night.model}: user_predictions {relation} has {surplus:,} surplus rows for ids "
+                         f"({', '.join(night.ids)}) already forecast, e.g. {shown}: keep one prediction per id "
+                         "(nothing was scored)")
 
 
 def _train_or_reuse(night: Night, wh: Any) -> CheckResult:

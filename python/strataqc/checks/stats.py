@@ -44,20 +44,15 @@ def count_if(condition: exp.Expression) -> exp.Expression:
                         expressions=[exp.Literal.number(0)])
 
 
-def double(value: str) -> exp.Expression:
-    return exp.cast(exp.Literal.string(value), "DOUBLE")
-
-
 def is_nan(expr: exp.Expression) -> exp.Expression:
-    # PostgreSQL has no isnan(); NaN = NaN is true on DuckDB, PostgreSQL and Spark
-    return exp.cast(expr.copy(), "DOUBLE").eq(double("NaN"))
+    """NaN test as sqlglot's ISNAN node; `warehouse.float_tests` writes it per engine (never folded away)."""
+    return exp.IsNan(this=exp.cast(expr.copy(), "DOUBLE"))
 
 
 def finite(expr: exp.Expression) -> exp.Expression:
     """The value as DOUBLE, NULL when NaN or ±inf (one such value would turn corr() into NaN)."""
     as_double = exp.cast(expr.copy(), "DOUBLE")
-    bad = exp.or_(as_double.eq(double("NaN")), as_double.eq(double("Infinity")),
-                  as_double.eq(double("-Infinity")))
+    bad = exp.or_(exp.IsNan(this=as_double.copy()), exp.IsInf(this=as_double.copy()))
     return exp.Case(ifs=[exp.If(this=bad, true=exp.Null())], default=as_double.copy())
 
 
@@ -209,7 +204,10 @@ def correlation_matrix(wh, table: exp.Table, names: list[str], where: exp.Expres
     matrix = np.full((len(names), len(names)), np.nan)
     if rows < 2:
         return rows, matrix
-    means = [float(_value(frame, f"m_{i}")) for i in range(len(names))]
+    means = [_value(frame, f"m_{i}") for i in range(len(names))]
+    if any(m is None for m in means):
+        return rows, matrix  # a mean the engine could not give (NaN): no correlation, never a crash
+    means = [float(m) for m in means]
     centred = [exp.Paren(this=exp.Sub(this=column(c), expression=_number(m))) for c, m in zip(names, means)]
     pairs = [(i, j) for i in range(len(names)) for j in range(i, len(names))]
     projections = [exp.Sum(this=exp.Mul(this=centred[i].copy(), expression=centred[j].copy())).as_(f"s_{k}")

@@ -60,6 +60,10 @@ NIGHT_OPTIONS: dict[str, Any] = {
     "python_checks": Annotated[bool, typer.Option("--python-checks/--no-python-checks",
                                                   help="run the Python checks over ADS models")],
     "lock_wait": LockWait,
+    "check_stale": Annotated[bool, typer.Option("--check-stale", help="also run the Python checks of models "
+                                                                      "this dbt invocation did not build")],
+    "verbose": Annotated[bool, typer.Option("--verbose", "-v", help="the terminal table lists passing checks "
+                                                                    "too (by default: what needs attention)")],
 }
 
 

@@ -30,6 +30,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from strataqc.landing.expected import expected_rows
+
 from strataqc.landing.defects import (BAD_DATES, BAD_UNITS, CATEGORIES, DEFECT_DOCS, LINE_DEFECTS, MESSY_SPELLINGS,
                                        NEW_CATEGORY, NON_FINITE, REGIONS, SURVIVING_SPELLING)
 
@@ -299,10 +301,18 @@ def _day_lines(shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Led
     return table, trailer, stats
 
 
-def _write_day(out: Path, shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Ledger) -> tuple[str, dict]:
+def _write_day(out: Path, shape: Shape, params: dict[str, np.ndarray], t: int, ledger: _Ledger,
+               incidents: list | None = None) -> tuple[str, dict]:
+    from strataqc.landing.incidents import LATE_DIR, Night, deliver_tonight
+
     table, trailer, stats = _day_lines(shape, params, t, ledger)
     day = shape.start + dt.timedelta(days=t)
-    path = out / sales_file(day)
+    night = Night(out, day, t, shape.seed, shape.stores)
+    # night 0 wrote the base days: delivery n is night n
+    table, stats = deliver_tonight(table, stats, night, incidents or [], t - shape.base_days + 1, sales_file(day),
+                                   ledger.add)
+    path = out / (f"{LATE_DIR}/{sales_file(day)}" if night.late else sales_file(day))
+    path.parent.mkdir(parents=True, exist_ok=True)
     pacsv.write_csv(table, path, pacsv.WriteOptions(quoting_style="needed", batch_size=65536))
     if trailer:
         with open(path, "ab") as fh:
@@ -310,33 +320,10 @@ def _write_day(out: Path, shape: Shape, params: dict[str, np.ndarray], t: int, l
     return sales_file(day), stats
 
 
-def _expected(shape: Shape, days: int, totals: dict[str, int], ledger: _Ledger, masters: dict[str, int]) -> dict:
-    """Row counts every layer must show for this landing zone."""
-    rejected = sum(ledger.defects.get(k, {}).get("rows", 0)
-                   for k in ("units_nan_inf", "units_not_a_number", "units_empty", "unparseable_sale_date"))
-    duplicates = ledger.defects["duplicate_lines"]["rows"]
-    regular = shape.stores * shape.skus * days
-    new = shape.stores * shape.new_skus * max(0, days - shape.launch_day)
-    spine = regular + new
-    clean = totals["loaded"] - duplicates - rejected
-    weeks = 0
-    end = shape.start + dt.timedelta(days=days - 1)
-    for first, count in ((0, shape.stores * shape.skus), (shape.launch_day, shape.stores * shape.new_skus)):
-        if first >= days:
-            continue
-        begin = shape.start + dt.timedelta(days=first)
-        span = ((end - dt.timedelta(days=end.weekday())) - (begin - dt.timedelta(days=begin.weekday()))).days // 7 + 1
-        weeks += span * count
-    return {
-        "landing.pos_sales": totals["loaded"], "landing._rejects": totals["lines"] - totals["loaded"],
-        "ods_pos__sales": totals["loaded"], "ods_erp__stores": masters["erp_stores"], "ods_erp__skus": masters["erp_skus"],
-        "dwd_sales": clean, "dwd_sales__rejected": rejected, "duplicates_removed": duplicates,
-        "dwd_store": masters["erp_stores"], "dwd_sku": masters["erp_skus"],
-        "dws_sales_daily": spine, "dws_sales_daily.is_filled": spine - clean,
-        "dws_sales_weekly": weeks, "ads_demand_features": spine,
-        "ads_demand_features.predict": shape.stores * shape.skus * PREDICT_DAYS
-        + shape.stores * shape.new_skus * min(PREDICT_DAYS, max(0, days - shape.launch_day)),
-    }
+def _count(files: dict[str, int], totals: dict[str, int], name: str, stats: dict) -> None:
+    files[name] = stats["lines"]
+    totals["lines"] += stats["lines"]
+    totals["loaded"] += stats["loaded"]
 
 
 def _ads_facts(shape: Shape, days: int) -> dict:
@@ -367,7 +354,8 @@ def _master_defects(shape: Shape, ledger: _Ledger) -> None:
 
 
 def _write_manifest(out: Path, shape: Shape, days: int, files: dict[str, int], totals: dict[str, int],
-                    ledger: _Ledger, masters: dict[str, int]) -> dict:
+                    ledger: _Ledger, masters: dict[str, int], incidents: list[dict] | None = None,
+                    late: dict[str, dict] | None = None) -> dict:
     manifest = {
         "generator": {**asdict(shape), "days": days,
                       "end_date": (shape.start + dt.timedelta(days=days - 1)).isoformat(),
@@ -376,24 +364,30 @@ def _write_manifest(out: Path, shape: Shape, days: int, files: dict[str, int], t
         "rows": {"pos_sales": sum(files.values()), **masters},
         "files": dict(sorted(files.items())),
         "totals": totals,
-        "expected": _expected(shape, days, totals, ledger, masters),
+        "expected": expected_rows(shape, days, totals, {k: d["rows"] for k, d in ledger.defects.items()}, masters,
+                                  PREDICT_DAYS),
         "defects": ledger.as_list(),
         "ads": _ads_facts(shape, days),
+        "incidents": incidents or [],
+        "late_files": late or {},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=False, ensure_ascii=True) + "\n")
     return manifest
 
 
 def generate(out: Path, rows: int = 200_000, seed: int = 42, *, days: int | None = None,
-             extend_days: int = 0) -> dict:
+             extend_days: int = 0, incidents: list[str] | None = None) -> dict:
     """Write the landing zone under `out` and return its manifest.
 
     `extend_days` > 0 appends that many new days to the landing zone already in
-    `out` (a nightly delivery) instead of writing a new one.
+    `out` (a nightly delivery) instead of writing a new one; `incidents`
+    (`KIND[:key=value,...]`, see landing/incidents.py) are planted in that delivery.
     """
     out = Path(out)
+    if incidents and extend_days != 1:
+        raise ValueError("--incident plants in one nightly delivery: use it with --extend-days 1")
     if extend_days:
-        return extend(out, extend_days)
+        return extend(out, extend_days, incidents=incidents)
     shape = Shape.for_rows(rows, seed, days)
     (out / SALES_DIR).mkdir(parents=True, exist_ok=True)
     for stale in (out / SALES_DIR).glob("pos_sales_*.csv"):
@@ -405,21 +399,23 @@ def generate(out: Path, rows: int = 200_000, seed: int = 42, *, days: int | None
     files: dict[str, int] = {}
     totals = {"lines": 0, "loaded": 0}
     for t in range(shape.base_days):
-        name, stats = _write_day(out, shape, params, t, ledger)
-        files[name] = stats["lines"]
-        totals["lines"] += stats["lines"]
-        totals["loaded"] += stats["loaded"]
+        _count(files, totals, *_write_day(out, shape, params, t, ledger))
     return _write_manifest(out, shape, shape.base_days, files, totals, ledger, masters)
 
 
-def extend(out: Path, days: int = 1) -> dict:
-    """Append the next `days` days to the landing zone in `out` and update its manifest."""
+def extend(out: Path, days: int = 1, incidents: list[str] | None = None) -> dict:
+    """Append the next `days` days to the landing zone in `out` and update its manifest.
+
+    A file held back by a `late_file` incident is delivered now, beside tonight's."""
+    from strataqc.landing.incidents import deliver_late, parse_incident
+
     out = Path(out)
     path = out / "manifest.json"
     if not path.exists():
         raise FileNotFoundError(f"{path} not found: run `qc-report generate --out {out}` before extending it")
     if days < 1:
         raise ValueError(f"extend by at least one day, not {days}")
+    specs = [parse_incident(text) for text in incidents or []]  # every --incident checked before a byte is written
     manifest = json.loads(path.read_text())
     g = manifest["generator"]
     shape = Shape(**{k: g[k] for k in Shape.__dataclass_fields__})
@@ -427,10 +423,16 @@ def extend(out: Path, days: int = 1) -> dict:
     ledger = _Ledger(manifest)
     files = dict(manifest["files"])
     totals = dict(manifest["totals"])
+    planted = list(manifest.get("incidents", []))
+    for name, stats in deliver_late(out, manifest.get("late_files", {})).items():
+        _count(files, totals, name, stats)
+    late = {}
     for t in range(g["days"], g["days"] + days):
-        name, stats = _write_day(out, shape, params, t, ledger)
-        files[name] = stats["lines"]
-        totals["lines"] += stats["lines"]
-        totals["loaded"] += stats["loaded"]
+        name, stats = _write_day(out, shape, params, t, ledger, specs if t == g["days"] + days - 1 else None)
+        planted += stats["incidents"]
+        if stats["late"]:
+            late[name] = {"lines": stats["lines"], "loaded": stats["loaded"]}
+        else:
+            _count(files, totals, name, stats)
     masters = {k: manifest["rows"][k] for k in ("erp_stores", "erp_skus")}
-    return _write_manifest(out, shape, g["days"] + days, files, totals, ledger, masters)
+    return _write_manifest(out, shape, g["days"] + days, files, totals, ledger, masters, planted, late)

@@ -63,6 +63,23 @@ def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expre
     return wh.query(query)
 
 
+def repeated_prediction_ids(wh: Warehouse, relation: str, ids: list[str], sample: int = 3) -> tuple[int, list[tuple]]:
+    """(surplus rows, a few repeated ids) of a user_predictions table: rows beyond the first per id.
+
+    A repeated id joins in as extra rows, each counted in every metric.
+    """
+    keys = [column(i) for i in ids]
+    per_id = (exp.select(*keys, exp.Count(this=exp.Star()).as_("n")).from_(table(relation)).group_by(*keys)
+              .having(exp.GT(this=exp.Count(this=exp.Star()), expression=exp.Literal.number(1))))
+    total = wh.query(exp.select(exp.Sum(this=exp.Sub(this=exp.column("n"), expression=exp.Literal.number(1)))
+                                .as_("surplus")).from_(per_id.subquery("d")))
+    surplus = total.iloc[0, 0]
+    if surplus is None or pd.isna(surplus) or int(surplus) == 0:
+        return 0, []
+    examples = wh.query(per_id.order_by(*[k.copy() for k in keys]).limit(sample))
+    return int(surplus), [tuple(row[:len(ids)]) for row in examples.itertuples(index=False)]
+
+
 def _qualify(expression: exp.Expression, alias: str) -> exp.Expression:
     """Columns of a filter built without a table, bound to `alias` (the join makes bare names ambiguous)."""
     expression = expression.copy()

@@ -63,16 +63,23 @@ def baseline_comparison(model: str, model_metrics: dict[str, float], baseline_me
     best_name = min(baseline_metrics, key=lambda n: _finite(baseline_metrics[n][metric]))
     best = baseline_metrics[best_name][metric]
     ours = model_metrics[metric]
-    if not (math.isfinite(best) and math.isfinite(ours)) or best == 0:
+    if not (math.isfinite(best) and math.isfinite(ours)):
         return result(status=Status.ERROR, message=f"{metric} undefined on valid for the model or {best_name}")
-    ratio = ours / best
-    beaten = [n for n, m in baseline_metrics.items() if ours > (1 - margin) * m[metric]]
     rows = [[name, *[_none(m[k]) for k in ("mae", "rmse", "mape", "wape")]]
             for name, m in [("model", model_metrics), *baseline_metrics.items()]]
-    message = (f"model {metric} {_fmt(ours)} vs best baseline {best_name} {_fmt(best)} "
-               f"(ratio {_fmt(ratio)}, must be <= {1 - margin:.3g})")
-    if beaten:
-        message += f"; not beaten by {margin:.0%}: {', '.join(beaten)}"
+    if best == 0:
+        # an exact baseline: no ratio to it, but only an exact model is as good
+        ratio, beaten = (1.0, []) if ours == 0 else (math.inf, [best_name])
+        message = (f"model {metric} 0 matches the exact baseline {best_name}" if ours == 0 else
+                   f"{best_name} forecasts the valid split exactly ({metric} 0) and the model does not "
+                   f"({metric} {_fmt(ours)}): check {best_name}'s columns do not hold the target")
+    else:
+        ratio = ours / best
+        beaten = [n for n, m in baseline_metrics.items() if ours > (1 - margin) * m[metric]]
+        message = (f"model {metric} {_fmt(ours)} vs best baseline {best_name} {_fmt(best)} "
+                   f"(ratio {_fmt(ratio)}, must be <= {1 - margin:.3g})")
+        if beaten:
+            message += f"; not beaten by {margin:.0%}: {', '.join(beaten)}"
     return result(status=_status(bool(beaten), severity), observed=ratio, failures=len(beaten), message=message,
                   details={"table": {"title": "Valid metrics: model vs baselines",
                                      "columns": ["forecast", "mae", "rmse", "mape", "wape"], "rows": rows},

@@ -10,6 +10,7 @@ from typing import Any
 import jinja2
 
 from strataqc.report import svg
+from strataqc.report.incidents_svg import lineage_path
 from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
@@ -223,7 +224,12 @@ def dashboard_context(run: QCRun) -> dict[str, Any]:
     layers = [{"name": name, "counts": counts, "bar": svg.layer_bar(counts), "total": sum(counts.values())}
               for name, counts in summary["by_layer"].items()]
     runs = _runs(run)
+    incidents = [{**i, "svg": lineage_path(i.get("path") or {})} for i in run.context.get("incidents") or []]
     return {
+        "incidents": incidents,
+        "facets": {name: sorted({str(getattr(x["r"], attr) or "") for x in rows} - {""})
+                   for name, attr in (("layer", "layer"), ("status", "status"), ("model", "model"),
+                                      ("type", "check_type"))},
         "run": run, "summary": summary, "layers": layers, "rows": rows, "problems": problems,
         "skipped": [x for x in rows if x["status"] == "skip"], "drift": drift, "tables": tables,
         "drift_more": drift_total - len(drift), "tables_more": table_total - len(tables),

@@ -27,7 +27,7 @@ def document(run: QCRun) -> dict[str, Any]:
             record["trend"] = json_safe({k: trend.get(k) for k in ("verdict", "history_n", "median", "z")})
         results.append(record)
     doc = {"run_id": run.run_id, "generated_at": run.generated_at, "summary": run.summary(), "results": results}
-    for name in ("anomalies", "changes", "acks"):
+    for name in ("incidents", "anomalies", "changes", "acks"):
         if run.context.get(name) is not None:
             doc[name] = json_safe(run.context[name])
     return doc

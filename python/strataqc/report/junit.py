@@ -32,7 +32,19 @@ def _name(r: CheckResult) -> str:
     return _x(f"{base} [{test}]" if test and test != r.check else base)
 
 
-def _case(r: CheckResult) -> ET.Element:
+def incident_note(r: CheckResult, incidents: dict[str, dict]) -> str:
+    """" [root of INC-…]" or " [symptom; root: model.column check, INC-…]": CI lists name the cause."""
+    incident = incidents.get(r.incident_id or "")
+    if incident is None:
+        return ""
+    if r.role == "root":
+        return f" [root of {incident['id']}: {len(incident['symptoms'])} symptoms]"
+    root = incident["root"]
+    where = (root["model"] or "") + (f".{','.join(root['columns'])}" if root.get("columns") else "")
+    return f" [symptom; root: {where} {root['check']}, {incident['id']}]"
+
+
+def _case(r: CheckResult, note: str = "") -> ET.Element:
     case = ET.Element("testcase", {
         "classname": _x(".".join(p for p in ("strataqc", r.layer or "other", r.model or str(r.check_type)) if p)),
         "name": _name(r), "time": f"{r.duration_s or 0:.3f}"})
@@ -40,20 +52,21 @@ def _case(r: CheckResult) -> ET.Element:
                                                  ("failures", r.failures), ("check_type", r.check_type))
                        if v is not None))
     if r.status is Status.FAIL:
-        ET.SubElement(case, "failure", {"message": _x(r.message), "type": _x(r.check)}).text = detail
+        ET.SubElement(case, "failure", {"message": _x(r.message + note), "type": _x(r.check)}).text = detail
     elif r.status is Status.ERROR:
-        ET.SubElement(case, "error", {"message": _x(r.message), "type": _x(r.check)}).text = detail
+        ET.SubElement(case, "error", {"message": _x(r.message + note), "type": _x(r.check)}).text = detail
     elif r.status is Status.SKIP:
         ET.SubElement(case, "skipped", {"message": _x(r.message)})
     elif r.status is Status.WARN:
         # JUnit has no warning: a warn passes, its message stays visible in the output
-        ET.SubElement(case, "system-out").text = _x(f"WARN: {r.message}\n{detail}")
+        ET.SubElement(case, "system-out").text = _x(f"WARN: {r.message}{note}\n{detail}")
     return case
 
 
 def render_junit(run: QCRun) -> str:
     suites = ET.Element("testsuites", {"name": "strataqc", "tests": str(len(run.results))})
     totals = {"failures": 0, "errors": 0, "skipped": 0, "time": 0.0}
+    incidents = {i["id"]: i for i in run.context.get("incidents") or []}
     for layer, records in run.by_layer():
         counts = {"failures": sum(r.status is Status.FAIL for r in records),
                   "errors": sum(r.status is Status.ERROR for r in records),
@@ -64,7 +77,7 @@ def render_junit(run: QCRun) -> str:
             "errors": str(counts["errors"]), "skipped": str(counts["skipped"]), "time": f"{counts['time']:.3f}",
             "timestamp": run.generated_at[:19], "id": _x(run.run_id)})
         for r in records:
-            suite.append(_case(r))
+            suite.append(_case(r, incident_note(r, incidents)))
         for key in totals:
             totals[key] += counts[key]
     suites.set("failures", str(totals["failures"]))

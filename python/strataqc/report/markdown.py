@@ -31,6 +31,11 @@ def _row(r: CheckResult, acked: dict) -> str:
             f"| {cell(r.message[:200])}{note} |")
 
 
+# dbt skips everything downstream of a failure at error severity: how a host lets its layers build
+NOT_BUILT_HINT = ("A failing test at `severity: error` stops every model downstream, ADS included: set "
+                  "`+severity: warn` on a layer's tests in dbt_project.yml to build and check the layers below it.")
+
+
 def render_markdown(run: QCRun) -> str:
     from strataqc.run import check_key
 
@@ -44,6 +49,19 @@ def render_markdown(run: QCRun) -> str:
     for layer, counts in s["by_layer"].items():
         lines.append(f"| {cell(layer.upper())} | {counts['pass']} | {counts['warn']} | {counts['fail']} "
                      f"| {counts['error']} | {counts['skip']} |")
+    not_built = run.not_built_text()
+    if not_built:
+        head, rest = not_built.split(": ", 1)
+        lines += ["", f"**{head}:** {cell(rest)}", "", NOT_BUILT_HINT]
+    incidents = run.context.get("incidents") or []
+    if incidents:
+        lines += ["", f"### Incidents ({len(incidents)})", ""]
+        for i in incidents[:MAX_ROWS]:
+            status = i["root"]["status"]
+            icon = ICON[Status(status)] if status in {s.value for s in Status} else "📈"
+            ack = " (root acknowledged)" if i.get("acknowledged") else ""
+            lines.append(f"- {icon} **{cell(i['headline'])}** · {cell(i['id'])} since "
+                         f"{cell(str(i['first_seen'])[:10])}{ack}")
     problems = run.problems()
     if problems:
         lines += ["", f"### Needs attention ({len(problems)})", "",

@@ -37,12 +37,21 @@ def _text(value: str | None) -> str:
 
 
 def print_table(run: QCRun, console: Console, *, passing: bool = True) -> None:
+    """The summary, then per layer the checks needing attention (and passing ones when `passing`)."""
     summary = run.summary()
     acked = set(run.context.get("acked_keys", []))
     console.print(f"[bold]StrataQC run {escape(run.run_id)}[/] at {escape(run.generated_at)}: "
                   f"[{STYLE[run.status]}]{run.status}[/] — {summary['total']} checks, "
                   f"{summary['pass']} pass, {summary['warn']} warn, {summary['fail']} fail, "
                   f"{summary['error']} error, {summary['skip']} skip")
+    not_built = run.not_built_text()
+    if not_built:
+        from strataqc.report.markdown import NOT_BUILT_HINT
+
+        console.print(f"[bold]{escape(printable(not_built))}[/]. {escape(NOT_BUILT_HINT.replace('`', ''))}")
+    for incident in run.context.get("incidents") or []:  # DESIGN §7: the causes before the checks
+        console.print(f"[bold]incident[/] {escape(incident['id'])}: {_text(incident['headline'])} "
+                      f"[dim](since {escape(str(incident['first_seen'])[:10])})[/]")
     for layer, records in run.by_layer():
         shown = records if passing else [r for r in records if r.status is not Status.PASS]
         counts = summary["by_layer"].get(layer, {})
@@ -56,20 +65,37 @@ def print_table(run: QCRun, console: Console, *, passing: bool = True) -> None:
             table.add_row(*_row(r, acked))
         if shown:
             console.print(table)
-    anomalies = run.context.get("anomalies") or []
-    if anomalies:
-        console.print(f"[yellow]{len(anomalies)} trend anomal{'y' if len(anomalies) == 1 else 'ies'}[/] "
-                      "(observed value departs from its own history)")
+    _print_attention(run, console)
+    if not passing and summary["pass"]:
+        console.print(f"[dim]{summary['pass']} passing checks not listed (--verbose lists them)[/]")
     note = run.context.get("history_note")
     if note:
         console.print(f"[dim]{escape(note)}[/]")
 
 
-def render_table(run: QCRun, width: int = 160) -> str:
+def _print_attention(run: QCRun, console: Console, limit: int = 20) -> None:
+    """What changed since the last run and what left its history: the lines on-call reads first."""
+    changes = run.context.get("changes") or {}
+    for name, label in (("newly_failing", "[red]newly failing[/]"), ("fixed", "[green]fixed[/]")):
+        entries = changes.get(name) or []
+        if entries:
+            listed = ", ".join(escape(f"{e.get('check')} on {e.get('model')}"
+                                      + (f".{e['column']}" if e.get("column") else "")) for e in entries[:limit])
+            console.print(f"{label} since the last run ({len(entries)}): {listed}")
+    anomalies = run.context.get("anomalies") or []
+    if anomalies:
+        console.print(f"[yellow]{len(anomalies)} trend anomal{'y' if len(anomalies) == 1 else 'ies'}[/] "
+                      "(observed value departs from its own history)")
+        for a in anomalies[:limit]:
+            where = f"{a.get('model')}" + (f".{a['column']}" if a.get("column") else "")
+            console.print(f"  {_text(a.get('check'))} on {_text(where)}: {_text(a.get('message'))}")
+
+
+def render_table(run: QCRun, width: int = 160, passing: bool = True) -> str:
     """Plain text (no colour codes) for a file."""
     buffer = io.StringIO()
     print_table(run, Console(file=buffer, width=width, no_color=True, highlight=False, emoji=False,
-                             force_terminal=False))
+                             force_terminal=False), passing=passing)
     return buffer.getvalue()
 
 

@@ -1,9 +1,0 @@
-{#- Render any YAML value as a SQL string literal; the only way values reach SQL text. -#}
-{% macro string_literal(value) %}
-  {{ return(adapter.dispatch('string_literal', 'strataqc')(value)) }}
-{% endmacro %}
-
-{% macro default__string_literal(value) %}
-  {#- standard SQL: a quote is escaped by doubling it; backslashes are plain characters -#}
-  {{ return("'" ~ (value | string) | replace("'", "''") ~ "'") }}
-{% endmacro %}

@@ -1,8 +1,0 @@
-{#- Name of the 8-byte floating-point type, for observed values and casts. -#}
-{% macro type_double() %}
-  {{ return(adapter.dispatch('type_double', 'strataqc')()) }}
-{% endmacro %}
-
-{% macro default__type_double() %}
-  {{ return('double') }}
-{% endmacro %}

@@ -1,0 +1,89 @@
+"""Did a failure change in substance? Another status, a value beyond a tolerance, other things failing.
+
+A failing-row count that grows with the table is not a change: a value must move
+beyond the tolerance from the alerted one *and* from last night's.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+from strataqc.results import CheckResult
+
+# a value that moved less than this (relative) is "unchanged" for alerts and acks (`change_tolerance`)
+CHANGE_TOLERANCE = 0.10
+# fewer failing rows than this more (or less) is never a change, whatever the ratio
+CHANGE_MIN_ROWS = 3
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value) != "<NA>"
+
+
+def _moved(old: Any, new: Any, tolerance: float, min_abs: float = 0.0) -> bool:
+    if not _present(old) or new is None:
+        return False
+    old, new = float(old), float(new)
+    return abs(new - old) > max(tolerance * max(abs(old), 1e-12), min_abs)
+
+
+def _substance(message: Any) -> frozenset[str]:
+    """What is failing, named: quoted values ('Ready Meals') and `column: rule` pairs, without the counts."""
+    text = str(message or "")
+    quoted = re.findall(r"'([^']{1,80})'", text)
+    rules = re.findall(r"on [\w.]+\.(\w+) (\w+):", text)
+    return frozenset(quoted) | frozenset(f"{c}: {r}" for c, r in rules)
+
+
+# tonight's move must be this many times the usual nightly move: a steady drift is one story, not news each night
+JUMP = 3.0
+
+
+def _jump(recent: list[float] | None, new: Any, last: Any) -> bool:
+    """Is last night -> tonight a jump against the nightly moves before it (True without two earlier nights)?"""
+    values = [float(v) for v in (recent or []) if _present(v)][-8:]
+    if len(values) < 2 or new is None or not _present(last):
+        return True
+    moves = sorted(abs(b - a) for a, b in zip(values, values[1:]))
+    usual = moves[len(moves) // 2]
+    return abs(float(new) - float(last)) > JUMP * usual
+
+
+def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResult, *,
+            previous: dict[str, Any] | None = None, tolerance: float = CHANGE_TOLERANCE,
+            recent: list[float] | None = None) -> bool:
+    """Did a failure change in substance since it was last alerted or acknowledged?
+
+    Another status; an observed value (else failing-row count) beyond `tolerance` of the alerted one and,
+    when last night is known, of last night's too, by a jump (more than JUMP times the usual nightly move
+    of the `recent` values, oldest first): a count creeping up with the table or a steady drift is no
+    news every night; or something else named as failing (another category, group, column or rule).
+    """
+    if str(old_status) != str(r.status):
+        return True
+    field = "observed" if r.observed is not None and _present(old_observed) else "failures"
+    new, alerted = (r.observed, old_observed) if field == "observed" else (r.failures, old_failures)
+    floor = 0.0 if field == "observed" else CHANGE_MIN_ROWS
+    moved = _moved(alerted, new, tolerance, floor)
+    if moved and previous is not None and _present(previous.get(field)):
+        moved = _moved(previous[field], new, tolerance, floor) and _jump(recent, new, previous[field])
+    if moved:
+        return True
+    if previous is not None and previous.get("message") is not None:
+        return bool(_substance(r.message) - _substance(previous["message"]))
+    return False
+
+
+# a rule's failing rows inside a multi-rule check's message (column_checks: one record, many rules)
+FACET = re.compile(r"on \S+?\.([^\s.]+) (\w+): (\d+)(?: of \d+)? rows? fail")
+
+
+def facets(message: Any) -> dict[str, float]:
+    """`column: rule` -> failing rows, read from a column_checks message; {} for other checks.
+
+    column_checks folds every rule into one record: without this, a NULL share that triples on one
+    column leaves the record's failure count (rules failing) unchanged."""
+    found = {f"{c}: {rule}": float(n) for c, rule, n in FACET.findall(str(message or ""))}
+    return found if len(found) >= 1 and "column_checks" in str(message or "") else {}

@@ -1,0 +1,170 @@
+"""The incident kinds of the detection harness (DESIGN §7), as the records a night would show.
+
+One row per kind: where the defect lands, which checks fail or turn anomalous because of it
+(the demo's own test names, on the demo's models), and the root an incident must name (the
+first model and column where the defect can be seen). The records are synthetic until
+`qc-report generate --extend-days 1 --incident KIND` lands; then `night_records(kind)` is the
+one function to point at a real night's run (its records and anomalies), and `measure` stays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from strataqc.run import QCRun, check_key
+from strataqc.results import CheckResult, CheckType, Status
+
+GENERATED_AT = "2026-04-01T03:00:00.000000Z"
+
+
+def rec(check: str, model: str, column: str | None = None, status: str = "fail", *, rules: list[str] | None = None,
+        test: str | None = None, kind: CheckType = CheckType.SQL, anomaly: bool = False) -> CheckResult:
+    details: dict = {"test_name": test or f"{model}__{check}" + (f"_{column}" if column else "")}
+    if rules:
+        details["rules"] = rules
+    if test in TEST_ARGUMENTS:
+        details["arguments"] = TEST_ARGUMENTS[test]  # as artifacts.py keeps them
+    result = CheckResult(check=check, status=Status(status), model=model, column=column, check_type=kind,
+                         layer=model.split("_")[0], message=f"{check} on {model}: {status}", details=details)
+    if anomaly:
+        result.details["planted_anomaly"] = True  # tonight's value left its history: see anomalies()
+    return result
+
+
+DRIFT, FEATURES = CheckType.DRIFT, CheckType.FEATURE_SET
+# the demo's model-level tests and the columns their arguments name (models/*/_*__models.yml)
+TEST_ARGUMENTS = {
+    "ods_pos__sales__line_resent": {"columns": ["line_id"]},
+    "ods_pos__sales__daily_volume": {"date_column": "sale_date"},
+    "ods_erp__skus__sku_id_unique": {"columns": ["sku_id"]},
+    "dwd_sales__line_id_unique": {"columns": ["line_id"]},
+    "dwd_sales__daily_volume": {"date_column": "sale_date"},
+    "dwd_sales__series_days_missing": {"date_column": "sale_date", "group_by": ["store_id", "sku_id"]},
+    "dws_sales_daily__key_unique": {"columns": ["store_id", "sku_id", "date_day"]},
+    "dws_sales_daily__zero_runs": {"value_column": "units", "date_column": "date_day"},
+    "dws_sales_weekly__units_match_daily": {"column": "units"},
+    "ads_demand_features__key_unique": {"columns": ["store_id", "sku_id", "date_day"]},
+    "ads_demand_features__daily_volume": {"date_column": "date_day"},
+    "ads_demand_features__dates_match_dws": {"date_column": "date_day"},
+}
+
+# passing checks of a quiet night on every layer: what an incident must not pull in
+BASELINE = [
+    rec("unique_key", "ods_erp__skus", status="pass", test="ods_erp__skus__sku_id_unique"),
+    rec("column_checks", "ods_pos__sales", status="pass", test="ods_pos__sales__values_castable"),
+    rec("unique_key", "dwd_sales", status="pass", test="dwd_sales__line_id_unique"),
+    rec("reconcile_row_count", "dwd_sales", status="pass", test="dwd_sales__rows_vs_ods"),
+    rec("column_checks", "dwd_store", status="pass", test="dwd_store__names_clean"),
+    rec("unique_key", "dws_sales_daily", status="pass", test="dws_sales_daily__key_unique"),
+    rec("reconcile_sum", "dws_sales_weekly", status="pass", test="dws_sales_weekly__units_match_daily"),
+    rec("unique_key", "ads_demand_features", status="pass", test="ads_demand_features__key_unique"),
+    rec("feature_drift", "ads_demand_features", "region", "pass", kind=DRIFT),
+]
+
+
+@dataclass(frozen=True)
+class Kind:
+    lands: str                       # where the generator plants it
+    root: tuple[str, str | None]     # (model, column) the incident must name as its root; None: the model
+    records: list[CheckResult] = field(default_factory=list)  # the root's record first, then what it reaches
+
+
+KINDS: dict[str, Kind] = {
+    "null_spike": Kind("landing pos_sales.unit_price empty", ("ods_pos__sales", "unit_price"), [
+        rec("column_checks", "ods_pos__sales", status="warn", rules=["unit_price: abnormal_value_ratio"],
+            test="ods_pos__sales__values_castable"),
+        rec("column_checks", "dwd_sales", status="warn", rules=["unit_price: abnormal_value_ratio"],
+            test="dwd_sales__kept_defects"),
+        rec("missing_values", "ads_demand_features", "unit_price", kind=FEATURES),
+        rec("feature_drift", "ads_demand_features", "unit_price", kind=DRIFT),
+    ]),
+    "duplicate_burst": Kind("landing pos_sales lines re-sent", ("ods_pos__sales", "line_id"), [
+        rec("unique_key", "ods_pos__sales", status="warn", test="ods_pos__sales__line_resent"),
+        rec("reconcile_row_count", "dwd_sales", test="dwd_sales__rows_vs_ods"),
+        rec("volume_anomaly", "ods_pos__sales", status="pass", test="ods_pos__sales__daily_volume", anomaly=True),
+    ]),
+    "store_silent": Kind("landing pos_sales: one store sends nothing", ("dwd_sales", "sale_date"), [
+        rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
+        rec("date_continuity", "dwd_sales", status="warn", test="dwd_sales__series_days_missing"),
+        rec("value_continuity", "dws_sales_daily", status="warn", test="dws_sales_daily__zero_runs"),
+        rec("volume_anomaly", "ads_demand_features", status="warn", test="ads_demand_features__daily_volume"),
+        rec("feature_drift", "ads_demand_features", "units_lag_1", kind=DRIFT),
+    ]),
+    "volume_drop": Kind("landing pos_sales: a third of the lines missing", ("dwd_sales", "sale_date"), [
+        rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
+        rec("volume_anomaly", "ads_demand_features", status="warn", test="ads_demand_features__daily_volume"),
+        rec("target_drift", "ads_demand_features", "units_next_7d", kind=DRIFT),
+    ]),
+    "price_unit_change": Kind("landing pos_sales.unit_price in cents", ("dwd_sales", "unit_price"), [
+        rec("value_range", "dwd_sales", "unit_price", test="dwd_sales__unit_price_range"),
+        rec("abnormal_value_ratio", "dws_sales_daily", "unit_price", "pass",
+            test="dws_sales_daily__unit_price_non_finite", anomaly=True),
+        rec("feature_drift", "ads_demand_features", "unit_price", kind=DRIFT),
+        rec("multivariate_drift", "ads_demand_features", kind=DRIFT),
+        rec("baseline_comparison", "ads_demand_features", kind=CheckType.MODEL_QUALITY),
+    ]),
+    "category_renamed": Kind("landing erp_skus.category renamed", ("ods_erp__skus", "category"), [
+        rec("column_checks", "ods_erp__skus", status="warn", rules=["category: accepted_values_ratio"],
+            test="ods_erp__skus__names_and_categories"),
+        rec("column_checks", "dwd_sku", status="warn", rules=["category: accepted_values_ratio"],
+            test="dwd_sku__names_and_categories"),
+        rec("column_checks", "ads_demand_features", status="warn", rules=["category: accepted_values_ratio"],
+            test="ads_demand_features__surviving_defects"),
+        rec("new_categories", "ads_demand_features", "category", kind=DRIFT),
+        rec("feature_drift", "ads_demand_features", "category", kind=DRIFT),
+    ]),
+    "schema_drift": Kind("landing pos_sales: promo_flag renamed", ("ods_pos__sales", None), [
+        rec("build", "ods_pos__sales", status="error", test="build"),
+        rec("build", "dwd_sales", status="skip", test="build"),
+        rec("python_checks", "ads_demand_features", status="skip", kind=FEATURES),
+    ]),
+    "late_file": Kind("landing pos_sales: yesterday's file arrives a night late", ("dwd_sales", "sale_date"), [
+        rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
+        rec("reconcile_date_range", "ads_demand_features", test="ads_demand_features__dates_match_dws",
+            status="pass", anomaly=True),
+        rec("volume_anomaly", "ads_demand_features", status="warn", test="ads_demand_features__daily_volume"),
+    ]),
+    "negative_units_spike": Kind("landing pos_sales.units negative", ("dwd_sales", "units"), [
+        rec("column_checks", "dwd_sales", status="warn", rules=["units: value_range"], test="dwd_sales__kept_defects"),
+        rec("feature_drift", "ads_demand_features", "units_lag_1", kind=DRIFT),
+        rec("feature_drift", "ads_demand_features", "units_mean_7d", kind=DRIFT),
+        rec("target_drift", "ads_demand_features", "units_next_7d", kind=DRIFT),
+    ]),
+    "feature_shift": Kind("landing pos_sales.promo_flag share up", ("ads_demand_features", "is_promo"), [
+        rec("feature_drift", "ads_demand_features", "is_promo", kind=DRIFT),
+        rec("multivariate_drift", "ads_demand_features", kind=DRIFT),
+    ]),
+}
+
+
+def night_records(*kinds: str) -> QCRun:
+    """Tonight's run with the given kinds planted on a quiet baseline."""
+    planted = [r for name in kinds for r in KINDS[name].records]
+    # a planted record is tonight's verdict of that baseline check: one record per check, as in a night
+    keys = {check_key(r) for r in planted}
+    records = [r for r in BASELINE if check_key(r) not in keys] + planted
+    run = QCRun.merge("night-" + "-".join(kinds), GENERATED_AT, records)
+    run.context["anomalies"] = [{"check_key": check_key(r), "check": r.check, "model": r.model, "column": r.column,
+                                 "layer": r.layer, "status": str(r.status), "observed": 1.0, "median": 0.0,
+                                 "message": "robust z 9.0"} for r in run.results if r.details.get("planted_anomaly")]
+    return run
+
+
+def downstream(run: QCRun, kind: str) -> list[str]:
+    """Check keys of what the kind's defect reaches (failures and anomalies), its root excluded."""
+    anomalous = {a["check_key"] for a in run.context.get("anomalies") or []}
+    return [check_key(r) for r in KINDS[kind].records[1:]
+            if r.status in (Status.FAIL, Status.WARN, Status.ERROR) or check_key(r) in anomalous]
+
+
+def measure(run: QCRun, kind: str, alert_body: str) -> dict:
+    """Root named right, share of downstream failures attached to that root, alert items for its incident."""
+    model, column = KINDS[kind].root
+    by_key = {check_key(r): r for r in run.results}
+    incident = next((i for i in run.context["incidents"] if i["root"]["model"] == model
+                     and (column in i["root"]["columns"] if column else not i["root"]["columns"])), None)
+    reached = downstream(run, kind)
+    attached = [k for k in reached if incident and by_key[k].incident_id == incident["id"]]
+    items = [line for line in alert_body.splitlines() if incident and f"({incident['id']}," in line]
+    return {"kind": kind, "root_right": incident is not None and by_key[incident["root"]["check_key"]].role == "root",
+            "downstream": len(reached), "attached": len(attached), "alert_items": len(items)}

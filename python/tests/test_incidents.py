@@ -1,0 +1,266 @@
+"""Incidents: grouping through lineage both ways, persistence across nights, acks, and every renderer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+
+import jsonschema
+import pytest
+from qc_report_support import memory_warehouse
+
+from strataqc import incidents
+from strataqc.alerts import AlertConfig, compose, plan
+from strataqc.history import History, run_context
+from strataqc.lineage import Lineage
+from strataqc.report.jsonout import SCHEMA_PATH, document
+from strataqc.report.render import render
+from strataqc.run import QCRun, check_key
+from strataqc.results import CheckResult, CheckType, Status
+
+LAYERS = {"ods_pos__sales": "ods", "dwd_sales": "dwd", "dws_sales_daily": "dws", "ads_demand_features": "ads",
+          "ods_erp__skus": "ods", "dwd_sku": "dwd"}
+PARENTS = {"ods_pos__sales": [], "dwd_sales": ["ods_pos__sales"], "dws_sales_daily": ["dwd_sales"],
+           "ads_demand_features": ["dws_sales_daily", "dwd_sku"], "ods_erp__skus": [], "dwd_sku": ["ods_erp__skus"]}
+# each column from the same column one layer up; ads.category from dwd_sku
+COLUMN_PARENTS = {
+    "dwd_sales.unit_price": ["ods_pos__sales.unit_price"], "dwd_sales.units": ["ods_pos__sales.units"],
+    "dws_sales_daily.unit_price": ["dwd_sales.unit_price"], "dws_sales_daily.units": ["dwd_sales.units"],
+    "ads_demand_features.unit_price": ["dws_sales_daily.unit_price"],
+    "ads_demand_features.units_lag_1": ["dws_sales_daily.units"],
+    "ads_demand_features.category": ["dwd_sku.category"], "dwd_sku.category": ["ods_erp__skus.category"],
+}
+COLUMNS = {"ods_pos__sales": ["units", "unit_price"], "dwd_sales": ["units", "unit_price"],
+           "dws_sales_daily": ["units", "unit_price"], "ads_demand_features": ["unit_price", "units_lag_1", "category"],
+           "ods_erp__skus": ["category"], "dwd_sku": ["category"]}
+
+
+def lineage(model_level: tuple[str, ...] = ()) -> Lineage:
+    parents = {k: v for k, v in COLUMN_PARENTS.items() if k.partition(".")[0] not in model_level}
+    columns = {k: v for k, v in COLUMNS.items() if k not in model_level}
+    return Lineage(dict(LAYERS), dict(PARENTS), columns, parents, list(model_level))
+
+
+def rec(check, model, column=None, status="fail", kind=CheckType.SQL):
+    return CheckResult(check=check, status=Status(status), model=model, column=column, layer=LAYERS[model],
+                       check_type=kind, message=f"{check} {status}")
+
+
+def night(n: int, records: list[CheckResult], anomalies=()) -> QCRun:
+    when = (dt.datetime(2026, 3, 1, 3, tzinfo=dt.timezone.utc) + dt.timedelta(days=n)).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ")
+    run = QCRun.merge(f"night-{n}", when, records)
+    run.context["anomalies"] = [{"check_key": check_key(r), "check": r.check, "model": r.model, "column": r.column,
+                                 "layer": r.layer, "status": str(r.status), "message": "left its history"}
+                                for r in run.results if (r.check, r.model) in anomalies]
+    return run
+
+
+PRICE_CHAIN = [
+    rec("value_range", "dwd_sales", "unit_price"),
+    rec("abnormal_value_ratio", "dws_sales_daily", "unit_price", "warn"),
+    rec("feature_drift", "ads_demand_features", "unit_price", kind=CheckType.DRIFT),
+    rec("abnormal_value_ratio", "ods_pos__sales", "unit_price", "pass"),
+    rec("unique_key", "dwd_sales", status="pass"),
+]
+
+
+def roles(run: QCRun) -> dict[tuple, tuple]:
+    return {(r.model, r.check): (r.role, r.incident_id) for r in run.results}
+
+
+# -- grouping -------------------------------------------------------------------------------------
+
+def test_connected_failures_are_one_incident_rooted_upstream():
+    run = night(0, list(reversed(PRICE_CHAIN)))  # input order must not pick the root
+    found = incidents.attach(run, lineage())
+    assert len(found) == 1
+    got = roles(run)
+    assert got[("dwd_sales", "value_range")][0] == "root"
+    assert got[("dws_sales_daily", "abnormal_value_ratio")][0] == "symptom"
+    assert got[("ads_demand_features", "feature_drift")][0] == "symptom"
+    assert len({got[k][1] for k in got if got[k][0]}) == 1
+    # passing checks are nobody's symptom
+    assert got[("ods_pos__sales", "abnormal_value_ratio")] == (None, None)
+    assert run.context["incidents"][0]["headline"] == "root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads"
+    assert run.context["incidents"][0]["layers"] == ["dwd", "dws", "ads"]
+
+
+def test_failures_on_unconnected_columns_are_separate_incidents():
+    """units and unit_price share every model, but no column: two roots, two incidents."""
+    records = [rec("value_range", "dwd_sales", "units"), rec("value_range", "dwd_sales", "unit_price"),
+               rec("feature_drift", "ads_demand_features", "units_lag_1", kind=CheckType.DRIFT),
+               rec("feature_drift", "ads_demand_features", "unit_price", kind=CheckType.DRIFT)]
+    run = night(0, records)
+    found = incidents.attach(run, lineage())
+    assert sorted(i.headline() for i in found) == ["root: dwd_sales.unit_price value_range; 1 symptom in ads",
+                                                   "root: dwd_sales.units value_range; 1 symptom in ads"]
+    by_root = {i.root.record.column: {p.record.column for p in i.symptoms} for i in found}
+    assert by_root == {"units": {"units_lag_1"}, "unit_price": {"unit_price"}}
+
+
+def test_without_column_lineage_the_model_level_joins_them():
+    """The same failures on a lineage known only model by model: the columns can no longer tell them apart."""
+    records = [rec("value_range", "dwd_sales", "unit_price"),
+               rec("feature_drift", "ads_demand_features", "units_lag_1", kind=CheckType.DRIFT)]
+    assert len(incidents.attach(night(0, records), lineage())) == 2
+    assert len(incidents.attach(night(0, records), lineage(model_level=("dws_sales_daily",)))) == 1
+
+
+def test_a_row_check_and_a_column_check_on_one_model_are_not_one_incident():
+    run = night(0, [rec("date_continuity", "dwd_sales", status="warn"), rec("value_range", "dwd_sales", "units")])
+    assert len(incidents.attach(run, lineage())) == 2
+
+
+def test_missing_rows_upstream_reach_every_check_downstream():
+    run = night(0, [rec("volume_anomaly", "dws_sales_daily", status="warn"), rec("date_continuity", "dwd_sales"),
+                    rec("feature_drift", "ads_demand_features", "units_lag_1", kind=CheckType.DRIFT)])
+    (incident,) = incidents.attach(run, lineage())
+    assert (incident.root.model, incident.root.record.check) == ("dwd_sales", "date_continuity")
+
+
+def test_an_anomaly_joins_the_incident_it_belongs_to_as_a_symptom():
+    records = [rec("value_range", "dwd_sales", "unit_price"), rec("abnormal_value_ratio", "dws_sales_daily",
+                                                                  "unit_price", "pass")]
+    run = night(0, records, anomalies={("abnormal_value_ratio", "dws_sales_daily")})
+    (incident,) = incidents.attach(run, lineage())
+    assert [p.record.model for p in incident.symptoms] == ["dws_sales_daily"]
+    assert run.context["incidents"][0]["symptoms"][0]["status"] == "anomaly"
+
+
+# -- across nights ----------------------------------------------------------------------------------
+
+def stored_night(history: History, n: int, records: list[CheckResult]) -> QCRun:
+    run = night(n, records)
+    history.append(run)
+    run.context.update(run_context(history, run))
+    incidents.attach(run, lineage(), history)
+    return run
+
+
+def test_a_persisting_failure_keeps_its_incident_and_first_seen():
+    with memory_warehouse() as wh:
+        history = History(wh)
+        first = stored_night(history, 0, PRICE_CHAIN[:1])
+        (one,) = first.context["incidents"]
+        # night 1: the root still fails and now reaches ADS too: same incident, same first_seen
+        second = stored_night(history, 1, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3])
+        (two,) = second.context["incidents"]
+        assert (two["id"], two["first_seen"]) == (one["id"], first.generated_at)
+        assert len(two["symptoms"]) == 1
+        # night 2 fixed; night 3 it fails again: a new incident
+        stored_night(history, 2, [rec("value_range", "dwd_sales", "unit_price", "pass")])
+        fourth = stored_night(history, 3, PRICE_CHAIN[:1])
+        (four,) = fourth.context["incidents"]
+        assert four["id"] != one["id"] and four["first_seen"] == fourth.generated_at
+
+
+def test_an_incident_whose_root_moves_upstream_keeps_its_id():
+    """Tonight the defect is seen one layer higher: the members it shares with last night carry the id."""
+    with memory_warehouse() as wh:
+        history = History(wh)
+        (before,) = stored_night(history, 0, PRICE_CHAIN[1:3]).context["incidents"]
+        (after,) = stored_night(history, 1, PRICE_CHAIN[:3]).context["incidents"]
+        assert after["root"]["model"] == "dwd_sales" and before["root"]["model"] == "dws_sales_daily"
+        assert after["id"] == before["id"]
+
+
+# -- acknowledgements ----------------------------------------------------------------------------
+
+def test_acknowledging_the_root_quiets_its_symptoms():
+    with memory_warehouse() as wh:
+        history = History(wh)
+        loud = stored_night(history, 0, PRICE_CHAIN)
+        p = plan(loud, AlertConfig(min_status="warn"), {}, history.acks())
+        assert len(p.items) == 3  # root and two symptoms, said in one incident line
+        assert compose(loud, p, AlertConfig(min_status="warn"))[1].count("  - [") == 1
+        history.add_ack("value_range", "dwd_sales", "prices of the pilot store are known", column="unit_price")
+        quiet = stored_night(history, 1, PRICE_CHAIN)
+        p = plan(quiet, AlertConfig(min_status="warn"), {}, history.acks())
+        assert p.items == [] and p.quiet == {"acknowledged": 1, "symptom of an acknowledged root": 2}
+        assert quiet.context["incidents"][0]["acknowledged"] is True
+
+
+def test_acknowledging_a_symptom_does_not_quiet_the_root():
+    with memory_warehouse() as wh:
+        history = History(wh)
+        stored_night(history, 0, PRICE_CHAIN)
+        history.add_ack("feature_drift", "ads_demand_features", "drift expected this week")
+        run = stored_night(history, 1, PRICE_CHAIN)
+        p = plan(run, AlertConfig(min_status="warn"), {}, history.acks())
+        assert sorted(i.result.model for i in p.items) == ["dwd_sales", "dws_sales_daily"]
+
+
+# -- renderers ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def grouped() -> QCRun:
+    run = night(0, PRICE_CHAIN + [rec("value_range", "dwd_sales", "units", "warn")])
+    incidents.attach(run, lineage())
+    return run
+
+
+def test_json_carries_incidents_and_record_roles_and_validates(grouped):
+    doc = json.loads(render(grouped, "json"))
+    jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text())).validate(doc)
+    assert [(i["root"]["model"], i["root"]["column"], len(i["symptoms"])) for i in doc["incidents"]] == [
+        ("dwd_sales", "unit_price", 2), ("dwd_sales", "units", 0)]
+    assert set(doc["incidents"][0]) >= {"id", "root", "symptoms", "layers", "first_seen"}
+    records = {(r["model"], r["check"], r["column"]): (r["role"], r["incident_id"]) for r in doc["results"]}
+    assert records[("ads_demand_features", "feature_drift", "unit_price")] == ("symptom", doc["incidents"][0]["id"])
+    assert records[("dwd_sales", "unique_key", None)] == (None, None)
+
+
+def test_json_schema_rejects_an_incident_without_a_root(grouped):
+    doc = document(grouped)
+    del doc["incidents"][0]["root"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(json.loads(SCHEMA_PATH.read_text())).validate(json.loads(json.dumps(doc)))
+
+
+def test_markdown_and_junit_name_the_root(grouped):
+    md = render(grouped, "markdown")
+    assert "### Incidents (2)" in md
+    assert r"root: dwd\_sales.unit\_price value\_range; 2 symptoms in dws, ads" in md
+    assert md.index("### Incidents") < md.index("### Needs attention")
+    cases = {c.get("name"): c for c in ET.fromstring(render(grouped, "junit")).iter("testcase")}
+    drift = cases["feature_drift on ads_demand_features.unit_price"].find("failure").get("message")
+    assert "symptom; root: dwd_sales.unit_price value_range" in drift
+    root = cases["value_range on dwd_sales.unit_price"].find("failure").get("message")
+    assert "root of INC-" in root and "2 symptoms" in root
+
+
+def test_html_opens_with_the_incidents_and_draws_their_lineage(grouped):
+    html = render(grouped, "html")
+    assert html.index('id="incidents"') < html.index('id="layers"') < html.index('id="checks"')
+    first = html[html.index('<div class="incident'):]
+    first = first[:first.index("</svg>")]
+    # left to right by layer: the root's DWD box before DWS before ADS, coloured by status
+    assert first.index(">dwd_sales<") < first.index(">dws_sales_daily<") < first.index(">ads_demand_features<")
+    assert 'data-role="root"' in first and "#d64541" in first
+    assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html
+
+
+def test_alert_says_one_line_per_incident(grouped):
+    config = AlertConfig(min_status="warn")
+    title, body = compose(grouped, plan(grouped, config, {}, None), config)
+    lines = [line for line in body.splitlines() if line.startswith("  - [")]
+    assert lines[0].startswith("  - [fail] root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads (INC-")
+    assert len(lines) == 2 and "2 incidents" in title
+
+
+def test_the_lineage_drawing_escapes_model_names():
+    from strataqc.report.incidents_svg import lineage_path
+
+    hostile = '<img src=x onerror="alert(1)">'
+    svg = str(lineage_path({"nodes": [{"model": hostile, "layer": "dwd", "status": "fail", "role": "root",
+                                       "checks": ["</title><script>"]}], "edges": []}))
+    assert "<img" not in svg and "<script>" not in svg and "&lt;img" in svg
+    assert lineage_path({"nodes": [], "edges": []}) == ""
+
+
+def test_terminal_table_leads_with_the_incidents(grouped):
+    text = render(grouped, "table")
+    assert text.index("incident INC-") < text.index("DWD")
+    assert "root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads" in text

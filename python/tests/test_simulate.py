@@ -1,0 +1,110 @@
+"""`qc-report simulate`: the loopback receiver, the schedule, reading messages back, the score, a short run."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+
+import pytest
+from qc_report_support import make_run
+from typer.testing import CliRunner
+
+from strataqc.alerts import AlertConfig, compose, plan
+from strataqc.cli import app
+from strataqc.simulate import messages
+from strataqc.simulate.receiver import MAX_BODY, Receiver
+from strataqc.simulate.schedule import ScheduleError, load_schedule
+from strataqc.simulate.score import score
+
+SHORT = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples" / "simulate" / "nights-short.yml"
+TESTS = {"dwd_sales__line_id_unique": ("dwd_sales", "unique_key")}
+
+
+def test_a_composed_message_reads_back_into_its_items():
+    run = make_run("r", 0, [("unique_key", "dwd_sales", None, "fail", None, 3),
+                            ("missing_values", "ads_x", "price", "fail", 0.2)])
+    run.context["anomalies"] = [{"check_key": "k", "check": "volume_anomaly", "model": "dwd_sales", "column": None,
+                                 "message": "robust z 9"}]
+    p = plan(run, AlertConfig(), {}, None)
+    p.fixed = [make_run("r", 0, [("not_null", "dwd_store", "store_id", "pass", None, 0)]).results[0]]
+    _, body = compose(run, p, AlertConfig())
+    items = {(i.section, i.model, i.check, i.column, i.reason) for i in messages.parse(body)}
+    assert items == {("failure", "dwd_sales", "unique_key", None, "new"),
+                     ("failure", "ads_x", "missing_values", "price", "new"),
+                     ("anomaly", "dwd_sales", "volume_anomaly", None, None),
+                     ("fixed", "dwd_store", "not_null", "store_id", None)}
+
+
+def night(n, *items):
+    return {"night": n, "exit_codes": [0], "messages": [{"title": "t", "items": list(items)}] if items else []}
+
+
+def test_score_counts_same_night_catches_repeats_and_the_one_reminder():
+    dup = messages.Item("failure", "dwd_sales", "unique_key", None, "changed")
+    other = messages.Item("anomaly", "ads_x", "missing_values", "price")
+    incidents = [{"night": 2, "kind": "duplicate_burst", "model": "dwd_sales", "checks": ["dwd_sales__line_id_unique"]},
+                 {"night": 4, "kind": "late_file", "model": "dwd_sales", "checks": [], "missing_check": "freshness"}]
+    nights = [night(0, other), night(1, other), night(2, dup), night(3), night(4), night(5, other, dup), night(6)]
+    doc = score(nights, incidents, TESTS, reminder_hours=24)
+    caught, missed = doc["incidents"]
+    assert (caught["alerted_night"], caught["same_night"], caught["messages"]) == (2, True, 2)
+    assert (missed["alerted_night"], missed["messages"]) == (None, 0)
+    t = doc["totals"]
+    # night 1 repeats `other` as its one reminder, night 5 once more: a repeat; `dup` on night 5 is its reminder
+    assert [(r["night"], r["check"]) for r in doc["repeated_items"]] == [(5, "missing_values")]
+    assert (t["alerted_same_night"], t["quiet_nights"], t["quiet_nights_with_message"]) == (1, 4, 2)
+    assert t["messages_per_incident"] == 1.0 and t["in_exactly_one_message"] == 0
+
+
+def test_the_receiver_listens_on_loopback_and_refuses_oversized_posts():
+    with Receiver() as receiver:
+        assert receiver.server.server_address[0] == "127.0.0.1"
+        url = receiver.url.replace("json://", "http://")
+        urllib.request.urlopen(urllib.request.Request(url, data=b'{"title": "t", "message": "m"}'), timeout=5)
+        big = urllib.request.Request(url, data=b"x" * (MAX_BODY + 1))
+        with pytest.raises(urllib.error.HTTPError, match="413"):
+            urllib.request.urlopen(big, timeout=5)
+        assert receiver.take() == [{"title": "t", "message": "m"}] and receiver.take() == []
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    pytest.param("incidents: {0: [null_spike]}\n", "night 0 must be a number from 1", id="night-0"),
+    pytest.param("incidents: {3: [bogus]}\n", "night 3: --incident bogus: unknown kind", id="unknown-kind"),
+    pytest.param("incidents: [null_spike]\n", "expected `nights: N` and `incidents:", id="not-a-mapping"),
+    pytest.param("nights: -2\n", "nights must be a positive number", id="negative-nights"),
+])
+def test_a_bad_schedule_names_the_file_and_the_fix(tmp_path, text, says):
+    path = tmp_path / "schedule.yml"
+    path.write_text(text)
+    with pytest.raises(ScheduleError, match=__import__("re").escape(says)):
+        load_schedule(path)
+
+
+def test_simulate_refuses_a_directory_it_did_not_write_and_a_schedule_beyond_its_nights(tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me")
+    result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path), "--nights", "1"])
+    assert result.exit_code == 2 and "holds files a simulation did not write (mine.txt)" in result.stderr
+    result = CliRunner().invoke(app, ["simulate", "--out", str(tmp_path / "new"), "--nights", "2",
+                                      "--schedule", str(SHORT)])
+    assert result.exit_code == 2 and "beyond --nights 2" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.dbt
+def test_a_short_schedule_runs_every_night_and_scores_it(tmp_path):
+    out = tmp_path / "sim"
+    result = CliRunner().invoke(app, ["simulate", "--out", str(out), "--schedule", str(SHORT), "--rows", "3000",
+                                      "--no-python-checks", "--project-dir", str(SHORT.parents[2])])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((out / "detection.json").read_text())
+    schedule = load_schedule(SHORT)
+    assert [n["night"] for n in doc["per_night"]] == list(range(schedule.nights + 1))
+    assert all(n["exit_codes"] == [0] for n in doc["per_night"])
+    assert all(len(n["messages"]) <= 1 for n in doc["per_night"])  # at most one message a night
+    reports = sorted((out / "nights").glob("night-*.json"))  # each night's own JSON report, as `night` wrote it
+    assert len(reports) == schedule.nights + 1 and all(json.loads(r.read_text())["results"] for r in reports)
+    assert [(i["night"], i["kind"]) for i in doc["incidents"]] == [(n, s) for n, specs in schedule.incidents.items()
+                                                                   for s in specs]
+    assert doc["totals"]["quiet_nights"] == schedule.nights - len(schedule.incidents)
+    assert "incidents alerted the night they land" in result.stdout
+    again = CliRunner().invoke(app, ["simulate", "--out", str(out), "--score-only"])
+    assert again.exit_code == 0 and json.loads((out / "detection.json").read_text())["totals"] == doc["totals"]

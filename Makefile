@@ -9,7 +9,7 @@ DEMO_SEED ?= 42
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export STRATAQC_DUCKDB_PATH ?= $(CURDIR)/warehouse/strataqc.duckdb
 
-.PHONY: setup demo test bench clean test-postgres test-spark docs
+.PHONY: setup demo test bench clean test-postgres test-spark test-spark-cluster docs
 
 setup: $(STAMP)
 
@@ -37,6 +37,10 @@ test-postgres: $(ENGINES_STAMP)
 
 test-spark: $(ENGINES_STAMP)
 	bash scripts/spark.sh test
+
+# a standalone master, worker and Thrift server on loopback; the `thrift` target reaches it
+test-spark-cluster: $(ENGINES_STAMP)
+	bash scripts/spark-cluster.sh test
 
 # the SQL test reference in docs/sql-tests.md, from macros/generic_tests/*.yml
 docs: setup

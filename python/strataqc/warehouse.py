@@ -10,9 +10,7 @@ import logging
 import os
 import re
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import pandas as pd
@@ -20,40 +18,14 @@ import sqlglot
 import yaml
 from sqlglot import exp
 
+# Target and WarehouseError live in the engines' floor, and are imported from here everywhere else
+from strataqc.engines.target import DIALECTS, Target, WarehouseError  # noqa: F401
 from strataqc.redact import Redactor
-
-# dbt adapter type -> sqlglot dialect
-DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
-
 
 log = logging.getLogger("strataqc")
 
 # DuckDB lets one process write a file: another `qc-report run` or a dbt build holds it for a while
 DEFAULT_LOCK_WAIT_S = 120.0
-
-
-class WarehouseError(Exception):
-    """The warehouse cannot be reached or the profile is wrong; says what to do."""
-
-
-@dataclass(frozen=True)
-class Target:
-    """The resolved dbt profile target (secrets stay in `settings`, never printed)."""
-
-    profile: str
-    name: str
-    type: str
-    settings: dict[str, Any]
-
-    @property
-    def dialect(self) -> str:
-        return DIALECTS.get(self.type, self.type)
-
-    def describe(self) -> str:
-        """A log-safe description: no passwords, tokens or keys."""
-        where = self.settings.get("path") or self.settings.get("host") or self.settings.get("method", "")
-        return f"{self.profile}.{self.name} ({self.type}: {where})"
-
 
 def _env_var(name: str, default: str | None = None) -> str:
     if name in os.environ:
@@ -131,6 +103,11 @@ class Warehouse:
 
     def execute(self, sql: str | exp.Expression) -> None:
         self._conn.execute(self.to_dialect(sql))
+
+    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
+        """Column names and plain Python rows of engine SQL as it is (dbt's compiled SQL): no
+        DataFrame, so NULL stays None beside NaN."""
+        return self._conn.rows(sql)
 
     def close(self) -> None:
         self._conn.close()
@@ -226,6 +203,10 @@ class _DuckDB:
     def query(self, sql: str) -> pd.DataFrame:
         return self.conn.execute(sql).df()
 
+    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
+        cur = self.conn.execute(sql)
+        return [d[0] for d in cur.description], cur.fetchall()
+
     def execute(self, sql: str) -> None:
         self.conn.execute(sql)
 
@@ -248,6 +229,11 @@ class _Postgres:
             columns = [d[0] for d in cur.description]
             return pd.DataFrame(cur.fetchall(), columns=columns)
 
+    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
+        with self.conn.cursor() as cur:
+            cur.execute(sql)
+            return [d[0] for d in cur.description], cur.fetchall()
+
     def execute(self, sql: str) -> None:
         with self.conn.cursor() as cur:
             cur.execute(sql)
@@ -256,32 +242,15 @@ class _Postgres:
         self.conn.close()
 
 
-class _Spark:
-    def __init__(self, target: Target):
-        from pyspark.sql import SparkSession
-
-        builder = SparkSession.builder.appName("strataqc").enableHiveSupport()
-        for key, value in (target.settings.get("server_side_parameters") or {}).items():
-            builder = builder.config(key, value)
-        self.spark = builder.getOrCreate()
-
-    def query(self, sql: str) -> pd.DataFrame:
-        return self.spark.sql(sql).toPandas()
-
-    def execute(self, sql: str) -> None:
-        self.spark.sql(sql).collect()
-
-    def close(self) -> None:
-        pass  # one session per process; dbt-spark session mode shares it
-
-
 def _connect(target: Target, read_only: bool):
     if target.type == "duckdb":
         return _DuckDB(target, read_only)
     if target.type == "postgres":
         return _Postgres(target)
     if target.type == "spark":
-        return _Spark(target)
+        from strataqc.engines.spark import connect_spark
+
+        return connect_spark(target)
     raise WarehouseError(f"target type '{target.type}' is not supported: use duckdb, postgres or spark")
 
 

@@ -14,7 +14,10 @@ compared with it, case by case:
 A second engine runs only when its server is up: `make test-postgres` starts
 PostgreSQL and exports STRATAQC_PG_*; `make test-spark` exports
 STRATAQC_SPARK_DIR. Spark work happens in subprocesses, one after another:
-its Derby metastore admits one process at a time.
+its Derby metastore admits one process at a time. `make test-spark-cluster`
+starts a standalone cluster behind its Thrift server and exports
+STRATAQC_SPARK_THRIFT_PORT: the `thrift` target is Spark as teams run it, and
+its demo night also keeps its history, in the cluster's warehouse.
 """
 
 from __future__ import annotations
@@ -46,7 +49,13 @@ ENGINES = [
         pytest.mark.spark,
         pytest.mark.skipif(not os.environ.get("STRATAQC_SPARK_DIR"),
                            reason="no local Spark set up: `make test-spark` runs it")]),
+    pytest.param("thrift", id="thrift", marks=[
+        pytest.mark.thrift,
+        pytest.mark.skipif(not os.environ.get("STRATAQC_SPARK_THRIFT_PORT"),
+                           reason="no Spark cluster: `make test-spark-cluster` starts one")]),
 ]
+# engines that speak Spark SQL (the session in this process, or the cluster through Thrift)
+SPARK_SQL = {"spark", "thrift"}
 
 
 def _same(a, b) -> bool:
@@ -96,19 +105,9 @@ def clean(v):
     except (TypeError, ValueError):
         return str(v)
 out = {}
-def fetch(sql):
-    # plain Python values: a DataFrame would turn NULL into NaN and hide the difference
-    if wh.dialect == "spark":
-        frame = wh._conn.spark.sql(sql)
-        return frame.columns, [tuple(r) for r in frame.collect()]
-    if wh.dialect == "duckdb":
-        cur = wh._conn.conn.execute(sql)
-        return [d[0] for d in cur.description], cur.fetchall()
-    with wh._conn.conn.cursor() as cur:
-        cur.execute(sql)
-        return [d[0] for d in cur.description], cur.fetchall()
 for name, sql in job["raw"].items():       # engine SQL as dbt compiled it
-    columns, rows = fetch(sql)
+    # plain Python values: a DataFrame would turn NULL into NaN and hide the difference
+    columns, rows = wh.rows(sql)
     out[name] = {"columns": [c.lower() for c in columns], "rows": [[clean(v) for v in row] for row in rows]}
 if job.get("stats"):
     from sqlglot import exp
@@ -162,6 +161,9 @@ def _engine_env(engine: str, tmp: Path, **extra: str) -> dict[str, str]:
     if engine == "spark":
         env["STRATAQC_SPARK_DIR"] = str(tmp / "spark")
         env.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    if engine == "thrift":
+        # one cluster serves every test: the fixture project gets a schema of its own
+        env["STRATAQC_IT_SCHEMA"] = "it_" + "".join(c if c.isalnum() else "_" for c in tmp.name.lower())
     return env
 
 
@@ -253,8 +255,8 @@ PROBE_ROWS = [
 
 def _probe_sql(engine: str, schema: str) -> list[str]:
     double = {"postgres": "double precision"}.get(engine, "double")
-    text = {"spark": "string"}.get(engine, "varchar")
-    quote = (lambda n: f"`{n}`") if engine == "spark" else (lambda n: f'"{n}"')
+    text = "string" if engine in SPARK_SQL else "varchar"
+    quote = (lambda n: f"`{n}`") if engine in SPARK_SQL else (lambda n: f'"{n}"')
 
     def lit(v):
         if v is None:
@@ -318,6 +320,7 @@ def test_python_check_statistics_match_duckdb(engine, duckdb_stats, tmp_path):
 # --- the demo night -----------------------------------------------------------------------
 
 REPORT_FLAGS = ["--fail-on", "never", "--no-alerts", "--no-history"]
+KEEPS_HISTORY = {"thrift"}
 
 
 def _night(engine: str, tmp: Path, landing: Path, duckdb_copy: Path | None = None,
@@ -336,11 +339,13 @@ def _night(engine: str, tmp: Path, landing: Path, duckdb_copy: Path | None = Non
               "--target-path", str(target_path), "--log-path", str(tmp / "logs")], env, REPO)
         assert (target_path / "run_results.json").exists(), "dbt build wrote no run_results.json"
     report = tmp / "report.json"
+    # on the cluster the night keeps its history as a team's would: in the cluster's warehouse
+    flags = [f for f in REPORT_FLAGS if f != "--no-history"] if engine in KEEPS_HISTORY else REPORT_FLAGS
     run = _run([qc, "run", "--project-dir", str(REPO), "--target", engine, "--target-path", str(target_path),
-                "--json", str(report), *REPORT_FLAGS], env, REPO)
+                "--json", str(report), *flags], env, REPO)
     assert report.exists(), run.stdout[-3000:] + run.stderr[-3000:]
     results = {r["unique_id"]: r for r in json.loads((target_path / "run_results.json").read_text())["results"]}
-    return {"results": results, "report": json.loads(report.read_text())["results"]}
+    return {"results": results, "report": json.loads(report.read_text())["results"], "env": env}
 
 
 @pytest.fixture(scope="module")
@@ -410,3 +415,29 @@ def test_demo_night_report_matches_duckdb(duckdb_night, engine_night):
     assert not differ, "\n".join(f"{k}: {v}" for k, v in differ.items())
     # the Python checks ran on both engines, not only dbt's tests
     assert {k[0] for k in mine} >= {"sql", "feature_set", "drift"}
+
+
+def test_cluster_night_history_lands_in_the_cluster_warehouse(engine_night):
+    """The history the night wrote is read back through a fresh Thrift connection, and nothing of a
+    local stand-in session (its warehouse or Derby metastore) appeared where qc-report ran."""
+    engine, other = engine_night
+    if engine not in KEEPS_HISTORY:
+        pytest.skip(f"the {engine} night runs with --no-history")
+    from pyhive import hive
+
+    env = other["env"]
+    conn = hive.connect(host=env.get("STRATAQC_SPARK_THRIFT_HOST", "127.0.0.1"),
+                        port=int(env["STRATAQC_SPARK_THRIFT_PORT"]), username="strataqc-test")
+    try:
+        cursor = conn.cursor()
+        cursor.execute("select run_id from strataqc_history.check_results order by generated_at desc limit 1")
+        (run_id,) = cursor.fetchone()
+        cursor.execute("select check_type, status, observed from strataqc_history.check_results "
+                       f"where run_id = '{run_id}'")
+        stored = cursor.fetchall()
+    finally:
+        conn.close()
+    written = other["report"]
+    assert len(stored) == len(written), (len(stored), len(written))
+    assert sorted((t, s) for t, s, _ in stored) == sorted((r["check_type"], r["status"]) for r in written)
+    assert not (REPO / "metastore_db").exists() and not (REPO / "spark-warehouse").exists()

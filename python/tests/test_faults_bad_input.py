@@ -65,6 +65,11 @@ PROFILES = [
     pytest.param(profiles("other: {}\n"), "has no profile 'qcfix'", id="profile-missing"),
     pytest.param(profiles("qcfix:\n  target: nope\n  outputs: {duckdb: {type: duckdb, path: x.duckdb}}\n"),
                  "profile 'qcfix' has no target 'nope'; choose one of ['duckdb']", id="target-missing"),
+    # a Spark method qc-report cannot follow is refused: a local session would hide the cluster
+    pytest.param(profiles("qcfix:\n  target: cluster\n  outputs:\n    cluster: {type: spark, method: odbc, "
+                          "host: h, schema: s}\n"),
+                 "target 'cluster' of profile 'qcfix' (type spark) has method 'odbc': qc-report connects to "
+                 "Spark with 'thrift'", id="spark-method-unsupported"),
 ]
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+# fixture models built on some engines only (PostgreSQL reads no Parquet)
+ENGINE_ONLY_MODELS = {"nan_parquet_view": ("duckdb", "spark", "thrift")}
+
 ROWS = 40
 NAN_IDS = (5, 15, 25, 35)   # 4 of 40 rows: ratio 0.1
 NULL_IDS = (40,)

@@ -19,14 +19,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from nan_parquet import write_nan_parquet
+from nan_parquet import ENGINE_ONLY_MODELS, write_nan_parquet
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = REPO / "integration_tests"
 DBT = str(Path(sys.executable).parent / "dbt")
 TARGET = os.environ.get("STRATAQC_IT_TARGET", "duckdb")
 # models enabled on some engines only (PostgreSQL reads no Parquet)
-ENGINE_ONLY_MODELS = {"nan_parquet_view": ("duckdb", "spark")}
 
 # DESIGN §3: every public test, each needing a passing and a failing fixture
 DESIGN_TESTS = [

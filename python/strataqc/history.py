@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from dataclasses import dataclass
 from typing import Any, Iterable
 
 import pandas as pd
@@ -307,7 +306,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         values, weekdays = baselines.get(key, ([], []))
         kind = trends.kind_of(r.check, r.observed, r.threshold)
         if kind == "duration" and not host_values:
-            found[key] = Trend(key, "not_trended", len(values), why="measures the host, not the data "
+            found[key] = Trend("not_trended", len(values), key=key, why="measures the host, not the data "
                                                                    "(trend it with trend_host_values: true)")
             continue
         median = statistics.median(values) if values else None

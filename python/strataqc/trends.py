@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from strataqc.results import CheckResult
@@ -55,17 +55,6 @@ FLOORS = {
 HOST_CHECKS = frozenset({"inference_latency"})
 # observed values that are signed scores: both directions are bad
 TWO_SIDED = frozenset({"volume_anomaly", "value_continuity"})
-
-
-@dataclass
-class Judgement:
-    verdict: str  # anomaly | normal | insufficient_history | no_value | not_trended
-    history_n: int
-    median: float | None = None
-    mad: float | None = None
-    z: float | None = None
-    why: str = ""
-    seasonal: bool = False
 
 
 def robust_z(value: float, history: list[float], *, floor: float = 0.0) -> tuple[float, float, float]:
@@ -107,19 +96,19 @@ HEADROOM = 0.10
 
 def judge(value: float | None, history: list[float], *, kind: str = "statistic", direction: str = "both",
           weekdays: list[int] | None = None, weekday: int | None = None, window: int = WINDOW,
-          min_runs: int = MIN_RUNS, max_z: float = MAX_Z, threshold: float | None = None) -> Judgement:
+          min_runs: int = MIN_RUNS, max_z: float = MAX_Z, threshold: float | None = None) -> Trend:
     """`history` oldest first (tonight excluded); `direction`: up | down | both (the bad way).
 
     With a `threshold` and a one-sided direction, a move of less than HEADROOM of the way to the
     threshold is no anomaly: a leakage correlation going from 0.000 to 0.008 against 0.97 is nowhere
     near failing, however many robust z it is."""
     if value is None or not math.isfinite(value):
-        return Judgement("no_value", len(history))
+        return Trend("no_value", len(history))
     pairs = [(x, d) for x, d in zip(history, weekdays or [None] * len(history)) if x is not None and math.isfinite(x)]
     pairs = pairs[-window * 2:]  # two windows back: enough of each weekday for seasonality
     values = [x for x, _ in pairs][-window:]
     if len(values) < min_runs:
-        return Judgement("insufficient_history", len(values))
+        return Trend("insufficient_history", len(values))
     floor = FLOORS.get(kind, FLOORS["statistic"])
     level = values[-1]
     if kind == "count":
@@ -135,7 +124,7 @@ def judge(value: float | None, history: list[float], *, kind: str = "statistic",
     z, median, mad = robust_z(value, baseline, floor=max(MAD_FLOOR * abs(median), floor.absolute / 10))
     effect = value - median
     scale = abs(median) if scale is None else scale
-    out = Judgement("normal", len(values), level + median if kind == "count" else median, mad, z,
+    out = Trend("normal", len(values), level + median if kind == "count" else median, mad, z,
                     seasonal=season is not None)
     if abs(z) <= max_z:
         out.why = f"within {max_z:g} robust z"
@@ -172,9 +161,8 @@ def kind_of(check: str, observed: float | None, threshold: float | None) -> str:
 
 @dataclass
 class Trend:
-    """A check's value against its own history (see trends.py)."""
+    """A value against its own history: `judge` gives the verdict, `trend` names the check."""
 
-    key: str
     verdict: str  # anomaly | normal | insufficient_history | no_value | not_trended
     history_n: int
     median: float | None = None
@@ -182,6 +170,7 @@ class Trend:
     z: float | None = None
     why: str = ""
     seasonal: bool = False
+    key: str = ""
 
     def describe(self) -> str:
         if self.verdict == "insufficient_history":
@@ -200,9 +189,8 @@ def trend(key: str, value: float | None, history: list[float], *, window: int = 
           direction: str = "both", weekdays: list[int] | None = None, weekday: int | None = None,
           threshold: float | None = None) -> Trend:
     """`history` oldest first, the current run excluded; the last `window` runs count."""
-    j = judge(value, history, kind=kind, direction=direction, weekdays=weekdays, weekday=weekday,
-              window=window, min_runs=min_runs, max_z=max_z, threshold=threshold)
-    return Trend(key, j.verdict, j.history_n, j.median, j.mad, j.z, j.why, j.seasonal)
+    return replace(judge(value, history, kind=kind, direction=direction, weekdays=weekdays, weekday=weekday,
+                         window=window, min_runs=min_runs, max_z=max_z, threshold=threshold), key=key)
 
 
 def trend_value(r: CheckResult) -> float | None:

@@ -21,8 +21,8 @@ from typing import Annotated, Any, Callable
 
 import typer
 
-from strataqc.logs import setup_logging
-from strataqc.night import NightOptions, guarded
+from strataqc.logs import cannot_run, setup_logging
+from strataqc.night import EXIT_CANNOT_RUN, CannotRun, NightOptions, guarded, open_warehouse
 from strataqc.report.render import Format
 from strataqc.run import FailOn
 
@@ -82,3 +82,14 @@ def with_night_options(command: Callable[..., int]) -> Callable[..., None]:
 
     wrapper.__signature__ = inspect.Signature([p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared)
     return wrapper
+
+
+def in_warehouse(work: Callable[[Any], Any], project_dir: Path, profiles_dir: Path | None, target: str | None,
+                 lock_wait: float) -> Any:
+    """`work(wh)` on the target's warehouse; one that cannot be opened exits 2 with the reason."""
+    try:
+        with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
+            return work(wh)
+    except CannotRun as exc:
+        cannot_run(exc)
+        raise typer.Exit(EXIT_CANNOT_RUN)

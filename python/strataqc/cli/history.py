@@ -12,9 +12,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from strataqc.cli.base import LockWait, ProfilesDir, ProjectDir, TargetName, app
-from strataqc.logs import cannot_run, setup_logging, stderr
-from strataqc.night import EXIT_CANNOT_RUN, EXIT_OK, CannotRun, open_warehouse
+from strataqc.cli.base import LockWait, ProfilesDir, ProjectDir, TargetName, app, in_warehouse
+from strataqc.logs import setup_logging, stderr
+from strataqc.night import EXIT_CANNOT_RUN, EXIT_OK
 from strataqc.warehouse import DEFAULT_LOCK_WAIT_S
 
 
@@ -33,12 +33,7 @@ def history(
     setup_logging()
     from strataqc.history import History, changes_between, summarize
 
-    try:
-        with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
-            frame = History(wh).last_runs(runs)
-    except CannotRun as exc:
-        cannot_run(exc)
-        raise typer.Exit(EXIT_CANNOT_RUN)
+    frame = in_warehouse(lambda wh: History(wh).last_runs(runs), project_dir, profiles_dir, target, lock_wait)
     if check:
         frame = frame[frame["check_name"] == check]
     if model:
@@ -82,13 +77,9 @@ def ack(
         stderr.print("give a --reason: it is what the next on-call person reads")
         raise typer.Exit(EXIT_CANNOT_RUN)
     who = by or os.environ.get("USER") or getpass.getuser()
-    try:
-        with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
-            row = History(wh).add_ack(check, model, reason.strip(), column=column, by=who,
-                                      until=until.date() if until else None)
-    except CannotRun as exc:
-        cannot_run(exc)
-        raise typer.Exit(EXIT_CANNOT_RUN)
+    row = in_warehouse(lambda wh: History(wh).add_ack(check, model, reason.strip(), column=column, by=who,
+                                                      until=until.date() if until else None),
+                       project_dir, profiles_dir, target, lock_wait)
     scope = f"{check} on {model}" + (f".{column}" if column else "")
     expiry = f" until {row['until_date']}" if row["until_date"] else ""
     seen = f" (last seen: {row['status']})" if row.get("status") else " (not seen failing yet)"

@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from strataqc.cli.base import LockWait, ProfilesDir, ProjectDir, TargetName, app
-from strataqc.logs import cannot_run, setup_logging, stderr
-from strataqc.night import EXIT_CANNOT_RUN, EXIT_OK, CannotRun, open_warehouse
+from strataqc.cli.base import LockWait, ProfilesDir, ProjectDir, TargetName, app, in_warehouse
+from strataqc.logs import setup_logging, stderr
+from strataqc.night import EXIT_CANNOT_RUN, EXIT_OK
 from strataqc.warehouse import DEFAULT_LOCK_WAIT_S
 
 
@@ -62,11 +62,7 @@ def load(
 
     setup_logging()
     try:
-        with open_warehouse(project_dir, profiles_dir, target, lock_wait) as wh:
-            summary = load_landing(landing, wh)
-    except CannotRun as exc:
-        cannot_run(exc)
-        raise typer.Exit(EXIT_CANNOT_RUN)
+        summary = in_warehouse(lambda wh: load_landing(landing, wh), project_dir, profiles_dir, target, lock_wait)
     except (WarehouseError, FileNotFoundError, LandingError) as exc:
         stderr.print(f"[red]cannot load[/red]: {exc}")
         raise typer.Exit(EXIT_CANNOT_RUN)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
+from strataqc.engines.spark_session import SparkSql, configured
 from strataqc.engines.target import Target, WarehouseError
 
 
-class SparkConnect:
+class SparkConnect(SparkSql):
     def __init__(self, target: Target, url: str):
         try:
             from pyspark.sql.connect.utils import check_dependencies
@@ -22,20 +21,7 @@ class SparkConnect:
         from pyspark.sql import SparkSession
 
         builder = SparkSession.builder.remote(url).appName("strataqc")
-        for key, value in (target.settings.get("server_side_parameters") or {}).items():
-            if key != "spark.remote":
-                builder = builder.config(key, value)
-        self.spark = builder.getOrCreate()
-
-    def query(self, sql: str) -> pd.DataFrame:
-        return self.spark.sql(sql).toPandas()
-
-    def execute(self, sql: str) -> None:
-        self.spark.sql(sql).collect()
-
-    def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
-        frame = self.spark.sql(sql)
-        return frame.columns, [tuple(r) for r in frame.collect()]
+        self.spark = configured(builder, target, skip=frozenset({"spark.remote"})).getOrCreate()
 
     def close(self) -> None:
         self.spark.stop()  # stops this client's session only; the server stays up

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
+from strataqc.checks.kept_forecasts import forecast_records
 from strataqc.json_safe import json_safe
 from strataqc.layers import layer_of
 from strataqc.model import artifact as artifacts
@@ -92,6 +93,12 @@ def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any
     written = _step("prediction_source", model_name, lambda: [_write_forecasts(night, wh, gate_results)])
     results = _mark_fallback(results, written[0])
     results += written
+    if written[0].status in (Status.PASS, Status.WARN):
+        # the written predictions are kept under tonight's forecast date and the landed ones judged
+        results += forecast_records(wh, model_name, night.relation, night.target, night.ids,
+                                    (config.get("model") or {}).get("forecasts") if isinstance(config.get("model"), dict) else None,
+                                    predictions_relation(night.relation, model_name, night.cfg.predictions_table),
+                                    night.frames.get("predict"), list(night.cfg.attribution.segments), night.columns)
     if night.cfg.attribution.enabled:
         results += _step("error_attribution", model_name, lambda: _attribution(night))
     if night.version_dir is not None:

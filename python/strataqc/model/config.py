@@ -52,6 +52,8 @@ ALLOWED_KEYS = {
     "artifact_dir", "artifact", "train", "params", "features", "exclude", "gates", "baselines",
     "predictions_table", "user_predictions", "attribution", "sample", "seed", "splits",
 }
+# kept forecasts, realized accuracy and prediction drift: parsed by strataqc.model.forecasts
+ALLOWED_KEYS |= {"forecasts"}
 
 
 class ModelConfigError(ValueError):

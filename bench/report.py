@@ -9,7 +9,7 @@ TARGET_ROWS = 10_000_000
 BIG_TASK_SUFFIX = "(ADS table repeated)"  # case 2 at 20M rows: StrataQC alone
 
 # the phase that is the work itself (no interpreter start, no imports, no parse)
-INNER = ("query_s", "checks_s", "report_s", "sum_test_s")
+INNER = ("query_s", "checks_s", "report_s", "sum_test_s", "work_s")
 
 
 def inner_s(row: dict[str, Any]) -> float | None:
@@ -154,6 +154,18 @@ def ratios_and_targets(raw_rows: list[Any], sizes: list[int]) -> list[dict[str, 
                            d["items_repeated"] == 0))
         out.append(_target("case 5: messages per incident", d["messages_per_incident"], "1",
                            d["messages_per_incident"] == 1))
+
+    # case 6: one night's kept-forecast work must not grow with the nights kept (flat memory)
+    nights6 = [r for r in rows if r["case"] == "6" and r["status"] == "ok" and r["task"].startswith("one night")]
+    if len(nights6) >= 2:
+        first, last = nights6[0], nights6[-1]
+        label = f"{first['task'].split(', ')[-1]} -> {last['task'].split(', ')[-1]}"
+        rss = _ratio(last["peak_rss_bytes"], first["peak_rss_bytes"])
+        out.append(_target(f"case 6: one night's peak RSS, {label}", rss, "<= 1.25", rss is not None and rss <= 1.25,
+                           "same harness, same run"))
+        work = _ratio(last["phases"].get("work_s"), first["phases"].get("work_s"))
+        out.append(_target(f"case 6: one night's work time, {label}", work, "<= 2", work is not None and work <= 2,
+                           "keep + measure + judge + drift, timed in the process"))
     return out
 
 

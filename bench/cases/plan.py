@@ -31,6 +31,9 @@ SEED = int(os.environ.get("BENCH_SEED", "42"))
 # case 5: 30 nights must fit in reasonable time on 2 cores: a small demo (a night takes ~30 s)
 SIM_ROWS = int(os.environ.get("BENCH_SIM_ROWS", "20000"))
 SIM_SCHEDULE = ROOT / "examples" / "simulate" / "nights-30.yml"
+# case 6: kept forecasts over a synthetic ADS table (built in DuckDB SQL)
+RA_ROWS = int(os.environ.get("BENCH_RA_ROWS", "10000000"))
+RA_NIGHTS = [int(n) for n in os.environ.get("BENCH_RA_NIGHTS", "10,30,90").split(",")]
 
 
 class CannotBench(Exception):
@@ -66,6 +69,9 @@ def steps(bench: "Bench", sizes: list[int], cases: set[str]) -> list[tuple[str, 
     if cases & {"2", "2big"} and bench.args.big_check_rows and sizes:
         out.append((f"case 2: StrataQC alone at {bench.args.big_check_rows:,} ADS rows",
                     lambda: case2_big(bench, max(sizes), bench.args.big_check_rows)))
+    if "6" in cases:
+        out.append((f"case 6: realized accuracy over {', '.join(map(str, RA_NIGHTS))} nights of a "
+                    f"{RA_ROWS:,}-row ADS table", lambda: case6(bench)))
     if "1" in cases and postgres_wanted(bench):
         out.append(("case 1 on PostgreSQL", lambda: case1_postgres(bench, sizes)))
     return out
@@ -99,6 +105,28 @@ def case5(bench: "Bench") -> None:
     row.phases.update({"detection": doc["totals"], "schedule": str(SIM_SCHEDULE.relative_to(ROOT)),
                        "incidents": [{k: i.get(k) for k in ("night", "kind", "alerted_night", "messages", "caught_by",
                                                              "missing_check")} for i in doc["incidents"]]})
+
+
+# -- case 6 ---------------------------------------------------------------------------------------
+
+def case6(bench: "Bench") -> None:
+    """Kept forecasts: the backfill of every landed date and one night's work, per count of nights kept."""
+    wd = BENCH / ".work" / "realized_accuracy"
+    wd.mkdir(parents=True, exist_ok=True)
+    script = str(CASES / "realized_accuracy.py")
+    for nights in RA_NIGHTS:
+        db = wd / f"nights-{nights}.duckdb"
+        db.unlink(missing_ok=True)
+        built = subprocess.run([PY, script, "--duckdb", str(db), "--rows", str(RA_ROWS), "--nights", str(nights),
+                                "--build"], capture_output=True, text=True)
+        if built.returncode != 0:
+            raise CannotBench(f"case 6 could not build its table: {built.stderr.strip()[-400:]}")
+        for mode, task in (("--backfill", f"realized accuracy backfill, {nights} nights kept"),
+                           ("--night", f"one night (keep, measure, judge, drift), {nights} nights kept")):
+            bench.run("6", "strataqc", task, RA_ROWS,
+                      [PY, script, "--duckdb", str(db), "--rows", str(RA_ROWS), "--nights", str(nights), mode],
+                      timeout_s=3600)
+        db.unlink(missing_ok=True)
 
 
 # -- case 3 ---------------------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def forecast_records(wh: Any, model: str, relation: str, target: str, ids: list[
     records = [CheckResult(check="forecasts_kept", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
                            model=model, duration_s=time.perf_counter() - start,
                            message=f"kept {kept.rows:,} forecasts made {kept.forecast_date} in {where} "
-                                   f"({kept.dates_kept} forecast dates kept; retention {cfg.retention_days} days, "
+                                   f"({kept.dates_kept} forecast date{'' if kept.dates_kept == 1 else 's'} kept; retention {cfg.retention_days} days, "
                                    f"older than {kept.pruned_before} pruned)",
                            details={"forecast_date": str(kept.forecast_date), "rows": kept.rows,
                                     "dates_kept": kept.dates_kept, "table": where,

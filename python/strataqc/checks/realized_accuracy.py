@@ -136,34 +136,39 @@ class Verdict:
     segments: list[dict[str, Any]]   # anomalous segment values
 
 
-def judge_date(frame: pd.DataFrame, day: dt.date, params: dict[str, Any]) -> Verdict:
+def series_of(frame: pd.DataFrame, metric: str) -> dict[tuple[str, str], list[tuple[dt.date, float | None, int]]]:
+    """(segment, value) -> [(forecast date, metric, rows)] oldest first: grouped once for every date judged."""
+    out: dict[tuple[str, str], list[tuple[dt.date, float | None, int]]] = {}
+    for row in frame.sort_values("forecast_date").itertuples(index=False):
+        value = getattr(row, metric)
+        value = None if value is None or pd.isna(value) else float(value)
+        out.setdefault((row.segment, row.segment_value), []).append((row.forecast_date, value, int(row.rows)))
+    return out
+
+
+def judge_date(series: dict[tuple[str, str], list[tuple[dt.date, float | None, int]]], day: dt.date,
+               params: dict[str, Any]) -> Verdict:
     """The accuracy of `day` against the `window` forecast dates before it, overall and per segment."""
     metric, window = params["metric"], int(params["window"])
-    earlier = frame[frame["forecast_date"] < day]
 
-    def series(rows: pd.DataFrame) -> list[float]:
-        rows = rows.sort_values("forecast_date").tail(window)
-        return [float(v) for v in rows[metric] if v is not None and not pd.isna(v)]
+    def verdict(points: list[tuple[dt.date, float | None, int]]) -> tuple[float | None, int, trends.Trend]:
+        now = [(v, n) for d, v, n in points if d == day]
+        before = [v for d, v, _ in points if d < day and v is not None][-window:]
+        value, rows = now[0] if now else (None, 0)
+        return value, rows, trends.judge(value, before, kind="statistic", direction="up", window=window,
+                                         min_runs=int(params["min_history"]), max_z=float(params["max_z"]))
 
-    def verdict(rows_now: pd.DataFrame, rows_before: pd.DataFrame) -> tuple[float | None, trends.Trend]:
-        value = rows_now[metric].iloc[0] if not rows_now.empty else None
-        value = None if value is None or pd.isna(value) else float(value)
-        return value, trends.judge(value, series(rows_before), kind="statistic", direction="up", window=window,
-                                   min_runs=int(params["min_history"]), max_z=float(params["max_z"]))
-
-    now = frame[frame["forecast_date"] == day]
-    overall = now[now["segment"] == OVERALL]
-    value, trend = verdict(overall, earlier[earlier["segment"] == OVERALL])
+    value, _, trend = verdict(series.get((OVERALL, OVERALL), []))
     limit = params.get("max_value")
     over = limit is not None and value is not None and value > float(limit)
     flagged = []
-    for row in now[now["segment"] != OVERALL].itertuples(index=False):
-        before = earlier[(earlier["segment"] == row.segment) & (earlier["segment_value"] == row.segment_value)]
-        seg_value, seg_trend = verdict(now[(now["segment"] == row.segment) & (now["segment_value"] == row.segment_value)],
-                                       before)
+    for (segment, segment_value), points in series.items():
+        if segment == OVERALL:
+            continue
+        seg_value, rows, seg_trend = verdict(points)
         if seg_trend.verdict == "anomaly":
-            flagged.append({"segment": row.segment, "value": row.segment_value, metric: seg_value,
-                            "median": seg_trend.median, "rows": int(row.rows)})
+            flagged.append({"segment": segment, "value": segment_value, metric: seg_value,
+                            "median": seg_trend.median, "rows": rows})
     flagged.sort(key=lambda s: -(s[metric] - (s["median"] or 0)))
     return Verdict(day, value, trend, over, flagged)
 
@@ -186,7 +191,8 @@ def realized_accuracy(wh: Any, model: str, t: Tables, cfg: ForecastsConfig, comp
     window = int(params["window"])
     frame = stored(wh, t, min([newest, *measured]) - dt.timedelta(days=3 * window))
     days = sorted(set(measured) | {newest})
-    verdicts = [judge_date(frame, d, params) for d in days]
+    series = series_of(frame, metric)
+    verdicts = [judge_date(series, d, params) for d in days]
     statuses, notes = [], []
     bad = Status.FAIL if params["severity"] == "error" else Status.WARN
     for v in verdicts:

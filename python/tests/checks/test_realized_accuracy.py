@@ -38,31 +38,49 @@ def truth(days: int) -> pd.DataFrame:
 class Nights:
     """A warehouse whose ADS-like table gains a day each night; the target lands 7 days late."""
 
-    def __init__(self, tmp_path, days: int = 70, block=None):
-        self.wh = Warehouse(Target("strataqc", "t", "duckdb", {"path": str(tmp_path / "w.duckdb")}))
+    def __init__(self, tmp_path, days: int = 70, block=None, wh: Warehouse | None = None,
+                 relation: str = RELATION):
+        self.wh = wh or Warehouse(Target("strataqc", "t", "duckdb", {"path": str(tmp_path / "w.duckdb")}))
+        self.relation = relation
+        self.schema = exp.to_table(relation).db
         self.truth = truth(days)
         self.block = block
         self.rng = np.random.default_rng(11)
-        self.wh.execute("create schema if not exists ads")
+        self.wh.execute(f"create schema if not exists {self.schema}")
+
+    def publish(self, table: pd.DataFrame) -> None:
+        name = f"{self.schema}.feat"
+        if self.wh.dialect == "duckdb":
+            conn = self.wh._conn.conn
+            conn.register("_t", table)
+            conn.execute(f"create or replace table {name} as select store_id, sku_id, cast(date_day as date) "
+                         "as date_day, category, units_next_7d from _t")
+            conn.unregister("_t")
+            return
+        import io
+        self.wh.execute(f"drop table if exists {name}")
+        self.wh.execute(f"create table {name} (store_id text, sku_id text, date_day date, category text, "
+                        "units_next_7d double precision)")
+        buffer = io.StringIO()
+        table.to_csv(buffer, index=False, header=False)
+        buffer.seek(0)
+        with self.wh._conn.conn.cursor() as cur:
+            cur.copy_expert(f"copy {name} from stdin with csv", buffer)
 
     def night(self, day: int, factor: float = 1.0, only_category: str | None = None) -> dict[str, object]:
         """Publish the table up to START + day, forecast the last 7 days (x factor), keep and judge."""
         last = START + dt.timedelta(days=day)
         table = self.truth[self.truth["date_day"] <= last].copy()
         table.loc[table["date_day"] > last - dt.timedelta(days=7), "units_next_7d"] = np.nan
-        conn = self.wh._conn.conn
-        conn.register("_t", table)
-        conn.execute("create or replace table ads.feat as select store_id, sku_id, cast(date_day as date) as date_day,"
-                     " category, units_next_7d from _t")
-        conn.unregister("_t")
+        self.publish(table)
         predict = self.truth[(self.truth["date_day"] > last - dt.timedelta(days=7)) & (self.truth["date_day"] <= last)]
         predict = predict.assign(date_day=pd.to_datetime(predict["date_day"]))
         forecast = predict["units_next_7d"].to_numpy() * (1 + self.rng.normal(0, 0.05, len(predict)))
         hit = np.ones(len(predict), bool) if only_category is None else (predict["category"] == only_category).to_numpy()
         forecast = np.where(hit, forecast * factor, forecast)
-        target = predictions_relation(RELATION, "feat", None)
+        target = predictions_relation(self.relation, "feat", None)
         write_predictions(self.wh, target, predict[["store_id", "sku_id", "date_day"]], forecast, "model", "v0001")
-        records = forecast_records(self.wh, "feat", RELATION, "units_next_7d", ["store_id", "sku_id", "date_day"],
+        records = forecast_records(self.wh, "feat", self.relation, "units_next_7d", ["store_id", "sku_id", "date_day"],
                                    self.block, target, predict, ["store_id", "category"],
                                    ["store_id", "sku_id", "date_day", "category", "units_next_7d"])
         return {r.check: r for r in records}
@@ -94,6 +112,10 @@ def test_realized_accuracy_good_forecaster_never_flagged(nights):
 
 
 def test_realized_accuracy_degraded_forecaster_caught_the_night_its_actuals_land(nights):
+    caught_on_the_night_it_lands(nights)
+
+
+def caught_on_the_night_it_lands(nights: Nights) -> None:
     bad_day = 40
     verdicts = {}
     for day in range(20, 52):
@@ -201,3 +223,24 @@ def test_forecasts_measure_sql_is_portable():
     sql = measure_sql(t, [START], "2026-01-02 00:00:00")
     for dialect in ("postgres", "spark"):
         assert "NULLIF" in sql.sql(dialect=dialect).upper()
+
+
+@pytest.mark.postgres
+def test_realized_accuracy_on_postgres(tmp_path):
+    """The same SQL (keep, prune, measure, drift) transpiled to PostgreSQL: `scripts/postgres.sh start`."""
+    import os
+
+    if not os.environ.get("STRATAQC_PG_PORT"):
+        pytest.skip("no PostgreSQL: run scripts/postgres.sh start and export its env")
+    settings = {"host": os.environ.get("STRATAQC_PG_HOST", "127.0.0.1"), "port": int(os.environ["STRATAQC_PG_PORT"]),
+                "user": os.environ.get("STRATAQC_PG_USER", "postgres"),
+                "dbname": os.environ.get("STRATAQC_PG_DATABASE", "strataqc")}
+    with Warehouse(Target("strataqc", "pg", "postgres", settings)) as wh:
+        wh.execute("drop schema if exists strataqc_forecasts_test cascade")
+        try:
+            caught_on_the_night_it_lands(Nights(tmp_path, wh=wh, relation=f'"{settings["dbname"]}".'
+                                                                          '"strataqc_forecasts_test"."feat"'))
+            kept = wh.query("select count(distinct forecast_date) as n from strataqc_forecasts_test.feat__forecasts")
+            assert int(kept["n"].iloc[0]) == 32
+        finally:
+            wh.execute("drop schema strataqc_forecasts_test cascade")

@@ -95,8 +95,8 @@ def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any
     results += written
     if written[0].status in (Status.PASS, Status.WARN):
         # the written predictions are kept under tonight's forecast date and the landed ones judged
-        results += forecast_records(wh, model_name, night.relation, night.target, night.ids,
-                                    (config.get("model") or {}).get("forecasts") if isinstance(config.get("model"), dict) else None,
+        block = config.get("model") if isinstance(config.get("model"), dict) else {}
+        results += forecast_records(wh, model_name, night.relation, night.target, night.ids, block.get("forecasts"),
                                     predictions_relation(night.relation, model_name, night.cfg.predictions_table),
                                     night.frames.get("predict"), list(night.cfg.attribution.segments), night.columns)
     if night.cfg.attribution.enabled:

@@ -64,7 +64,17 @@ def prediction_drift(wh: Any, model: str, forecasts: exp.Table, ids: list[str], 
     return result(status=status, observed=value, message=message, duration_s=time.perf_counter() - start,
                   details={"forecast_date": str(forecast_date), "reference_from": str(since),
                            "reference_rows": n_ref, "current_rows": n_cur, "mean_reference": mean_ref,
-                           "mean_current": mean_cur, "table": table})
+                           "mean_current": mean_cur, "metrics": {"psi": value},
+                           # the report draws the two shares as the drift checks' histogram
+                           "distribution": {"column": "prediction", "kind": "numeric", "bins": _labels(edges),
+                                            "reference": [r["reference_share"] for r in table],
+                                            "current": [r["current_share"] for r in table]}})
+
+
+def _labels(edges: list[float]) -> list[str]:
+    if not edges:
+        return ["all"]
+    return [f"<= {edges[0]:.4g}", *[f"({a:.4g}, {b:.4g}]" for a, b in zip(edges, edges[1:])], f"> {edges[-1]:.4g}"]
 
 
 def _mean(counts: list[int], means: list[float | None]) -> float | None:

@@ -51,10 +51,14 @@ def latest_landed(wh: Any, t: Tables) -> dt.date | None:
 
 
 def pending_dates(wh: Any, t: Tables, landed: dt.date) -> list[dt.date]:
-    """Forecast dates whose every row's day has a landed target and that are not measured yet."""
-    measured = exp.select(col("forecast_date")).from_(t.accuracy.copy())
+    """Forecast dates after the newest measured one whose every row's day has a landed target.
+
+    Only dates after the newest measured are read: the kept forecasts are appended in date order,
+    so the engine skips the older row groups and a night's cost does not grow with the dates kept."""
+    newest = as_date(scalar(wh, exp.select(exp.Max(this=col("forecast_date"))).from_(t.accuracy.copy())))
+    after = exp.true() if newest is None else exp.GT(this=col("forecast_date"), expression=date_literal(newest))
     query = (exp.select(col("forecast_date")).from_(t.forecasts.copy())
-             .where(exp.Not(this=exp.In(this=col("forecast_date"), query=measured.subquery())))
+             .where(after)
              .group_by(col("forecast_date"))
              .having(exp.LTE(this=exp.Max(this=col(t.date_column)), expression=date_literal(landed)))
              .order_by(col("forecast_date")))
@@ -225,7 +229,10 @@ def realized_accuracy(wh: Any, model: str, t: Tables, cfg: ForecastsConfig, comp
                            "targets_landed_to": str(landed) if landed else None, "metric": metric,
                            "verdict": last.trend.verdict, "median": last.trend.median,
                            "segments_degraded": [s for v in verdicts for s in v.segments],
-                           "table": _table(frame, last.forecast_date)})
+                           "metrics": {k: _float(row[k]) for k in ("wape", "mae", "bias")} if row is not None else {},
+                           "table": {"title": f"realized accuracy of the forecasts made {last.forecast_date}, "
+                                              "overall (*) and per segment",
+                                     "rows": _table(frame, last.forecast_date)}})
 
 
 def _table(frame: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:

@@ -73,7 +73,9 @@ def build(db: Path, rows: int, nights: int) -> dict[str, int]:
                'model' as source, 'v0001' as forecaster, now()::timestamp as generated_at
         from ads.truth t
         join (select (date '{last}' - n::int) as forecast_date from range({nights}) r(n)) f
-          on t.date_day between f.forecast_date - 6 and f.forecast_date""")
+          on t.date_day between f.forecast_date - 6 and f.forecast_date
+        -- in the order a nightly append leaves them: one night after the other
+        order by f.forecast_date, t.store_id, t.sku_id, t.date_day""")
     conn.execute(f"""
         create or replace table ads.feat_predictions as
         select store_id, sku_id, date_day, prediction, source, forecaster, generated_at

@@ -8,6 +8,7 @@ window's).
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from datetime import datetime, timezone
 from typing import Any, Callable
@@ -30,12 +31,20 @@ def date_column_of(model: str, cfg: ForecastsConfig, ids: list[str], frame: pd.D
             raise ForecastsConfigError(f"{model}: meta.strataqc.model.forecasts.date_column {cfg.date_column} "
                                        f"must be one of the ids ({', '.join(ids)})")
         return cfg.date_column
-    dated = [i for i in ids if frame is not None and i in frame and pd.api.types.is_datetime64_any_dtype(frame[i])]
+    dated = [i for i in ids if frame is not None and i in frame and _is_date(frame[i])]
     if len(dated) != 1:
         raise ForecastsConfigError(f"{model}: kept forecasts need the id that holds the forecast day; found "
                                    f"{len(dated)} date id(s) among {', '.join(ids) or 'no ids'}: set "
                                    "meta.strataqc.model.forecasts.date_column")
     return dated[0]
+
+
+def _is_date(values: pd.Series) -> bool:
+    """A date column as engines hand it over: datetime64 (DuckDB), or date objects (PostgreSQL, Spark)."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    present = values.dropna()
+    return not present.empty and isinstance(present.iloc[0], (dt.date, dt.datetime))
 
 
 def forecast_records(wh: Any, model: str, relation: str, target: str, ids: list[str], block: Any,

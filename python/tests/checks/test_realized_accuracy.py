@@ -244,3 +244,20 @@ def test_realized_accuracy_on_postgres(tmp_path):
             assert int(kept["n"].iloc[0]) == 32
         finally:
             wh.execute("drop schema strataqc_forecasts_test cascade")
+
+
+@pytest.mark.parametrize(("frame", "expected"), [
+    pytest.param(pd.DataFrame({"store_id": ["S1"], "date_day": pd.to_datetime(["2026-01-01"])}), "date_day",
+                 id="datetime64"),
+    pytest.param(pd.DataFrame({"store_id": ["S1"], "date_day": [dt.date(2026, 1, 1)]}), "date_day",
+                 id="date-objects"),
+])
+def test_forecasts_date_id_found_whatever_the_engine_returns(frame, expected):
+    from strataqc.checks.kept_forecasts import date_column_of
+    assert date_column_of("feat", parse_forecasts_config("feat", None), ["store_id", "date_day"], frame) == expected
+
+
+def test_forecasts_no_date_id_asks_for_date_column():
+    from strataqc.checks.kept_forecasts import date_column_of
+    with pytest.raises(ForecastsConfigError, match="set meta.strataqc.model.forecasts.date_column"):
+        date_column_of("feat", parse_forecasts_config("feat", None), ["store_id"], pd.DataFrame({"store_id": ["S1"]}))

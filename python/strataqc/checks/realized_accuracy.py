@@ -203,7 +203,7 @@ def realized_accuracy(wh: Any, model: str, t: Tables, cfg: ForecastsConfig, comp
         if v.trend.verdict == "anomaly" or v.over_limit:
             statuses.append(bad)
             why = (f"over the limit {float(params['max_value']):g}" if v.over_limit
-                   else f"up from the median {v.trend.median:.4g}, {v.trend.describe()}")
+                   else f"up from the median {v.trend.median:.4g}, {_why(v.trend, int(params['min_history']))}")
             notes.append(f"{metric.upper()} of forecasts made {v.forecast_date}: {v.value:.4g}, {why}")
         elif v.segments:
             statuses.append(Status.WARN)
@@ -219,8 +219,7 @@ def realized_accuracy(wh: Any, model: str, t: Tables, cfg: ForecastsConfig, comp
     if notes:
         message = "; ".join(notes) + "; " + summary
     else:
-        message = summary + "; " + (last.trend.describe() if last.trend.verdict == "normal" and not last.trend.why
-                                    else (last.trend.why or last.trend.describe()))
+        message = summary + "; " + _why(last.trend, int(params["min_history"]))
     if segs:
         message += "; segments degraded: " + ", ".join(segs)
     return result(status=status, observed=last.value, failures=sum(len(v.segments) for v in verdicts) or None,
@@ -233,6 +232,14 @@ def realized_accuracy(wh: Any, model: str, t: Tables, cfg: ForecastsConfig, comp
                            "table": {"title": f"realized accuracy of the forecasts made {last.forecast_date}, "
                                               "overall (*) and per segment",
                                      "rows": _table(frame, last.forecast_date)}})
+
+
+def _why(trend: trends.Trend, min_history: int) -> str:
+    """The trend's verdict in the words of forecast dates (the history here is theirs, not runs)."""
+    if trend.verdict == "insufficient_history":
+        return f"too little history to judge: {trend.history_n} of {min_history} earlier landed forecast dates"
+    text = trend.describe().replace("earlier runs", "earlier landed forecast dates")
+    return f"{text} ({trend.why})" if trend.why else text
 
 
 def _table(frame: pd.DataFrame, day: dt.date) -> list[dict[str, Any]]:

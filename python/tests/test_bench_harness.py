@@ -106,3 +106,18 @@ def test_case5_judges_detection_against_the_goals(totals, met):
     targets = [t for t in ratios_and_targets(rows, []) if t["target"].startswith("case 5")]
     assert [t["met"] for t in targets] == met
     assert targets[0]["value"] == totals["share_alerted_same_night"]
+
+
+@pytest.mark.parametrize(("last_rss", "met"), [
+    pytest.param(2**28 * 1.25, True, id="at-1.25x-flat"),
+    pytest.param(2**28 * 1.5, False, id="grows-with-nights-missed"),
+])
+def test_case6_one_night_memory_judged_first_count_against_last(last_rss, met):
+    rows = [_row("6", "strataqc", "realized accuracy backfill, 30 nights kept", 10, 5.0, work_s=4.0),
+            _row("6", "strataqc", "one night (keep, measure, judge, drift), 30 nights kept", 10, 3.0, work_s=1.0),
+            {**_row("6", "strataqc", "one night (keep, measure, judge, drift), 90 nights kept", 10, 3.0, work_s=1.5),
+             "peak_rss_bytes": int(last_rss)}]
+    targets = {t["target"]: t for t in ratios_and_targets(rows, [10])}
+    rss = targets["case 6: one night's peak RSS, 30 nights kept -> 90 nights kept"]
+    assert (rss["value"], rss["met"]) == (round(last_rss / 2**28, 2), met)
+    assert targets["case 6: one night's work time, 30 nights kept -> 90 nights kept"]["value"] == 1.5

@@ -28,7 +28,7 @@ from sqlglot import exp  # noqa: E402
 
 from strataqc.checks.kept_forecasts import forecast_records  # noqa: E402
 from strataqc.checks.realized_accuracy import Tables, realized_accuracy  # noqa: E402
-from strataqc.model.forecasts import parse_forecasts_config  # noqa: E402
+from strataqc.model.forecasts import ACCURACY_COLUMNS, create_table, parse_forecasts_config  # noqa: E402
 from strataqc.warehouse import Target, Warehouse  # noqa: E402
 
 START = dt.date(2025, 1, 1)
@@ -90,7 +90,7 @@ def build(db: Path, rows: int, nights: int) -> dict[str, int]:
     return out
 
 
-def tables(cfg) -> Tables:
+def tables() -> Tables:
     return Tables(forecasts=exp.to_table("ads.feat__forecasts"), accuracy=exp.to_table("ads.feat__realized_accuracy"),
                   actuals=exp.to_table(RELATION), ids=IDS, date_column="date_day", target="units_next_7d",
                   segments=["store_id", "category"])
@@ -114,8 +114,7 @@ def main() -> int:
     cfg = parse_forecasts_config("feat", {"retention_days": 365})
     wh = Warehouse(Target("strataqc", "bench", "duckdb", {"path": str(args.duckdb)}))
     try:
-        t = tables(cfg)
-        from strataqc.model.forecasts import create_table, ACCURACY_COLUMNS
+        t = tables()
         create_table(wh, t.accuracy, ACCURACY_COLUMNS)
         if args.backfill:
             wh.execute("delete from ads.feat__realized_accuracy")

@@ -150,14 +150,28 @@ def series_of(frame: pd.DataFrame, metric: str) -> dict[tuple[str, str], list[tu
     return out
 
 
+def degraded_dates(series: dict[tuple[str, str], list[tuple[dt.date, float | None, int]]],
+                   params: dict[str, Any]) -> set[dt.date]:
+    """Forecast dates whose overall accuracy was itself a degradation, oldest first: left out of the
+    baseline of the dates after them, as failed nights are left out of a check's trend, so a lasting
+    degradation does not become the norm it is judged against."""
+    out: set[dt.date] = set()
+    for day, _, _ in series.get((OVERALL, OVERALL), []):
+        verdict = judge_date({(OVERALL, OVERALL): series[(OVERALL, OVERALL)]}, day, params, out)
+        if verdict.trend.verdict == "anomaly" or verdict.over_limit:
+            out.add(day)
+    return out
+
+
 def judge_date(series: dict[tuple[str, str], list[tuple[dt.date, float | None, int]]], day: dt.date,
-               params: dict[str, Any]) -> Verdict:
-    """The accuracy of `day` against the `window` forecast dates before it, overall and per segment."""
+               params: dict[str, Any], degraded: set[dt.date] | frozenset = frozenset()) -> Verdict:
+    """The accuracy of `day` against the `window` forecast dates before it (the degraded ones left
+    out), overall and per segment."""
     metric, window = params["metric"], int(params["window"])
 
     def verdict(points: list[tuple[dt.date, float | None, int]]) -> tuple[float | None, int, trends.Trend]:
         now = [(v, n) for d, v, n in points if d == day]
-        before = [v for d, v, _ in points if d < day and v is not None][-window:]
+        before = [v for d, v, _ in points if d < day and v is not None and d not in degraded][-window:]
         value, rows = now[0] if now else (None, 0)
         return value, rows, trends.judge(value, before, kind="statistic", direction="up", window=window,
                                          min_runs=int(params["min_history"]), max_z=float(params["max_z"]))
@@ -196,7 +210,8 @@ def realized_accuracy(wh: Any, model: str, t: Tables, cfg: ForecastsConfig, comp
     frame = stored(wh, t, min([newest, *measured]) - dt.timedelta(days=3 * window))
     days = sorted(set(measured) | {newest})
     series = series_of(frame, metric)
-    verdicts = [judge_date(series, d, params) for d in days]
+    degraded = degraded_dates(series, params)
+    verdicts = [judge_date(series, d, params, degraded) for d in days]
     statuses, notes = [], []
     bad = Status.FAIL if params["severity"] == "error" else Status.WARN
     for v in verdicts:

@@ -261,3 +261,17 @@ def test_forecasts_no_date_id_asks_for_date_column():
     from strataqc.checks.kept_forecasts import date_column_of
     with pytest.raises(ForecastsConfigError, match="set meta.strataqc.model.forecasts.date_column"):
         date_column_of("feat", parse_forecasts_config("feat", None), ["store_id"], pd.DataFrame({"store_id": ["S1"]}))
+
+
+def test_realized_accuracy_lasting_degradation_stays_flagged(tmp_path):
+    """Degraded dates leave the baseline: a forecaster that stays bad is not judged against itself
+    (with a 7-date window, four bad dates would otherwise be the median)."""
+    n = Nights(tmp_path, block={"realized_accuracy": {"window": 7}})
+    statuses = {}
+    try:
+        for day in range(20, 46):
+            statuses[day] = n.night(day, factor=1.6 if day >= 30 else 1.0)["realized_accuracy"].status
+    finally:
+        n.close()
+    assert all(statuses[d] == Status.PASS for d in range(27, 30 + 7))
+    assert all(statuses[d] == Status.FAIL for d in range(30 + 7, 46)), statuses

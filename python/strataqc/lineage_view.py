@@ -7,7 +7,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from strataqc import lineage
 from strataqc.artifacts import ArtifactsError, _read_json
 from strataqc.exits import EXIT_OK, CannotRun
 from strataqc.logs import log
@@ -27,6 +26,8 @@ class LineageQuery(WarehouseOptions):
 
 def show_lineage(opts: LineageQuery) -> int:
     """What is upstream and downstream of a model or column, with each node's latest status."""
+    from strataqc import lineage  # sqlglot's lineage: only for this command
+
     path = opts.target_path or opts.project_dir / "target"
     try:
         found = lineage.load(path, _read_json(path / "manifest.json"))

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from strataqc.exits import EXIT_CANNOT_RUN, EXIT_OK
 from strataqc.logs import stderr
-from strataqc.migrate.schema_yaml import MigrationError, migrate_paths
 from strataqc.options import argument, option
 
 
@@ -19,6 +18,8 @@ class MigrateTests:
 
 def migrate_tests(opts: MigrateTests) -> int:
     """Rewrite dbt_utils.* / dbt_expectations.* tests as strataqc.* tests; list what has no equivalent."""
+    from strataqc.migrate.schema_yaml import MigrationError, migrate_paths  # ruamel.yaml: only for this command
+
     try:
         results = migrate_paths(list(opts.paths), write=opts.write)
     except MigrationError as exc:

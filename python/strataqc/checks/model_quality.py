@@ -96,8 +96,9 @@ def run_model_quality(model_name: str, relation_name: str, config: dict | Block,
     results += written
     if written[0].status in (Status.PASS, Status.WARN):
         # the written predictions are kept under tonight's forecast date and the landed ones judged
-        block = config.get("model") if isinstance(config.get("model"), dict) else {}
-        results += forecast_records(wh, model_name, night.relation, night.target, night.ids, block.get("forecasts"),
+        model_block = read_block(model_name, config).model
+        kept = model_block.get("forecasts") if isinstance(model_block, dict) else None
+        results += forecast_records(wh, model_name, night.relation, night.target, night.ids, kept,
                                     predictions_relation(night.relation, model_name, night.cfg.predictions_table),
                                     night.frames.get("predict"), list(night.cfg.attribution.segments), night.columns)
     if night.cfg.attribution.enabled:

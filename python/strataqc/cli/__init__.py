@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # each module registers its commands; this order is the order of `qc-report --help`
-from strataqc.cli import night, history, lineage, alerts, landing, simulate, migrate  # noqa: F401,I001
+from strataqc.cli import night, history, lineage, alerts, landing, simulate, migrate, model  # noqa: F401,I001
 from strataqc.cli.base import app
 from strataqc.night import EXIT_ALERTS_FAILED, EXIT_CANNOT_RUN, EXIT_CHECKS_FAILED, EXIT_OK
 

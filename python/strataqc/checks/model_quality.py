@@ -253,7 +253,8 @@ def retrain_night(night: Night, wh: Any, trained: Callable[[], tuple[Path, Predi
 
     def log_decision(entry: dict) -> None:
         registry.log_decision(wh, night.model, entry)
-        tracking.log_version(night.cfg.mlflow, night.cfg.artifact_dir / entry["version"])
+        if entry["decision"] == "rejected":  # the night's winner is logged with its metrics after the gates
+            tracking.log_once(night.cfg.mlflow, night.cfg.artifact_dir / entry["version"])
 
     return champion_or_challenger(night.model, night.cfg.retrain, night.cfg.artifact_dir, night.features,
                                   night.cfg.params, night.earlier, clock.now(), trained, evaluate, log_decision)

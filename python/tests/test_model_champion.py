@@ -157,3 +157,20 @@ def test_champion_params_changed_trains_challenger(tmp_path, first):
     results = by_check(run_model_quality("feat", relation, block, wh, tmp_path))
     assert "the champion v0001 was trained with other features or parameters" in results["model_retrain"].message
     assert (tmp_path / "artifacts" / "v0002").is_dir()
+
+
+def test_champion_decision_shows_in_the_html_report(tmp_path, first):
+    from qc_report_support import make_run
+
+    from strataqc.report.html import render_html
+
+    wh, relation, _ = first
+    plant_temperature_shift(wh)
+    drifted = CheckResult(check="feature_drift", status=Status.FAIL, check_type=CheckType.DRIFT, model="feat",
+                          column="temperature", message="psi 0.4")
+    decided = night(wh, relation, tmp_path, earlier=[drifted])["model_retrain"]
+    run = make_run("r-retrain", 0, [("unique_key", "dwd_sales", None, "pass", None, 0)])
+    run.results.append(decided.replace(run_id=run.run_id, generated_at=run.generated_at))
+    page = render_html(run)
+    assert "Champion vs challenger on tonight&#39;s valid split (wape decides)" in page
+    assert "challenger v0002 valid wape" in page and ": promoted" in page

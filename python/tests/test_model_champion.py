@@ -174,3 +174,29 @@ def test_champion_decision_shows_in_the_html_report(tmp_path, first):
     page = render_html(run)
     assert "Champion vs challenger on tonight&#39;s valid split (wape decides)" in page
     assert "challenger v0002 valid wape" in page and ": promoted" in page
+
+
+def test_champion_realized_degradation_read_from_the_last_stored_run(tmp_path, first):
+    """realized_accuracy is judged after tonight's predictions: the last stored run's verdict triggers."""
+    from qc_report_support import make_run
+
+    from strataqc.history import History
+
+    wh, relation, _ = first
+    stored = make_run("r-last", 0, [("realized_accuracy", "feat", None, "fail", 0.41)])
+    History(wh).append(stored)
+    plant_temperature_shift(wh)
+    decided = night(wh, relation, tmp_path)["model_retrain"]
+    assert "realized_accuracy failed: realized_accuracy on feat: fail (run of " in decided.message
+    assert decided.message.endswith(": promoted")
+
+
+def test_champion_realized_accuracy_passing_last_night_does_not_trigger(tmp_path, first):
+    from qc_report_support import make_run
+
+    from strataqc.history import History
+
+    wh, relation, _ = first
+    History(wh).append(make_run("r-last", 0, [("realized_accuracy", "feat", None, "pass", 0.1)]))
+    plant_temperature_shift(wh)
+    assert night(wh, relation, tmp_path)["model_retrain"].message.startswith("no retrain trigger fired")

@@ -19,11 +19,11 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
-from strataqc import clock
+from strataqc.checks.model_retrain import retrain_night
 from strataqc.json_safe import json_safe
 from strataqc.layers import layer_of
 from strataqc.model import artifact as artifacts
-from strataqc.model import gates, registry, tracking
+from strataqc.model import gates, tracking
 from strataqc.model.attribution import attribution_results
 from strataqc.model.baselines import baseline_columns, baseline_forecasts
 from strataqc.model.config import ModelConfig, ModelConfigError, parse_model_config
@@ -230,7 +230,8 @@ def _train_or_reuse(night: Night, wh: Any) -> list[CheckResult]:
     if cfg.retrain is None:
         found, predictor, message = trained()
     else:
-        outcome = retrain_night(night, wh, trained)
+        outcome = retrain_night(night.model, night.cfg, night.features, night.earlier, wh, trained,
+                                lambda predictor, judge: _evaluate(night, predictor, judge))
         found, predictor, message, decided = (outcome.version_dir, outcome.predictor, outcome.artifact_message,
                                               [outcome.record])
     night.version_dir = found
@@ -241,23 +242,12 @@ def _train_or_reuse(night: Night, wh: Any) -> list[CheckResult]:
                         details={"source": predictor.source, "rows": rows, "fingerprint": fp["sha256"]}), *decided]
 
 
-def retrain_night(night: Night, wh: Any, trained: Callable[[], tuple[Path, Predictor, str]]) -> Any:
-    """The champion / challenger step: candidates are scored on tonight's valid split with the gates."""
-    from strataqc.model.champion import champion_or_challenger
-
-    def evaluate(predictor: Predictor, judge: bool) -> tuple[dict[str, float], list[str]]:
-        trial = replace(night, predictor=predictor, predictions={}, baselines={}, metrics={},
-                        frames=night.frames if judge else {"valid": night.frames["valid"]})
-        _predict_all(trial)
-        return trial.metrics.get("model_valid", {}), _blocking(trial, _run_gates(trial)) if judge else []
-
-    def log_decision(entry: dict) -> None:
-        registry.log_decision(wh, night.model, entry)
-        if entry["decision"] == "rejected":  # the night's winner is logged with its metrics after the gates
-            tracking.log_once(night.cfg.mlflow, night.cfg.artifact_dir / entry["version"])
-
-    return champion_or_challenger(night.model, night.cfg.retrain, night.cfg.artifact_dir, night.features,
-                                  night.cfg.params, night.earlier, clock.now(), trained, evaluate, log_decision)
+def _evaluate(night: Night, predictor: Predictor, judge: bool) -> tuple[dict[str, float], list[str]]:
+    """A retrain candidate's valid metrics and, when judged, the error-severity gates it fails."""
+    trial = replace(night, predictor=predictor, predictions={}, baselines={}, metrics={},
+                    frames=night.frames if judge else {"valid": night.frames["valid"]})
+    _predict_all(trial)
+    return trial.metrics.get("model_valid", {}), _blocking(trial, _run_gates(trial)) if judge else []
 
 
 def _has_target(night: Night) -> exp.Expression:

@@ -156,9 +156,11 @@ def log_decision(wh: Any, model: str, entry: dict[str, Any], schema: str | None 
         for c, t in VERSION_COLUMNS.items()]), kind="TABLE", exists=True))
     row = {**entry, "model": model, "triggers": ", ".join(entry.get("triggers") or []),
            "metrics": json.dumps(entry.get("metrics") or {}, sort_keys=True)}
-    values = exp.Tuple(expressions=[_literal(row.get(c), t) for c, t in VERSION_COLUMNS.items()])
-    wh.execute(exp.insert(exp.Values(expressions=[values]), table,
-                          columns=[exp.to_identifier(c, quoted=True) for c in VERSION_COLUMNS]))
+    cols = list(VERSION_COLUMNS)
+    # insert ... select from values, the history's own shape (Spark takes it too)
+    values = exp.values([tuple(_literal(row.get(c), VERSION_COLUMNS[c]) for c in cols)], alias="v", columns=cols)
+    select = exp.select(*[exp.column(c, table="v", quoted=True) for c in cols]).from_(values)
+    wh.execute(exp.insert(select, table, columns=[exp.to_identifier(c, quoted=True) for c in cols]))
 
 
 def logged(wh: Any, model: str, schema: str | None = None) -> Any:

@@ -31,12 +31,21 @@ def test_tracking_not_configured_logs_nothing(tmp_path):
     assert log_version(None, tmp_path) is None
 
 
-def test_tracking_bad_retrain_block_is_one_clear_error_record(tmp_path):
+@pytest.mark.parametrize(("block", "says"), [
+    pytest.param({"retrain": {"on": ["weekly"]}}, "feat: meta.strataqc.model.retrain.on must list triggers",
+                 id="unknown-trigger"),
+    pytest.param({"retrain": {"on": ["schedule"]}, "artifact": "model.txt"},
+                 "feat: meta.strataqc.model.retrain needs a model StrataQC trains (train: true, no `artifact`)",
+                 id="retrain-a-users-model-file"),
+    pytest.param({"mlflow": {"experiment": "x"}}, "feat: meta.strataqc.model.mlflow must be {tracking_uri",
+                 id="mlflow-without-uri"),
+])
+def test_tracking_bad_retrain_or_mlflow_block_is_one_clear_error_record(tmp_path, block, says):
     wh, relation = make_warehouse(tmp_path, demand_table(days=30))
-    results = by_check(run_model_quality("feat", relation, meta(tmp_path, retrain={"on": ["weekly"]}), wh, tmp_path))
+    results = by_check(run_model_quality("feat", relation, meta(tmp_path, **block), wh, tmp_path))
     wh.close()
     assert results["model_quality"].status == Status.ERROR
-    assert results["model_quality"].message.startswith("feat: meta.strataqc.model.retrain.on must list triggers")
+    assert results["model_quality"].message.startswith(says)
 
 
 def test_tracking_logs_each_version_card_and_metrics_to_mlflow(tmp_path):

@@ -42,10 +42,11 @@ def _change(work: Callable[[Any], Any], project_dir: Path, profiles_dir: Path | 
     """Change the registry and log it to the warehouse's model_versions in one go."""
     from strataqc.model.registry import RegistryError
     from strataqc.model.versions import VersionsError
+    from strataqc.warehouse import WarehouseError
 
     try:
         return in_warehouse(work, project_dir, profiles_dir, target, lock_wait)
-    except (RegistryError, VersionsError) as exc:
+    except (RegistryError, VersionsError, WarehouseError) as exc:
         cannot_run(exc)
         raise typer.Exit(EXIT_CANNOT_RUN)
 

@@ -79,7 +79,7 @@ def test_champion_challenger_not_better_by_margin_is_not_promoted(tmp_path, firs
     results = night(wh, relation, tmp_path)
     decided = results["model_retrain"]
     assert decided.status == Status.WARN
-    assert "retrain triggered (the champion is 8.0 days old (retrain every 7 days))" in decided.message
+    assert "retrain triggered (the champion has served 8.0 days (retrain every 7 days))" in decided.message
     assert "not better by the margin 2%; champion v0001 kept" in decided.message
     assert decided.threshold == pytest.approx(0.98) and decided.observed > 0.98
     assert [row[:2] for row in decided.details["table"]["rows"]] == [["champion", "v0001"], ["challenger", "v0002"]]
@@ -200,3 +200,18 @@ def test_champion_realized_accuracy_passing_last_night_does_not_trigger(tmp_path
     History(wh).append(make_run("r-last", 0, [("realized_accuracy", "feat", None, "pass", 0.1)]))
     plant_temperature_shift(wh)
     assert night(wh, relation, tmp_path)["model_retrain"].message.startswith("no retrain trigger fired")
+
+
+def test_champion_schedule_follows_the_simulated_clock(tmp_path, monkeypatch):
+    """Simulated nights stamp decisions with STRATAQC_NOW: the schedule counts in their days, not the wall's."""
+    wh, relation = make_warehouse(tmp_path, demand_table())
+    monkeypatch.setenv(ENV, "2026-01-01T03:00:00Z")
+    night(wh, relation, tmp_path)
+    wh.execute("update ads.feat set units_next_7d = units_next_7d + 0.5 where dataset_split = 'train'")
+    monkeypatch.setenv(ENV, "2026-01-07T03:00:00Z")
+    assert night(wh, relation, tmp_path)["model_retrain"].message.startswith("no retrain trigger fired")
+    monkeypatch.setenv(ENV, "2026-01-08T03:00:00Z")
+    decided = night(wh, relation, tmp_path)["model_retrain"]
+    wh.close()
+    assert "the champion has served 7.0 days (retrain every 7 days)" in decided.message
+    assert registry.read(tmp_path / "artifacts")["decisions"][-1]["decided_at"] == "2026-01-08T03:00:00+00:00"

@@ -72,7 +72,7 @@ def test_retrain_schedule_counts_days_since_champion(age_days, fires):
                          NOW - dt.timedelta(days=age_days), NOW)
     assert bool(got) == fires
     if fires:
-        assert got[0][1] == "the champion is 7.0 days old (retrain every 7 days)"
+        assert got[0][1] == "the champion has served 7.0 days (retrain every 7 days)"
 
 
 @pytest.mark.parametrize(("challenger", "blocking", "promoted", "says"), [

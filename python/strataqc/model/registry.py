@@ -64,13 +64,15 @@ def champion(artifact_dir: Path) -> str | None:
 
 
 def champion_since(artifact_dir: Path, version: str) -> dt.datetime | None:
-    """When the champion was trained or last made champion, whichever is later (the schedule counts from it)."""
-    stamps = [read_card(Path(artifact_dir) / version).get("created_at")]
-    stamps += [d.get("decided_at") for d in read(artifact_dir)["decisions"]
-               if d.get("version") == version and d.get("role") == "champion"]
+    """When the champion last became champion (promoted the night it was trained, or by hand): the schedule
+    counts from it. Decisions are stamped with StrataQC's clock, so simulated nights age it too; a
+    version with no decision falls back to when it was trained."""
+    stamps = [d.get("decided_at") for d in read(artifact_dir)["decisions"]
+              if d.get("version") == version and d.get("role") == "champion"]
+    stamps = [s for s in stamps if s] or [read_card(Path(artifact_dir) / version).get("created_at")]
     parsed = [dt.datetime.fromisoformat(s.replace("Z", "+00:00")) for s in stamps if s]
     parsed = [p if p.tzinfo else p.replace(tzinfo=dt.timezone.utc) for p in parsed]
-    return max(parsed) if parsed else None
+    return parsed[-1] if parsed else None
 
 
 def record(artifact_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ class RetrainConfigError(ValueError):
 @dataclass(frozen=True)
 class RetrainPolicy:
     on: tuple[str, ...] = TRIGGERS
-    every_days: float = 7.0        # the schedule trigger: days since the champion was trained or made champion
+    every_days: float = 7.0        # the schedule trigger: days since the champion became champion
     margin: float = 0.02           # the challenger's metric must be <= (1 - margin) x the champion's
     metric: str = "wape"
 
@@ -84,7 +84,7 @@ def fired_triggers(policy: RetrainPolicy, records: Iterable[CheckResult], featur
     if "schedule" in policy.on and champion_since is not None:
         age = (now - champion_since).total_seconds() / 86400.0
         if age >= policy.every_days:
-            out.append(("schedule", f"the champion is {age:.1f} days old (retrain every {policy.every_days:g} days)"))
+            out.append(("schedule", f"the champion has served {age:.1f} days (retrain every {policy.every_days:g} days)"))
     return out
 
 

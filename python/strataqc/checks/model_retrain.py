@@ -21,7 +21,10 @@ def retrain_night(model: str, cfg: ModelConfig, features: list[str], earlier: li
         records += stored_realized_accuracy(wh, model)
 
     def log_decision(entry: dict) -> None:
-        registry.log_decision(wh, model, entry)
+        try:
+            registry.log_decision(wh, model, entry)
+        except Exception as exc:  # the decision stands in registry.json and on the card; the night goes on
+            log.warning("could not log the %s decision on %s to model_versions: %s", model, entry["version"], exc)
         if entry["decision"] == "rejected":  # the night's winner is logged with its metrics after the gates
             tracking.log_once(cfg.mlflow, cfg.artifact_dir / entry["version"])
 

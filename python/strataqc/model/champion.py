@@ -101,7 +101,7 @@ def champion_or_challenger(model: str, policy: RetrainPolicy, artifact_dir: Path
                                                                         challenger_metrics, blocking)]
     status = Status.PASS if promoted else Status.WARN
     winner_dir, winner = (version_dir, challenger) if promoted else (champion_dir, champion)
-    return Outcome(winner_dir, winner, f"{message}; " + (f"promoted to champion" if promoted else
+    return Outcome(winner_dir, winner, f"{message}; " + ("promoted to champion" if promoted else
                                                           f"champion {current} forecasts"),
                    decision_record(model, policy, status, f"retrain triggered ({why}); {reason}", ratio=ratio,
                                    rows=rows, details={"decision": entry}))

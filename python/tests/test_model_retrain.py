@@ -22,6 +22,14 @@ def test_retrain_block_defaults_and_issue_example():
                                    margin=0.02, metric="wape")
 
 
+def test_retrain_bare_on_read_by_yaml_as_true_still_names_the_triggers():
+    import yaml
+
+    block = yaml.safe_load("{on: [schedule], every_days: 3}")
+    assert True in block  # what YAML 1.1 makes of it
+    assert parse_retrain("m", block) == RetrainPolicy(on=("schedule",), every_days=3.0)
+
+
 @pytest.mark.parametrize(("block", "says"), [
     pytest.param({"on": ["nightly"]}, "retrain.on must list triggers among", id="unknown-trigger"),
     pytest.param({"every_day": 7}, "retrain.every_day is not a known key", id="misspelt-key"),

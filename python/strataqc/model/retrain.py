@@ -43,7 +43,9 @@ def parse_retrain(model: str, block: Any) -> RetrainPolicy | None:
     if not isinstance(block, dict):
         raise RetrainConfigError(f"{where} must be a mapping, e.g. {{on: [drift_fail, schedule], every_days: 7, "
                                  "margin: 0.02}")
-    unknown = sorted(set(block) - set(KEYS))
+    # YAML 1.1 (PyYAML, dbt) reads a bare `on:` as the boolean true; JSON then writes it "true"
+    block = {("on" if k is True or k == "true" else k): v for k, v in block.items()}
+    unknown = sorted(set(map(str, block)) - set(KEYS))
     if unknown:
         raise RetrainConfigError(f"{where}.{unknown[0]} is not a known key; use one of {list(KEYS)}")
     on = block.get("on", list(TRIGGERS))

@@ -25,7 +25,7 @@ from strataqc.checks.sql import column, relation_table  # noqa: F401 (relation_t
 from strataqc.results import CheckResult, CheckType, Status
 
 BLOCK_KEYS = ("target", "split", "windows", "ids", "categorical", "checks", "sample_size", "seed",
-              "allow_empty", "model")
+              "allow_empty", "model", "profiles", "chunks")
 DEFAULT_SAMPLE_SIZE = 50_000
 DEFAULT_SEED = 42
 
@@ -48,6 +48,8 @@ class CheckSpec:
     sample_size: int
     seed: int
     dialect: str = "duckdb"     # dialect the relation name is written in
+    profiles: Any = None        # profiles.settings.ProfileSettings: drift reads stored per-day profiles
+    chunks: Any = None          # profiles.settings.ChunkSettings: drift per time chunk as well
 
     @property
     def table(self) -> exp.Table:
@@ -198,12 +200,19 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
                                                    f"columns are {_listing(columns)}")
                 params[listed] = [c for c in params[listed] if c in columns] or (None if listed == "columns" else [])
     sample_size = _positive_int(meta_block, "sample_size", DEFAULT_SAMPLE_SIZE, problem)
+    from strataqc.checks.profiles.settings import chunk_settings, profile_settings
+
+    profiles, profile_problems = profile_settings(meta_block.get("profiles"), columns)
+    chunks, chunk_problems = chunk_settings(meta_block.get("chunks"), columns)
+    for message in profile_problems + chunk_problems:  # "meta.strataqc.<key>: <what to write>"
+        key, _, text = message.removeprefix("meta.strataqc.").partition(": ")
+        problem(key, text)
     seed = _positive_int(meta_block, "seed", DEFAULT_SEED, problem, allow_zero=True)
 
     spec = CheckSpec(model=model, relation=relation, layer=layer, columns=columns, target=target, ids=ids,
                      categorical=categorical, numeric=numeric, features=features, split_column=split_column,
                      reference=reference, current=current, windows=windows, checks=checks,
-                     sample_size=sample_size, seed=seed, dialect=wh.dialect)
+                     sample_size=sample_size, seed=seed, dialect=wh.dialect, profiles=profiles, chunks=chunks)
     return spec, errors
 
 

@@ -13,6 +13,7 @@ from strataqc.checks import drift_sql
 from strataqc.checks.drift.effects import NumericDrift, categorical_drift, numeric_drift, shares_of
 from strataqc.checks.drift.records import fmt, judge, nothing_to_compare, record, severity
 from strataqc.checks.drift.sets import Sets
+from strataqc.checks.profiles.merge import Side
 from strataqc.results import CheckResult, Status, worst
 
 
@@ -46,10 +47,10 @@ def reference_spreads_of(sets: Sets, names: list[str], params: dict) -> dict[str
 
 
 def drift_of(sets: Sets, params: dict, name: str, kind: str, check: str, current: exp.Expression,
-              current_name: str) -> CheckResult:
+             current_name: str, current_side: Side | None = None) -> CheckResult:
     if kind == "numeric":
-        return numeric_drift_of(sets, params, name, check, current, current_name)
-    return categorical_drift_of(sets, params, name, check, current, current_name)
+        return numeric_drift_of(sets, params, name, check, current, current_name, current_side=current_side)
+    return categorical_drift_of(sets, params, name, check, current, current_name, current_side=current_side)
 
 
 def _probabilities(bins: int) -> list[float]:
@@ -74,9 +75,15 @@ def bin_edges(spread: drift_sql.ReferenceSpread, params: dict) -> list[float]:
 
 
 def numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,
-                      current_name: str, spread: drift_sql.ReferenceSpread | None = None,
-                      counts: drift_sql.BinnedCounts | None = None) -> CheckResult:
+                     current_name: str, spread: drift_sql.ReferenceSpread | None = None,
+                     counts: drift_sql.BinnedCounts | None = None, current_side: Side | None = None) -> CheckResult:
+    """One numeric column's drift; its bins come from `counts`, the stored profiles (with `current_side`)
+    or a query of the table."""
     spec = sets.spec
+    if spread is None and counts is None and current_side is not None and sets.profiled(name) \
+            and name in sets.profile.edges:
+        spread = sets.profile.spread(name, sets.reference_side)
+        counts = sets.profile.binned(name, sets.reference_side, current_side)
     if spread is None:
         spread = reference_spreads_of(sets, [name], params)[name]
     if spread.rows == 0:
@@ -153,10 +160,13 @@ def _weighted_mean(means: list[float | None], counts: list[int]) -> float | None
 
 
 def categorical_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,
-                          current_name: str) -> CheckResult:
+                         current_name: str, current_side: Side | None = None) -> CheckResult:
     spec = sets.spec
     limit = int(params["max_levels"])
-    levels = drift_sql.level_counts(sets.wh, sets.table, name, sets.reference, current, limit)
+    if current_side is not None and sets.profiled(name):
+        levels = sets.profile.level_counts(name, sets.reference_side, current_side, limit)
+    else:
+        levels = drift_sql.level_counts(sets.wh, sets.table, name, sets.reference, current, limit)
     if levels.reference_rows == 0:
         return nothing_to_compare(spec, check, params, name, f"{name}: no value in {sets.reference_name}")
     if levels.current_rows == 0:

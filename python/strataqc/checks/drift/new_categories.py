@@ -20,7 +20,11 @@ def new_categories(sets: Sets, params: dict) -> list[CheckResult]:
 
 def _new_categories_of(sets: Sets, params: dict, name: str) -> CheckResult:
     spec = sets.spec
-    new = drift_sql.new_levels(sets.wh, sets.table, name, sets.reference, sets.current, int(params["max_listed"]))
+    if sets.profiled(name):
+        new = sets.profile.new_levels(name, sets.reference_side, sets.current_side, int(params["max_listed"]))
+    else:
+        new = drift_sql.new_levels(sets.wh, sets.table, name, sets.reference, sets.current,
+                                   int(params["max_listed"]))
     # non-NULL rows of each set (a NULL is missing, not a category)
     if new.reference_rows == 0 or new.current_rows == 0:
         empty = sets.reference_name if new.reference_rows == 0 else sets.current_name

@@ -80,9 +80,8 @@ def numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: e
     """One numeric column's drift; its bins come from `counts`, the stored profiles (with `current_side`)
     or a query of the table."""
     spec = sets.spec
-    if spread is None and counts is None and current_side is not None and sets.profiled(name) \
-            and name in sets.profile.edges:
-        spread = sets.profile.spread(name, sets.reference_side)
+    if counts is None and current_side is not None and sets.profiled(name) and name in sets.profile.edges:
+        spread = spread or sets.profile.spread(name, sets.reference_side)
         counts = sets.profile.binned(name, sets.reference_side, current_side)
     if spread is None:
         spread = reference_spreads_of(sets, [name], params)[name]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from strataqc.checks import drift_sql
+from strataqc.checks.drift.chunks import chunked
 from strataqc.checks.drift.distribution import bin_edges, categorical_drift_of, numeric_drift_of, reference_spreads_of
 from strataqc.checks.drift.params import excluded_columns
 from strataqc.checks.drift.records import per_column
@@ -35,12 +36,20 @@ def feature_drift(sets: Sets, params: dict) -> list[CheckResult]:
         counts = {n: counts[n] for n in profiled}
     shared = (time.monotonic() - started) / max(1, len(numeric))  # the batch's time, shared by its columns
     for name in numeric:
-        result = per_column(spec, "feature_drift", name,
-                            lambda: numeric_drift_of(sets, params, name, "feature_drift", sets.current,
-                                                     sets.current_name, spreads.get(name), counts.get(name)))
+        def measure(where, current_name, side, name=name):
+            return numeric_drift_of(sets, params, name, "feature_drift", where, current_name, spreads.get(name),
+                                    current_side=side)
+
+        result = per_column(spec, "feature_drift", name, lambda: chunked(
+            sets, params, numeric_drift_of(sets, params, name, "feature_drift", sets.current, sets.current_name,
+                                           spreads.get(name), counts.get(name)),
+            measure, sets.current, sets.current_name, sets.current_side))
         out.append(result.replace(duration_s=round((result.duration_s or 0) + shared, 3)))
     for name in [c for c in spec.categorical if c not in excluded]:
-        out.append(per_column(spec, "feature_drift", name,
-                              lambda: categorical_drift_of(sets, params, name, "feature_drift", sets.current,
-                                                           sets.current_name, sets.current_side)))
+        def measure(where, current_name, side, name=name):
+            return categorical_drift_of(sets, params, name, "feature_drift", where, current_name, side)
+
+        out.append(per_column(spec, "feature_drift", name, lambda: chunked(
+            sets, params, measure(sets.current, sets.current_name, sets.current_side), measure, sets.current,
+            sets.current_name, sets.current_side)))
     return out

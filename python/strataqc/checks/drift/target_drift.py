@@ -8,6 +8,7 @@ from sqlglot import exp
 
 from strataqc.checks import drift_sql
 from strataqc.checks.config import CheckSpec, column, window_filter
+from strataqc.checks.drift.chunks import chunked
 from strataqc.checks.drift.distribution import drift_of
 from strataqc.checks.drift.records import per_column, record
 from strataqc.checks.drift.sets import Sets
@@ -64,7 +65,10 @@ def _target_drift_of(sets: Sets, params: dict, name: str, kind: str, current: ex
         return record(spec, "target_drift", Status.SKIP, name, message=(
             f"target_drift: {name} has no value in {current_name} (targets not known yet): nothing compared; "
             f"set checks.target_drift.current to a set with targets{hint} to compare {sets.reference_name} with it"))
-    return drift_of(sets, params, name, kind, "target_drift", current, current_name, side)
+    def measure(where: exp.Expression, name_of_set: str, chunk_side: Side | None) -> CheckResult:
+        return drift_of(sets, params, name, kind, "target_drift", where, name_of_set, chunk_side)
+
+    return chunked(sets, params, measure(current, current_name, side), measure, current, current_name, side)
 
 
 def _split_values_with_target(sets: Sets, name: str) -> list[str]:

@@ -198,3 +198,24 @@ def test_profiles_drift_matches_the_table_on_every_record(wh):
         b = profiled[key]
         assert a.status == b.status, key
         assert pd.isna(a.observed) and pd.isna(b.observed) or a.observed == pytest.approx(b.observed, rel=1e-9), key
+
+
+def test_merged_distinct_sketch_holds_the_exact_count_within_its_bounds(wh):
+    # 3000 levels, each day a window of 600 of them: days overlap, so only a merge can count them
+    wh.execute(f"""CREATE TABLE wide AS SELECT i AS row_id, DATE '2024-01-01' + CAST(d AS INTEGER) AS date_day,
+                   CASE WHEN d >= {DAYS - 7} THEN 'predict' ELSE 'train' END AS split,
+                   'level-' || ((d * 50 + i) % 3000) AS code, i * 1.0 AS x
+                   FROM range({DAYS}) days(d), range(600) t(i)""")
+    spec, errors = build_spec("ads_wide", '"wide"', "ads", {"ids": ["row_id", "date_day"], "split": SPLIT,
+                                                            "categorical": ["code"], "profiles": {"column": "date_day"}},
+                              wh)
+    assert errors == []
+    from strataqc.checks.profiles import Merged, Side
+    merged = Merged.of(refresh_profile(wh, spec))
+    for side, sql in ((Side("train"), "split = 'train'"), (Side("train", "2024-01-03", "2024-01-05"),
+                                                           "split = 'train' AND date_day BETWEEN '2024-01-03' AND '2024-01-05'")):
+        exact = int(wh.query(f"SELECT count(DISTINCT code) AS n FROM wide WHERE {sql}").n[0])
+        got = merged.distinct("code", side)
+        assert got.lower <= exact <= got.upper, (side, exact, got)
+        assert abs(got.estimate - exact) / exact < 0.05
+    assert merged.distinct("x", Side("train")) is None  # numeric columns are not sketched

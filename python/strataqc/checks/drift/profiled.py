@@ -54,10 +54,11 @@ def profiled_sets(wh: Any, spec: CheckSpec) -> tuple[Sets, list[CheckResult]]:
         return Sets(wh, spec), []
     try:
         profile = refresh_profile(wh, spec)
+        merged = Merged.of(profile)
     except Exception as exc:  # the checks still run, on the table
         return Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
             f"profiles of {spec.model} could not be refreshed: {type(exc).__name__}: {first_line(exc)}; "
             f"the drift checks read the table instead"))]
     log.info("%s: profiled %d of %d days (%d statements)", spec.model, len(profile.profiled_days),
              profile.days["day"].nunique() if not profile.days.empty else 0, profile.statements)
-    return Sets(wh, spec, Merged(profile.days, profile.bins, profile.levels, profile.edges)), []
+    return Sets(wh, spec, merged), []

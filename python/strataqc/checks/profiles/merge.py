@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from strataqc.checks.profiles.sketch import DistinctCount, merged_distinct
 from strataqc.checks.profiles.sql import INF_BIN, NAN_BIN, NULL_BIN, NULL_LEVEL, OTHER_LEVEL
 
 
@@ -80,8 +81,10 @@ class Merged:
     """Sums of a model's day profiles over sets of days."""
 
     def __init__(self, days: pd.DataFrame, bins: pd.DataFrame, levels: pd.DataFrame,
-                 edges: dict[str, dict[str, Any]]):
+                 edges: dict[str, dict[str, Any]], sketches: pd.DataFrame | None = None):
         self.days, self.bins, self.levels, self.edges = days, bins, levels, edges
+        self.sketches = sketches if sketches is not None else pd.DataFrame(
+            columns=["column_name", "set_value", "day", "sketch"])
         self._bins_by = {name: frame for name, frame in bins.groupby("column_name")} if not bins.empty else {}
         self._levels_by = {name: frame for name, frame in levels.groupby("column_name")} if not levels.empty else {}
 
@@ -186,3 +189,14 @@ class Merged:
         return NewLevels([str(v) for v in shown["level"]], [int(v) for v in shown["n_cur"]], int(len(new)),
                          int(new["n_cur"].sum()), int(table["n_ref"].sum()), int(table["n_cur"].sum()))
 
+
+    def distinct(self, name: str, side: Side) -> DistinctCount | None:
+        """Distinct non-NULL values of categorical `name` over the set, from the merged sketches (None: none kept)."""
+        frame = self.sketches[self.sketches["column_name"] == name]
+        frame = frame[side.mask(frame)]
+        return merged_distinct(frame) if not frame.empty else None
+
+    @classmethod
+    def of(cls, profile: Any) -> "Merged":
+        """The merge of a refreshed `Profile`."""
+        return cls(profile.days, profile.bins, profile.levels, profile.edges, profile.sketches)

@@ -25,6 +25,7 @@ from sqlglot import exp
 from strataqc.checks.profiles import sql as profile_sql
 from strataqc.checks.profiles.merge import Side
 from strataqc.checks.profiles.settings import ProfileSettings
+from strataqc.checks.profiles.sketch import sketch_rows
 from strataqc.checks.profiles.store import ProfileStore
 
 # a derived edge record: {"quantiles": [q25, q75, inner quantiles...], "std": ..., "sample_rows": ...}
@@ -38,6 +39,7 @@ class Profile:
     days: pd.DataFrame                  # day, set_value, n
     bins: pd.DataFrame                  # column_name, set_value, day, bin, n, total, total_sq, min_value, max_value
     levels: pd.DataFrame                # column_name, set_value, day, kind, level, n
+    sketches: pd.DataFrame              # column_name, set_value, day, sketch (categorical columns)
     edges: dict[str, dict[str, Any]]    # numeric column -> its edge record
     profiled_days: list[str] = field(default_factory=list)   # the days this night profiled
     statements: int = 0                 # statements sent to the warehouse by the refresh
@@ -90,6 +92,8 @@ def refresh(wh: Any, spec: Any, settings: ProfileSettings, numeric: list[str], c
             store.insert_select("profile_levels", profile_sql.level_profile(table, categorical, settings.column,
                                                                           split, where_days, settings.max_levels),
                                 version)
+            store.insert_rows("profile_sketches", sketch_rows(wh, table, categorical, settings.column, split,
+                                                              where_days), version)
         rows = [{"day": r.day, "set_value": r.set_value, "n": int(r.n), "checksum": r.checksum,
                  "settings_fp": settings_fp} for r in counts[counts["day"].isin(days)].itertuples(index=False)]
         # a day gone from the table: a profile of no rows, so merges leave it out
@@ -101,7 +105,7 @@ def refresh(wh: Any, spec: Any, settings: ProfileSettings, numeric: list[str], c
     latest = latest[latest["n"].astype("int64") > 0]
     return Profile(days=latest[["day", "set_value", "n"]].assign(n=lambda f: f["n"].astype("int64")),
                    bins=store.latest_rows("profile_bins", latest), levels=store.latest_rows("profile_levels", latest),
-                   edges=edges, profiled_days=written, statements=store.statements)
+                   sketches=store.latest_rows("profile_sketches", latest), edges=edges, profiled_days=written, statements=store.statements)
 
 
 def _days_to_profile(counts: pd.DataFrame, stored: pd.DataFrame, settings: ProfileSettings,

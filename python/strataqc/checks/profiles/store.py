@@ -30,8 +30,8 @@ TABLES: dict[str, dict[str, str]] = {
     "profile_edges": {"model": "TEXT", "column_name": "TEXT", "edges_fp": "TEXT", "quantiles": "TEXT",
                       "std": "DOUBLE", "sample_rows": "BIGINT", "reference_rows": "BIGINT", "version": "TEXT"},
     # a mergeable distinct-count sketch (Apache DataSketches HLL, base64) per (model, column, day)
-    "profile_sketches": {"model": "TEXT", "column_name": "TEXT", "day": "TEXT", "sketch": "TEXT",
-                         "version": "TEXT"},
+    "profile_sketches": {"model": "TEXT", "column_name": "TEXT", "set_value": "TEXT", "day": "TEXT",
+                         "sketch": "TEXT", "version": "TEXT"},
 }
 
 
@@ -78,16 +78,16 @@ class ProfileStore:
             this=exp.to_identifier("p"))))
         self._run(exp.insert(query, self.table(name), columns=[exp.to_identifier(c, quoted=True) for c in columns]))
 
-    def insert_rows(self, name: str, rows: list[dict[str, Any]], version: str) -> None:
-        if not rows:
-            return
+    def insert_rows(self, name: str, rows: list[dict[str, Any]], version: str, batch: int = 500) -> None:
+        """INSERT `rows` as VALUES, `batch` rows a statement (one long VALUES list is slow to build and parse)."""
         columns = TABLES[name]
         cols = list(columns)
-        full = [{**row, "model": self.model, "version": version} for row in rows]
-        values = exp.values([tuple(_literal(row.get(c), columns[c]) for c in cols) for row in full],
-                            alias="v", columns=cols)
-        select = exp.select(*[exp.column(c, table="v", quoted=True) for c in cols]).from_(values)
-        self._run(exp.insert(select, self.table(name), columns=[exp.to_identifier(c, quoted=True) for c in cols]))
+        for start in range(0, len(rows), batch):
+            full = [{**row, "model": self.model, "version": version} for row in rows[start:start + batch]]
+            values = exp.values([tuple(_literal(row.get(c), columns[c]) for c in cols) for row in full],
+                                alias="v", columns=cols)
+            select = exp.select(*[exp.column(c, table="v", quoted=True) for c in cols]).from_(values)
+            self._run(exp.insert(select, self.table(name), columns=[exp.to_identifier(c, quoted=True) for c in cols]))
 
     def drop_superseded(self, days: list[str], version: str) -> None:
         """Delete the older versions of `days` (engines with DELETE; the others keep them, unread)."""

@@ -11,6 +11,7 @@ from strataqc.checks.config import build_spec
 from strataqc.checks.drift import run_drift_checks
 from strataqc.checks.drift.effects import PSI_EPSILON
 from strataqc.checks.drift.profiled import refresh_profile
+from strataqc.checks.profiles import Merged, Side
 from strataqc.checks.profiles.store import ProfileStore
 from strataqc.results import Status
 from strataqc.warehouse import Target, Warehouse
@@ -100,8 +101,7 @@ def test_psi_from_profiles_equals_the_exact_computation_on_the_same_edges(wh, sh
 def test_merged_moments_and_missing_counts_equal_the_table(wh):
     make_table(wh)
     profile = refresh_profile(wh, spec_for(wh, {"column": "date_day"}))
-    from strataqc.checks.profiles import Merged, Side
-    merged = Merged(profile.days, profile.bins, profile.levels, profile.edges)
+    merged = Merged.of(profile)
     got = merged.summary("unit_price", Side("train", "2024-01-10", "2024-01-20"))
     want = wh.query("""SELECT count(*) AS n, count(*) FILTER (unit_price IS NULL) AS nulls,
                               count(*) FILTER (isnan(unit_price)) AS nans,
@@ -206,16 +206,28 @@ def test_merged_distinct_sketch_holds_the_exact_count_within_its_bounds(wh):
                    CASE WHEN d >= {DAYS - 7} THEN 'predict' ELSE 'train' END AS split,
                    'level-' || ((d * 50 + i) % 3000) AS code, i * 1.0 AS x
                    FROM range({DAYS}) days(d), range(600) t(i)""")
-    spec, errors = build_spec("ads_wide", '"wide"', "ads", {"ids": ["row_id", "date_day"], "split": SPLIT,
-                                                            "categorical": ["code"], "profiles": {"column": "date_day"}},
-                              wh)
+    meta = {"ids": ["row_id", "date_day"], "split": SPLIT, "categorical": ["code"], "profiles": {"column": "date_day"}}
+    spec, errors = build_spec("ads_wide", '"wide"', "ads", meta, wh)
     assert errors == []
-    from strataqc.checks.profiles import Merged, Side
     merged = Merged.of(refresh_profile(wh, spec))
-    for side, sql in ((Side("train"), "split = 'train'"), (Side("train", "2024-01-03", "2024-01-05"),
-                                                           "split = 'train' AND date_day BETWEEN '2024-01-03' AND '2024-01-05'")):
+    window = "split = 'train' AND date_day BETWEEN '2024-01-03' AND '2024-01-05'"
+    for side, sql in ((Side("train"), "split = 'train'"), (Side("train", "2024-01-03", "2024-01-05"), window)):
         exact = int(wh.query(f"SELECT count(DISTINCT code) AS n FROM wide WHERE {sql}").n[0])
         got = merged.distinct("code", side)
         assert got.lower <= exact <= got.upper, (side, exact, got)
         assert abs(got.estimate - exact) / exact < 0.05
     assert merged.distinct("x", Side("train")) is None  # numeric columns are not sketched
+
+
+def test_profiles_on_another_column_than_the_windows_is_an_error_and_the_table_is_read(wh):
+    make_table(wh)
+    wh.execute("ALTER TABLE daily ADD COLUMN loaded_day DATE; UPDATE daily SET loaded_day = date_day + 1")
+    windows = {"column": "date_day", "reference": ["2024-01-01", "2024-02-15"], "current": ["2024-02-23", "2024-02-29"]}
+    spec, errors = build_spec("ads_daily", '"daily"', "ads", {"windows": windows, "ids": ["row_id"],
+                                                              "profiles": {"column": "loaded_day"},
+                                                              "checks": {"multivariate_drift": False}}, wh)
+    assert errors == []
+    results = run_drift_checks(wh, spec)
+    [problem] = [r for r in results if r.check == "profiles"]
+    assert problem.status is Status.ERROR and "profiles: {column: date_day}" in problem.message
+    assert records(results, "feature_drift")["unit_price"].status is Status.PASS

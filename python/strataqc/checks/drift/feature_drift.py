@@ -6,11 +6,24 @@ import time
 
 from strataqc.checks import drift_sql
 from strataqc.checks.drift.chunks import chunked
-from strataqc.checks.drift.distribution import bin_edges, categorical_drift_of, numeric_drift_of, reference_spreads_of
+from strataqc.checks.drift.distribution import (CategoricalMeasure, NumericMeasure, bin_edges,
+                                                categorical_drift_of, judge_column, measure_column,
+                                                numeric_drift_of, reference_spreads_of)
 from strataqc.checks.drift.params import excluded_columns
 from strataqc.checks.drift.records import per_column
 from strataqc.checks.drift.sets import Sets
-from strataqc.results import CheckResult
+from strataqc.results import CheckResult, Status
+
+
+def measure(sets: Sets, params: dict, name: str) -> NumericMeasure | CategoricalMeasure:
+    """One feature's distribution in both sets and its shift: reference-quantile bins or levels."""
+    kind = "numeric" if name in sets.spec.numeric else "categorical"
+    return measure_column(sets, params, name, kind, sets.current, sets.current_name, sets.current_side)
+
+
+def judge(measured: NumericMeasure | CategoricalMeasure, params: dict) -> Status:
+    """PSI and Wasserstein (numeric) or Jensen–Shannon (categorical) against their thresholds."""
+    return judge_column(measured, params)
 
 
 def feature_drift(sets: Sets, params: dict) -> list[CheckResult]:

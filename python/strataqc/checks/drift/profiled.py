@@ -52,6 +52,12 @@ def profiled_sets(wh: Any, spec: CheckSpec) -> tuple[Sets, list[CheckResult]]:
     `error` record and the checks read the table instead."""
     if spec.profiles is None or not spec.has_sets:
         return Sets(wh, spec), []
+    if spec.windows is not None and spec.windows["column"] != spec.profiles.column:
+        # the windows name days of their own column; profiles are kept per day of theirs
+        return Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
+            f"{spec.model}: meta.strataqc.profiles.column {spec.profiles.column!r} is not windows.column "
+            f"{spec.windows['column']!r}: profile the column the windows cut (profiles: {{column: "
+            f"{spec.windows['column']}}}); the drift checks read the table instead"))]
     try:
         profile = refresh_profile(wh, spec)
         merged = Merged.of(profile)

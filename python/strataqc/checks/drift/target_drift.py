@@ -9,11 +9,27 @@ from sqlglot import exp
 from strataqc.checks import drift_sql
 from strataqc.checks.config import CheckSpec, column, window_filter
 from strataqc.checks.drift.chunks import chunked
-from strataqc.checks.drift.distribution import drift_of
+from strataqc.checks.drift.distribution import (CategoricalMeasure, NumericMeasure, drift_of, judge_column,
+                                                measure_column)
 from strataqc.checks.drift.records import per_column, record
 from strataqc.checks.drift.sets import Sets
 from strataqc.checks.profiles.merge import Side
 from strataqc.results import CheckResult, Status
+
+
+def measure(sets: Sets, params: dict) -> NumericMeasure | CategoricalMeasure:
+    """The target's distribution in the reference set and the current set (or the one `current` names)."""
+    spec = sets.spec
+    kind = "numeric" if spec.columns.get(spec.target) == "numeric" else "categorical"
+    current, current_name, side = sets.current, sets.current_name, sets.current_side
+    if params.get("current") is not None:
+        current, current_name, side = _target_set(spec, params["current"])
+    return measure_column(sets, params, spec.target, kind, current, current_name, side)
+
+
+def judge(measured: NumericMeasure | CategoricalMeasure, params: dict) -> Status:
+    """The feature_drift verdict, on the target's thresholds."""
+    return judge_column(measured, params)
 
 
 def target_drift(sets: Sets, params: dict) -> list[CheckResult]:

@@ -37,7 +37,8 @@ class Side:
 
     def within(self, low: str, high: str) -> "Side":
         """The same set restricted to days `low`..`high`."""
-        return Side(self.set_value, max(low, self.low) if self.low else low, min(high, self.high) if self.high else high)
+        return Side(self.set_value, max(low, self.low) if self.low else low,
+                    min(high, self.high) if self.high else high)
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,8 @@ def refresh(wh: Any, spec: Any, settings: ProfileSettings, numeric: list[str], c
     latest = latest[latest["n"].astype("int64") > 0]
     return Profile(days=latest[["day", "set_value", "n"]].assign(n=lambda f: f["n"].astype("int64")),
                    bins=store.latest_rows("profile_bins", latest), levels=store.latest_rows("profile_levels", latest),
-                   sketches=store.latest_rows("profile_sketches", latest), edges=edges, profiled_days=written, statements=store.statements)
+                   sketches=store.latest_rows("profile_sketches", latest), edges=edges, profiled_days=written,
+                   statements=store.statements)
 
 
 def _days_to_profile(counts: pd.DataFrame, stored: pd.DataFrame, settings: ProfileSettings,

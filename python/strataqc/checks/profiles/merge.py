@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from strataqc.checks.profiles.sketch import DistinctCount, merged_distinct
@@ -25,14 +26,15 @@ class Side:
     low: str | None = None
     high: str | None = None
 
-    def mask(self, frame: pd.DataFrame) -> pd.Series:
-        keep = pd.Series(True, index=frame.index)
+    def mask(self, frame: pd.DataFrame) -> np.ndarray:
+        """Rows of `frame` (columns set_value and day, as text) in this set."""
+        keep = np.ones(len(frame), dtype=bool)
         if self.set_value is not None:
-            keep &= frame["set_value"].astype(str) == self.set_value
+            keep &= (frame["set_value"] == self.set_value).to_numpy()
         if self.low is not None:
-            keep &= frame["day"].astype(str) >= self.low
+            keep &= (frame["day"] >= self.low).to_numpy()
         if self.high is not None:
-            keep &= frame["day"].astype(str) <= self.high
+            keep &= (frame["day"] <= self.high).to_numpy()
         return keep
 
     def within(self, low: str, high: str) -> "Side":
@@ -67,6 +69,17 @@ class ColumnSummary:
         return math.sqrt(max(self.total_sq / self.finite - (self.total / self.finite) ** 2, 0.0))
 
 
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """set_value and day as text once, so every set's mask compares strings; bins as integers."""
+    frame = frame.copy()
+    for name in ("set_value", "day"):
+        if name in frame:
+            frame[name] = frame[name].astype(str)
+    if "bin" in frame:
+        frame["bin"] = frame["bin"].astype("int64")
+    return frame
+
+
 def _int(value: Any) -> int:
     return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
 
@@ -83,9 +96,10 @@ class Merged:
 
     def __init__(self, days: pd.DataFrame, bins: pd.DataFrame, levels: pd.DataFrame,
                  edges: dict[str, dict[str, Any]], sketches: pd.DataFrame | None = None):
+        days, bins, levels = (_as_text(f) for f in (days, bins, levels))
         self.days, self.bins, self.levels, self.edges = days, bins, levels, edges
-        self.sketches = sketches if sketches is not None else pd.DataFrame(
-            columns=["column_name", "set_value", "day", "sketch"])
+        self.sketches = _as_text(sketches if sketches is not None else pd.DataFrame(
+            columns=["column_name", "set_value", "day", "sketch"]))
         self._bins_by = {name: frame for name, frame in bins.groupby("column_name")} if not bins.empty else {}
         self._levels_by = {name: frame for name, frame in levels.groupby("column_name")} if not levels.empty else {}
 
@@ -109,8 +123,8 @@ class Merged:
 
     def summary(self, name: str, side: Side) -> ColumnSummary:
         frame = self._bin_rows(name, side)
-        by_bin = frame.groupby(frame["bin"].astype("int64"))["n"].sum() if not frame.empty else pd.Series(dtype=int)
-        finite = frame[frame["bin"].astype("int64") >= 0]
+        by_bin = frame.groupby("bin")["n"].sum() if not frame.empty else pd.Series(dtype=int)
+        finite = frame[frame["bin"] >= 0]
         return ColumnSummary(rows=int(by_bin.sum()), nulls=_int(by_bin.get(NULL_BIN, 0)),
                              nans=_int(by_bin.get(NAN_BIN, 0)), infs=_int(by_bin.get(INF_BIN, 0)),
                              finite=int(finite["n"].sum()), total=float(finite["total"].fillna(0).sum()),
@@ -130,14 +144,14 @@ class Merged:
             counts, means = [0] * size, [None] * size
             if frame.empty:
                 return counts, means, 0
-            grouped = frame.groupby(frame["bin"].astype("int64")).agg(n=("n", "sum"), total=("total", "sum"))
+            grouped = frame.groupby("bin").agg(n=("n", "sum"), total=("total", "sum"))
             missing = 0
-            for b, row in grouped.iterrows():
+            for b, n, total in zip(grouped.index, grouped["n"], grouped["total"]):
                 if b < 0:
-                    missing += int(row["n"])
+                    missing += int(n)
                     continue
-                counts[b] = int(row["n"])
-                means[b] = float(row["total"]) / counts[b] if counts[b] else None
+                counts[b] = int(n)
+                means[b] = float(total) / counts[b] if counts[b] else None
             return counts, means, missing
 
         ref, ref_means, ref_missing = per_bin(reference)

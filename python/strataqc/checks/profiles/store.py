@@ -76,7 +76,8 @@ class ProfileStore:
                        _literal(version, "TEXT").as_("version")]
         query = exp.select(*projections).from_(exp.Subquery(this=select, alias=exp.TableAlias(
             this=exp.to_identifier("p"))))
-        self._run(exp.insert(query, self.table(name), columns=[exp.to_identifier(c, quoted=True) for c in columns]))
+        self._run(exp.insert(query, self.table(name), columns=[exp.to_identifier(c, quoted=True) for c in columns],
+                             copy=False))
 
     def insert_rows(self, name: str, rows: list[dict[str, Any]], version: str, batch: int = 500) -> None:
         """INSERT `rows` as VALUES, `batch` rows a statement (one long VALUES list is slow to build and parse)."""

@@ -5,7 +5,8 @@ carries a negative amount: the audits stop it, the published table hashes as bef
 in `wap_orders__quarantine` with the run id and the failing checks, the node ends in error and its
 downstream model is skipped; `wap_orders_warned` (`strataqc_wap_on_fail: warn`) holds the same
 slice back but lets the run go on. Night 3 brings the corrected delivery and publishes normally.
-The target comes from STRATAQC_IT_TARGET, so the engine suites run the same nights.
+The target comes from STRATAQC_IT_TARGET (`make test-postgres` sets it); the same nights also run
+on a local Spark session under `make test-spark` (the `spark`-marked parameter).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from engine_support import SPARK_MARKS
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = REPO / "integration_tests"
@@ -48,21 +51,22 @@ def table_hash(table: dict) -> str:
 
 
 class Nights:
-    def __init__(self, tmp: Path):
-        self.tmp = tmp
+    def __init__(self, tmp: Path, target: str = TARGET):
+        self.tmp, self.target = tmp, target
         (tmp / "dbt_packages").mkdir()
         (tmp / "dbt_packages" / "strataqc").symlink_to(REPO, target_is_directory=True)
         self.env = {**os.environ, "DBT_PROFILES_DIR": str(PROJECT),
                     "STRATAQC_DUCKDB_PATH": str(tmp / "wap.duckdb"),
                     "STRATAQC_IT_PACKAGES": str(tmp / "dbt_packages"),
-                    "STRATAQC_IT_SCHEMA": "wap" if TARGET != "duckdb" else "main",
+                    # a server's schema outlives the test: each run starts from its own
+                    "STRATAQC_IT_SCHEMA": f"wap_{os.getpid()}" if target != "duckdb" else "main",
                     "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
 
     def dbt(self, *args: str, run_vars: dict) -> subprocess.CompletedProcess:
-        return subprocess.run([DBT, *args, "--target", TARGET, "--vars", json.dumps(run_vars),
+        return subprocess.run([DBT, *args, "--target", self.target, "--vars", json.dumps(run_vars),
                                "--target-path", str(self.tmp / "target"), "--log-path", str(self.tmp / "logs")],
                               cwd=PROJECT, env=self.env, capture_output=True, text=True,
-                              timeout=300 if TARGET in ("duckdb", "postgres") else 1800)
+                              timeout=300 if self.target in ("duckdb", "postgres") else 1800)
 
     def night(self, delivery: int) -> Night:
         run_vars = {"strataqc_it_wap": True, "strataqc_it_wap_delivery": delivery}
@@ -75,7 +79,7 @@ class Nights:
                      results["metadata"]["invocation_id"], self.snapshot(run_vars))
 
     def snapshot(self, run_vars: dict) -> dict[str, dict | None]:
-        if TARGET == "duckdb":   # the file directly: a dbt start-up less per night
+        if self.target == "duckdb":   # the file directly: a dbt start-up less per night
             return self.duckdb_snapshot()
         done = self.dbt("run-operation", "wap_snapshot", "--args", json.dumps({"names": MODELS + SIDE}),
                         run_vars=run_vars)
@@ -100,9 +104,16 @@ class Nights:
         return out
 
 
-@pytest.fixture(scope="module")
-def nights(tmp_path_factory) -> list[Night]:
-    runner = Nights(tmp_path_factory.mktemp("wap"))
+ENGINES = [pytest.param(TARGET, id=TARGET)]
+if TARGET != "spark":
+    ENGINES.append(pytest.param("spark", id="spark-session", marks=SPARK_MARKS))
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def nights(request, tmp_path_factory) -> list[Night]:
+    env = {"SPARK_LOCAL_IP": "127.0.0.1"} if request.param == "spark" else {}
+    runner = Nights(tmp_path_factory.mktemp("wap"), request.param)
+    runner.env.update(env)
     first = runner.night(1)
     assert first.returncode == 0, first.output[-3000:]
     return [first, runner.night(2), runner.night(3)]

@@ -42,7 +42,10 @@ class Night:
     status: dict[str, str]          # node name -> run_results status
     message: dict[str, str]
     invocation_id: str
+    artifacts: Path
     tables: dict[str, dict | None]  # relation -> {columns, rows} (rows as text), None when absent
+    target: str = TARGET
+    duckdb_path: str = ""
 
 
 def table_hash(table: dict) -> str:
@@ -71,12 +74,15 @@ class Nights:
     def night(self, delivery: int) -> Night:
         run_vars = {"strataqc_it_wap": True, "strataqc_it_wap_delivery": delivery}
         done = self.dbt("build", "--select", "+wap_orders+", "+wap_orders_warned+", run_vars=run_vars)
-        results = json.loads((self.tmp / "target" / "run_results.json").read_text())
+        kept = self.tmp / f"artifacts_{delivery}"   # the next night's build overwrites target/
+        shutil.copytree(self.tmp / "target", kept, ignore=shutil.ignore_patterns("compiled", "run"))
+        results = json.loads((kept / "run_results.json").read_text())
         names = {r["unique_id"]: r["unique_id"].split(".")[2] for r in results["results"]}
         status = {names[r["unique_id"]]: r["status"] for r in results["results"]}
         message = {names[r["unique_id"]]: r["message"] or "" for r in results["results"]}
         return Night(done.returncode, done.stdout + done.stderr, status, message,
-                     results["metadata"]["invocation_id"], self.snapshot(run_vars))
+                     results["metadata"]["invocation_id"], kept, self.snapshot(run_vars),
+                     self.target, self.env["STRATAQC_DUCKDB_PATH"])
 
     def snapshot(self, run_vars: dict) -> dict[str, dict | None]:
         if self.target == "duckdb":   # the file directly: a dbt start-up less per night
@@ -214,3 +220,23 @@ def bad_config(tmp_path_factory) -> str:
 def test_bad_config_is_an_error_naming_the_model_and_the_fix(bad_config, model, says):
     assert f"strataqc write-audit-publish on {model}: {says}" in bad_config, bad_config[-3000:]
     assert "Traceback" not in bad_config
+
+
+def test_qc_report_shows_the_held_back_slices(nights):
+    from strataqc.artifacts import load_artifacts, sql_results
+    from strataqc.held_back import held_back
+    from strataqc.warehouse import Target, Warehouse
+
+    held = nights[1]
+    if held.target != "duckdb":
+        pytest.skip("reads the nights' DuckDB file")
+    artifacts = load_artifacts(held.artifacts)
+    with Warehouse(Target("it", "duckdb", "duckdb", {"path": held.duckdb_path}), read_only=True) as wh:
+        records = {(r.model, r.check): r for r in held_back(sql_results(artifacts, wh), artifacts, wh)}
+        good = load_artifacts(nights[2].artifacts)
+        assert [r.check for r in held_back(sql_results(good, wh), good, wh) if r.check == "write_audit_publish"] == []
+    stopped, warned = records[("wap_orders", "write_audit_publish")], records[("wap_orders_warned", "write_audit_publish")]
+    assert (str(stopped.status), stopped.failures, str(warned.status), warned.failures) == ("fail", 3, "warn", 3)
+    assert stopped.message.startswith("held back 3 row(s) of tonight's slice in ")
+    assert "wap_orders__quarantine" in stopped.message and ("wap_orders", "build") not in records
+    assert stopped.details["failed_checks"] == ["wap_orders_amount_not_negative", "wap_orders_unique_id"]

@@ -30,7 +30,7 @@ DBT = str(Path(sys.executable).parent / "dbt")
 TARGET = os.environ.get("STRATAQC_IT_TARGET", "duckdb")
 MODELS = ["wap_orders", "wap_orders_warned", "wap_orders_total", "wap_orders_warned_total"]
 SIDE = ["wap_orders__quarantine", "wap_orders__staging", "wap_orders_warned__quarantine"]
-AUDITS = "wap_orders_amount_not_negative, wap_orders_at_most_two_rows, wap_orders_unique_id"
+AUDITS = "wap_orders_amount_not_negative, wap_orders_at_most_two_rows, wap_orders_id_not_null, wap_orders_unique_id"
 
 pytestmark = pytest.mark.dbt
 

@@ -23,6 +23,7 @@ FOLDERS = {
     "internal": "helpers shared by the tests, not dispatched",
     "demo": "the demo warehouse's macros, including its override of generate_schema_name",
     "dbt_spark": "shadows of dbt-spark's own macros (Spark seeds, delete+insert incremental)",
+    "wap": "write-audit-publish: the strataqc_wap incremental strategy, its audits and quarantine",
 }
 
 

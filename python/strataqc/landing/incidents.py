@@ -198,17 +198,16 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
          ("ods_pos__sales__values_castable", "dwd_sales__kept_defects", "missing_values"), null_spike),
     Kind("duplicate_burst", "the till re-sends `share` of tonight's lines", "ods", "ods_pos__sales", "line_id",
          {"share": 0.05}, ("ods_pos__sales__line_resent",), duplicate_burst),
-    # the gap inside each series shows the next night, once the store's lines come back
+    # the store missing from the newest day shows tonight; the gap inside its series once its lines come back
     Kind("store_silent", "one store sends no lines tonight", "dwd", "dwd_sales", "store_id", {"store": "S0002"},
-         ("dwd_sales__daily_volume", "ads_demand_features__daily_volume", "dwd_sales__series_days_missing"),
-         store_silent),
+         ("assert_dwd_sales_every_store_reports", "dwd_sales__daily_volume", "ads_demand_features__daily_volume",
+          "dwd_sales__series_days_missing"), store_silent),
     Kind("volume_drop", "`share` of tonight's lines are missing", "dwd", "dwd_sales", None, {"share": 0.3},
          ("dwd_sales__daily_volume", "ads_demand_features__daily_volume", "dwd_sales__series_days_missing"),
          volume_drop),
     Kind("price_unit_change", "one store sends prices in cents: unit_price × `factor` tonight", "dwd", "dwd_sales",
-         "unit_price", {"store": "S0003", "factor": 100.0}, ("feature_drift", "multivariate_drift"), price_unit_change,
-         missing_check="a per-store price range against the SKU's base price (value_range on unit_price / "
-                       "base_price in DWD)"),
+         "unit_price", {"store": "S0003", "factor": 100.0},
+         ("assert_dwd_sales_store_prices_in_line", "feature_drift", "multivariate_drift"), price_unit_change),
     Kind("category_renamed", "the ERP spells a category anew from tonight on", "dwd", "dwd_sku", "category",
          {"category": "Frozen", "to": "Frozen Foods"},
          ("dwd_sku__names_and_categories", "ads_demand_features__surviving_defects", "similar_strings",
@@ -217,9 +216,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in [
     Kind("schema_drift", "a column of tonight's sales file is renamed", "ods", "ods_pos__sales", "unit_price",
          {"column": "unit_price", "to": "price"}, ("load",), schema_drift, target="delivery"),
     Kind("late_file", "tonight's sales file arrives with the next delivery", "dwd", "dwd_sales", "sale_date", {},
-         (), late_file, target="delivery",
-         missing_check="a freshness check on landing._load_log: one sales file per business day, none skipped "
-                       "(recency against the delivery date, not the wall clock)"),
+         ("assert_landing_sales_file_on_time",), late_file, target="delivery"),
     Kind("negative_units_spike", "`share` of tonight's lines have negative units", "dwd", "dwd_sales", "units",
          {"share": 0.05}, ("dwd_sales__kept_defects",), negative_units_spike),
     Kind("feature_shift", "a feature's distribution moves: tonight's `column` × `factor`", "ads",

@@ -17,8 +17,16 @@ An incident's root is a problem nothing else feeds (the most upstream, where the
 defect can first be seen); every problem it feeds, directly or through others, is
 a symptom. A symptom fed by two roots stays with the more upstream one.
 
+Tonight's news is told apart from what failed last night too: a problem that is new,
+worse or changed in substance since the previous run (substance.py), or an anomaly,
+is grouped only with tonight's other news, under the most upstream of them; the
+problems unchanged since last night keep their own long-running incidents. A planted
+defect is then rooted where it lands, even on a model whose everyday defects warn
+every night. Without a previous run every problem is news.
+
 Incidents persist: tonight's incident keeps the id of last night's when its root
-(or most of its members) were in it, with the `first_seen` of then.
+(or most of its members) were in it, with the `first_seen` of then; the unchanged
+incidents claim their ids first.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from strataqc.layers import layer_rank
 from strataqc.lineage import Lineage
 from strataqc.results import CheckResult, CheckType, Status, worst
 from strataqc.run import QCRun, check_key, status_rank
+from strataqc.substance import changed, moved_facets
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +155,50 @@ def problems(run: QCRun) -> list[Problem]:
     return list(found.values())
 
 
+PROBLEM_RANK = {"warn": 1, "fail": 2, "error": 3}
+
+
+def news(found: list[Problem], run: QCRun) -> tuple[list[Problem], list[Problem]]:
+    """(tonight's news, the problems unchanged since the previous run); all news without a previous run.
+
+    News: an anomaly; a problem that was none, or a milder one, in the previous run; one changed
+    in substance since then. A column_checks record that changed on some columns is news on
+    those columns only: the others' failures are last night's."""
+    previous = run.context.get("previous")
+    if not previous:
+        return list(found), []
+    series = run.context.get("series") or {}
+    fresh, known = [], []
+    for p in found:
+        before = previous.get(p.key)
+        r = p.record
+        if p.anomaly or before is None or PROBLEM_RANK.get(str(before.get("status")), 0) < \
+                PROBLEM_RANK.get(str(r.status), 0):
+            fresh.append(p)
+            continue
+        if PROBLEM_RANK.get(str(before.get("status")), 0) > PROBLEM_RANK.get(str(r.status), 0):
+            known.append(p)  # easing off is not news
+            continue
+        moved = moved_facets(before.get("message"), r.message)
+        if moved:
+            narrowed = frozenset(moved & p.columns) if p.columns and moved & p.columns else frozenset(moved)
+            fresh.append(Problem(p.key, r, narrowed))
+        elif not moved_facets_known(before.get("message"), r.message) and changed(
+                before.get("status"), before.get("failures"), before.get("observed"), r, previous=before,
+                recent=series.get(p.key)):
+            fresh.append(p)
+        else:
+            known.append(p)
+    return fresh, known
+
+
+def moved_facets_known(old_message: Any, new_message: Any) -> bool:
+    """Both messages name column_checks rules: their facets tell what changed, the totals say nothing more."""
+    from strataqc.substance import facets
+
+    return bool(facets(old_message)) and bool(facets(new_message))
+
+
 class Grouping:
     """Which problem feeds which, through one lineage."""
 
@@ -200,6 +253,23 @@ class Grouping:
             else:  # a cycle the ranks could not break: its own incident
                 by_root[p.key] = Incident(p)
         return sorted(by_root.values(), key=lambda i: self.rank(i.root))
+
+
+    def reaching_further(self, old: list[Incident], new: list[Incident], run: QCRun) -> list[Incident]:
+        """Tonight's incidents rooted in a check failing for the first time that a known incident's problem
+        feeds join that incident: a known defect reaching further. A check failing anew without a new cause
+        upstream is news about last night's defect; one that changed (or an anomaly) is a cause of its own."""
+        previous = run.context.get("previous") or {}
+        kept = []
+        for incident in new:
+            root = incident.root
+            first_time = not root.anomaly and PROBLEM_RANK.get(str((previous.get(root.key) or {}).get("status")), 0) == 0
+            host = next((i for i in old for p in i.members if first_time and self.feeds(p, root)), None)
+            if host is None:
+                kept.append(incident)
+            else:
+                host.symptoms += incident.members
+        return kept
 
 
 # -- persistence across nights ----------------------------------------------------------------------
@@ -318,10 +388,13 @@ def describe(incident: Incident, lineage: Lineage, run: QCRun, acked: set[str]) 
 def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
     """Group tonight's problems into incidents; stamp `incident_id` and `role` on their records."""
     grouping = Grouping(lineage)
-    found = grouping.incidents(problems(run))
+    fresh, known = news(problems(run), run)
+    old, new = grouping.incidents(known), grouping.incidents(fresh)
+    new = grouping.reaching_further(old, new, run)
     store = IncidentStore(history) if history is not None else None
     previous = store.previous(run.generated_at) if store is not None else {}
-    assign_ids(found, previous, run)
+    assign_ids(old + new, previous, run)  # the unchanged incidents keep their ids first
+    found = sorted(old + new, key=lambda i: grouping.rank(i.root))
     roles = {p.key: (i.id, ROOT if p is i.root else SYMPTOM) for i in found for p in i.members}
     run.results = [r.replace(incident_id=roles[k][0], role=roles[k][1]) if (k := check_key(r)) in roles else r
                    for r in run.results]

@@ -191,6 +191,12 @@ def from_report(doc: dict) -> QCRun:
     return run
 
 
+def previous_records(before: QCRun) -> dict[str, dict]:
+    """The previous night's records as `run.context["previous"]` holds them (history.run_context)."""
+    return {check_key(r): {"status": str(r.status), "observed": r.observed, "failures": r.failures,
+                           "message": r.message, "threshold": r.threshold} for r in before.results}
+
+
 def reached_tonight(tonight: QCRun, before: QCRun) -> set[str]:
     """What the planted defect reached: checks worse than the night before, and anomalies new tonight.
 

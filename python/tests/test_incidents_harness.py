@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from incident_kinds import KINDS, from_report, measure_planted, reached_tonight
+from incident_kinds import KINDS, from_report, measure_planted, previous_records, reached_tonight
 
 from strataqc import incidents
 from strataqc.alerts import AlertConfig, compose, plan
@@ -28,6 +28,7 @@ def planted_night(kind: str) -> tuple[dict, str]:
     night = RECORDED["nights"][kind]
     run, before = from_report(night["tonight"]), from_report(night["before"])
     reached = reached_tonight(run, before)
+    run.context["previous"] = previous_records(before)  # as the history gives it (history.run_context)
     incidents.attach(run, Lineage.from_json(RECORDED["lineage"]))
     body = compose(run, plan(run, AlertConfig(), {}, None), AlertConfig())[1]
     return measure_planted(run, kind, reached, body), body

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'strataqc': {'columns': ['store_id', 'sale_date']}}) }}
 -- Every store that sold in the four weeks before the newest business day sold on that day too:
 -- a store whose till sent nothing tonight shows the same night, not once its lines come back
 -- and leave a gap. Only the newest day is judged: a store-day missing long ago is

@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'strataqc': {'columns': ['unit_price']}}) }}
 -- A store whose prices sit far from what the other stores charge for the same SKU that day
 -- (cents sent for euros: x100) is judged per store and day. The yardstick is the SKU's median
 -- price across stores that day, read from dwd_sales itself: one parent keeps this check on

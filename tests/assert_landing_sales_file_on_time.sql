@@ -1,4 +1,4 @@
-{{ config(severity='warn') }}
+{{ config(severity='warn', meta={'strataqc': {'columns': ['source_file']}}) }}
 -- One POS file per business day, delivered the night after: the newest loaded file's day
 -- (its name, sales/pos_sales_YYYY-MM-DD.csv) is at most one day behind "now". "Now" is
 -- strataqc.current_time(): var strataqc_as_of or STRATAQC_NOW pin it, so a replayed or

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 import pytest
-from incident_kinds import KINDS, from_report, measure_planted, previous_records, reached_tonight
+from incident_kinds import KINDS, from_report, measure_planted, measure_refused, previous_records, reached_tonight
 
 from strataqc import incidents
 from strataqc.alerts import AlertConfig, compose, plan
@@ -26,6 +26,8 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 
 def planted_night(kind: str) -> tuple[dict, str]:
     night = RECORDED["nights"][kind]
+    if night.get("refused"):
+        return measure_refused(kind, night["refused"]), night["refused"]
     run, before = from_report(night["tonight"]), from_report(night["before"])
     reached = reached_tonight(run, before)
     run.context["previous"] = previous_records(before)  # as the history gives it (history.run_context)

@@ -89,7 +89,7 @@ def test_store_prices_in_line_fails_on_the_store_sending_cents(prices_and_silenc
 
 def test_every_store_reports_fails_the_night_a_store_is_silent(prices_and_silence):
     night = prices_and_silence
-    assert night["status"][STORES] == "warn"
+    assert night["status"][STORES] == "fail"
     planted = next(i for i in night["night"]["incidents"] if i["kind"] == "store_silent")
     (store, last_day, latest_day), = night["rows"][STORES]
     assert (store, str(latest_day)) == ("S0005", planted["date"])
@@ -101,7 +101,7 @@ def test_sales_file_on_time_passes_when_tonights_file_arrived(prices_and_silence
 
 
 def test_sales_file_on_time_fails_the_night_a_file_is_held_back(late):
-    assert late["status"][ON_TIME] == "warn"
+    assert late["status"][ON_TIME] == "fail"
     (newest, as_of, behind, threshold), = late["rows"][ON_TIME]
     planted, = late["night"]["incidents"]
     held_back = dt.date.fromisoformat(planted["date"])

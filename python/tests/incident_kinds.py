@@ -89,8 +89,7 @@ KINDS: dict[str, Kind] = {
         rec("volume_anomaly", "ods_pos__sales", status="pass", test="ods_pos__sales__daily_volume", anomaly=True),
     ]),
     "store_silent": Kind("landing pos_sales: one store sends nothing", ("dwd_sales", "sale_date"), [
-        rec("assert_dwd_sales_every_store_reports", "dwd_sales", status="warn",
-            test="assert_dwd_sales_every_store_reports"),
+        rec("assert_dwd_sales_every_store_reports", "dwd_sales", test="assert_dwd_sales_every_store_reports"),
         rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
         rec("date_continuity", "dwd_sales", status="warn", test="dwd_sales__series_days_missing"),
         rec("value_continuity", "dws_sales_daily", status="warn", test="dws_sales_daily__zero_runs"),
@@ -129,7 +128,7 @@ KINDS: dict[str, Kind] = {
     # first seen in the load log: no POS file for the newest business day (nothing is wrong in the
     # lines that did arrive, so nothing downstream fails with it)
     "late_file": Kind("landing pos_sales: tonight's file arrives a night late", ("load_log", "source_file"), [
-        rec("assert_landing_sales_file_on_time", "load_log", status="warn", test="assert_landing_sales_file_on_time"),
+        rec("assert_landing_sales_file_on_time", "load_log", test="assert_landing_sales_file_on_time"),
     ]),
     "negative_units_spike": Kind("landing pos_sales.units negative", ("dwd_sales", "units"), [
         rec("column_checks", "dwd_sales", status="warn", rules=["units: value_range"], test="dwd_sales__kept_defects"),

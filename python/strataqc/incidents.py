@@ -22,7 +22,9 @@ worse or changed in substance since the previous run (substance.py), or an anoma
 is grouped only with tonight's other news, under the most upstream of them; the
 problems unchanged since last night keep their own long-running incidents. A planted
 defect is then rooted where it lands, even on a model whose everyday defects warn
-every night. Without a previous run every problem is news.
+every night. A statistical check (drift, feature set, model quality) failing for the
+first time with no news upstream joins the known incident that feeds it: a known
+defect reaching further. Without a previous run every problem is news.
 
 Incidents persist: tonight's incident keeps the id of last night's when its root
 (or most of its members) were in it, with the `first_seen` of then; the unchanged
@@ -256,14 +258,16 @@ class Grouping:
 
 
     def reaching_further(self, old: list[Incident], new: list[Incident], run: QCRun) -> list[Incident]:
-        """Tonight's incidents rooted in a check failing for the first time that a known incident's problem
-        feeds join that incident: a known defect reaching further. A check failing anew without a new cause
-        upstream is news about last night's defect; one that changed (or an anomaly) is a cause of its own."""
+        """Tonight's incidents rooted in a statistical check (drift, feature set, model quality) failing for
+        the first time with no news upstream join the known incident whose problem feeds it: a known defect
+        reaching further. A SQL check failing anew sees the data itself: tonight's defect, an incident of
+        its own even below a known one; so is an anomaly or a changed failure."""
         previous = run.context.get("previous") or {}
         kept = []
         for incident in new:
             root = incident.root
-            first_time = not root.anomaly and PROBLEM_RANK.get(str((previous.get(root.key) or {}).get("status")), 0) == 0
+            first_time = not root.anomaly and root.record.check_type is not CheckType.SQL and \
+                PROBLEM_RANK.get(str((previous.get(root.key) or {}).get("status")), 0) == 0
             host = next((i for i in old for p in i.members if first_time and self.feeds(p, root)), None)
             if host is None:
                 kept.append(incident)

@@ -215,7 +215,28 @@ def reached_tonight(tonight: QCRun, before: QCRun) -> set[str]:
     return worse | {a["check_key"] for a in tonight.context.get("anomalies") or []} - seen
 
 
-def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str) -> dict:
+def downstream_of_root(run: QCRun, kind: str, keys: set[str], lineage) -> set[str]:
+    """Of `keys`, the problems the kind's root can reach through lineage (its model, or models built from
+    its column): what got worse elsewhere the same night (a flapping correlation, drift of the
+    everyday predict window) is not this defect's downstream."""
+    from strataqc.incidents import problem_columns
+
+    model, column = KINDS[kind].root
+    by_key = {check_key(r): r for r in run.results}
+    anomalies = {a["check_key"]: a for a in run.context.get("anomalies") or []}
+    out = set()
+    for key in keys:
+        record = by_key.get(key.partition("#")[0])
+        if record is None or not record.model:
+            continue
+        named = anomalies.get(key, {}).get("column") if "#" in key else None
+        columns = [named] if named else sorted(problem_columns(record) or []) or [None]
+        if any(lineage.feeds((model, column), (record.model, c)) for c in columns):
+            out.add(key)
+    return out
+
+
+def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str, lineage=None) -> dict:
     """On a real planted night: the root named right, the share of what the defect reached attached to it,
     and the alert items about its incident (its own line, plus any member said on a line of its own)."""
     from strataqc.simulate import messages
@@ -232,9 +253,12 @@ def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str) -
     loose = [i for i in items if i.incident is None and any(
         (i.model, i.check) == (m["model"], m["check"]) and i.column in (None, m["column"], *m["columns"])
         for m in members)]
+    below = downstream_of_root(run, kind, downstream, lineage) if lineage is not None else downstream
     return {"kind": kind, "root_right": incident is not None, "root": incident["headline"] if incident else None,
-            "reached": len(reached), "downstream": len(downstream), "attached": len(downstream & keys),
-            "alert_items": len(own) + len(loose), "unattached": sorted(downstream - keys)}
+            "reached": len(reached), "worse_elsewhere": len(downstream), "worse_elsewhere_attached":
+            len(downstream & keys), "downstream": len(below), "attached": len(below & keys),
+            "alert_items": len(own) + len(loose), "unattached": sorted(below - keys),
+            "elsewhere": sorted(downstream - below)}
 
 
 def measure_refused(kind: str, body: str) -> dict:
@@ -245,7 +269,8 @@ def measure_refused(kind: str, body: str) -> dict:
     items = messages.parse(body)
     load = [i for i in items if (i.model, i.check) == ("landing", "load")]
     return {"kind": kind, "root_right": len(load) == 1 and ".csv" in body, "root": "landing load (could not run)",
-            "reached": 1, "downstream": 0, "attached": 0, "alert_items": len(items), "unattached": []}
+            "reached": 1, "worse_elsewhere": 0, "worse_elsewhere_attached": 0, "downstream": 0, "attached": 0,
+            "alert_items": len(items), "unattached": [], "elsewhere": []}
 
 
 def record_harness(out) -> dict:

@@ -190,6 +190,25 @@ def test_a_new_failure_upstream_of_a_known_incident_is_tonights_news():
         assert by_root["dwd_sales"]["id"] != before["id"] and by_root["dwd_sales"]["symptoms"] == []
 
 
+def test_a_sql_check_failing_first_below_a_known_defect_roots_its_own_incident():
+    """ODS has warned on unit_price every night; tonight a DWD price check fails for the first time (one
+    store's prices x100) and ADS drifts on unit_price: tonight's incident is rooted on DWD with the drift,
+    the ODS warning stays alone in its incident. A drift failing first with no news upstream joins the
+    known incident instead (test_a_persisting_failure_keeps_its_incident_and_first_seen)."""
+    everyday = rec("abnormal_value_ratio", "ods_pos__sales", "unit_price", "warn")
+    prices = rec("store_prices_in_line", "dwd_sales", "unit_price")
+    drift = rec("feature_drift", "ads_demand_features", "unit_price", kind=CheckType.DRIFT)
+    with memory_warehouse() as wh:
+        history = History(wh)
+        (known,) = stored_night(history, 0, [everyday, rec("store_prices_in_line", "dwd_sales", "unit_price",
+                                                           "pass")]).context["incidents"]
+        tonight = stored_night(history, 1, [everyday, prices, drift]).context["incidents"]
+        by_root = {i["root"]["model"]: i for i in tonight}
+        assert by_root["ods_pos__sales"]["id"] == known["id"] and by_root["ods_pos__sales"]["symptoms"] == []
+        assert [s["check"] for s in by_root["dwd_sales"]["symptoms"]] == ["feature_drift"]
+        assert by_root["dwd_sales"]["id"] != known["id"]
+
+
 def column_checks(model: str, status: str, rows: dict[str, int]) -> CheckResult:
     """A column_checks record as artifacts.py makes it: one record, its failing rules in the message."""
     message = "; ".join(f"strataqc.column_checks on {model}.{c} {rule}: {n} rows fail"

@@ -31,9 +31,10 @@ def planted_night(kind: str) -> tuple[dict, str]:
     run, before = from_report(night["tonight"]), from_report(night["before"])
     reached = reached_tonight(run, before)
     run.context["previous"] = previous_records(before)  # as the history gives it (history.run_context)
-    incidents.attach(run, Lineage.from_json(RECORDED["lineage"]))
+    lineage = Lineage.from_json(RECORDED["lineage"])
+    incidents.attach(run, lineage)
     body = compose(run, plan(run, AlertConfig(), {}, None), AlertConfig())[1]
-    return measure_planted(run, kind, reached, body), body
+    return measure_planted(run, kind, reached, body, lineage), body
 
 
 # Measured on the recorded nights: the goal holds for these kinds only. On the others the defect's own

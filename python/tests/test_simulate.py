@@ -143,3 +143,10 @@ def test_a_short_schedule_runs_every_night_and_scores_it(tmp_path):
     assert "incidents alerted the night they land" in result.stdout
     again = CliRunner().invoke(app, ["simulate", "--out", str(out), "--score-only"])
     assert again.exit_code == 0 and json.loads((out / "detection.json").read_text())["totals"] == doc["totals"]
+    # the replay groups incidents as the night does: its messages lead with them, like the live ones
+    replayed = CliRunner().invoke(app, ["simulate", "--out", str(out), "--replay"])
+    assert replayed.exit_code == 0, replayed.output
+    replay = json.loads((out / "replay.json").read_text())
+    live = [[m["body"].count("## Incidents") for m in n["messages"]] for n in doc["per_night"]]
+    again = [[m["body"].count("## Incidents") for m in n["messages"]] for n in replay["per_night"]]
+    assert sum(map(sum, again)) >= 1 and sum(map(sum, again)) == sum(map(sum, live)), (live, again)

@@ -150,7 +150,10 @@ def problems(run: QCRun) -> list[Problem]:
         # one rule of a column_checks record is trended on its own ("KEY#units: value_range"): its column
         record_key, facet, _ = key.partition("#")
         r = by_key.get(record_key)
-        if r is None or not r.model or key in found:
+        if key in found:
+            found[key].anomaly = True  # a warning whose value left its history (more re-sent lines): news
+            continue
+        if r is None or not r.model:
             continue
         columns = frozenset({str(a["column"])}) if facet and a.get("column") else problem_columns(r)
         found[key] = Problem(key, r, columns, anomaly=True)

@@ -45,7 +45,7 @@ from strataqc.layers import layer_rank
 from strataqc.lineage import Lineage
 from strataqc.results import CheckResult, CheckType, Status, worst
 from strataqc.run import QCRun, check_key, status_rank
-from strataqc.substance import changed, moved_facets
+from strataqc.news import PROBLEM_RANK, news
 
 log = logging.getLogger(__name__)
 
@@ -158,50 +158,6 @@ def problems(run: QCRun) -> list[Problem]:
         columns = frozenset({str(a["column"])}) if facet and a.get("column") else problem_columns(r)
         found[key] = Problem(key, r, columns, anomaly=True)
     return list(found.values())
-
-
-PROBLEM_RANK = {"warn": 1, "fail": 2, "error": 3}
-
-
-def news(found: list[Problem], run: QCRun) -> tuple[list[Problem], list[Problem]]:
-    """(tonight's news, the problems unchanged since the previous run); all news without a previous run.
-
-    News: an anomaly; a problem that was none, or a milder one, in the previous run; one changed
-    in substance since then. A column_checks record that changed on some columns is news on
-    those columns only: the others' failures are last night's."""
-    previous = run.context.get("previous")
-    if not previous:
-        return list(found), []
-    series = run.context.get("series") or {}
-    fresh, known = [], []
-    for p in found:
-        before = previous.get(p.key)
-        r = p.record
-        if p.anomaly or before is None or PROBLEM_RANK.get(str(before.get("status")), 0) < \
-                PROBLEM_RANK.get(str(r.status), 0):
-            fresh.append(p)
-            continue
-        if PROBLEM_RANK.get(str(before.get("status")), 0) > PROBLEM_RANK.get(str(r.status), 0):
-            known.append(p)  # easing off is not news
-            continue
-        moved = moved_facets(before.get("message"), r.message)
-        if moved:
-            narrowed = frozenset(moved & p.columns) if p.columns and moved & p.columns else frozenset(moved)
-            fresh.append(Problem(p.key, r, narrowed))
-        elif not moved_facets_known(before.get("message"), r.message) and changed(
-                before.get("status"), before.get("failures"), before.get("observed"), r, previous=before,
-                recent=series.get(p.key)):
-            fresh.append(p)
-        else:
-            known.append(p)
-    return fresh, known
-
-
-def moved_facets_known(old_message: Any, new_message: Any) -> bool:
-    """Both messages name column_checks rules: their facets tell what changed, the totals say nothing more."""
-    from strataqc.substance import facets
-
-    return bool(facets(old_message)) and bool(facets(new_message))
 
 
 class Grouping:

@@ -22,9 +22,9 @@ worse or changed in substance since the previous run (substance.py), or an anoma
 is grouped only with tonight's other news, under the most upstream of them; the
 problems unchanged since last night keep their own long-running incidents. A planted
 defect is then rooted where it lands, even on a model whose everyday defects warn
-every night. A statistical check (drift, feature set, model quality) failing for the
-first time with no news upstream joins the known incident that feeds it: a known
-defect reaching further. Without a previous run every problem is news.
+every night. Drift in ADS that is news goes to tonight's incident whose root feeds
+it, else it roots one of its own in ADS (a shifted feature is first seen there); it
+never joins a long-running incident. Without a previous run every problem is news.
 
 Incidents persist: tonight's incident keeps the id of last night's when its root
 (or most of its members) were in it, with the `first_seen` of then; the unchanged
@@ -216,25 +216,6 @@ class Grouping:
         return sorted(by_root.values(), key=lambda i: self.rank(i.root))
 
 
-    def reaching_further(self, old: list[Incident], new: list[Incident], run: QCRun) -> list[Incident]:
-        """Tonight's incidents rooted in a statistical check (drift, feature set, model quality) failing for
-        the first time with no news upstream join the known incident whose problem feeds it: a known defect
-        reaching further. A SQL check failing anew sees the data itself: tonight's defect, an incident of
-        its own even below a known one; so is an anomaly or a changed failure."""
-        previous = run.context.get("previous") or {}
-        kept = []
-        for incident in new:
-            root = incident.root
-            first_time = not root.anomaly and root.record.check_type is not CheckType.SQL and \
-                PROBLEM_RANK.get(str((previous.get(root.key) or {}).get("status")), 0) == 0
-            host = next((i for i in old for p in i.members if first_time and self.feeds(p, root)), None)
-            if host is None:
-                kept.append(incident)
-            else:
-                host.symptoms += incident.members
-        return kept
-
-
 # -- persistence across nights ----------------------------------------------------------------------
 
 def _new_id(root_key: str, first_seen: str) -> str:
@@ -353,7 +334,6 @@ def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
     grouping = Grouping(lineage)
     fresh, known = news(problems(run), run)
     old, new = grouping.incidents(known), grouping.incidents(fresh)
-    new = grouping.reaching_further(old, new, run)
     store = IncidentStore(history) if history is not None else None
     previous = store.previous(run.generated_at) if store is not None else {}
     assign_ids(old + new, previous, run)  # the unchanged incidents keep their ids first

@@ -216,6 +216,27 @@ class Grouping:
         return sorted(by_root.values(), key=lambda i: self.rank(i.root))
 
 
+    def _sources(self, p: Problem) -> frozenset[str] | None:
+        if p.rows or not p.columns:
+            return None
+        found = {c for col in p.columns for c in self.lineage.upstream_columns(p.model, col) if not c.endswith(".")}
+        return frozenset(found) or None
+
+    def siblings(self, found: list[Incident]) -> list[Incident]:
+        """Tonight's incidents rooted on one model in columns built from exactly the same columns (units x3
+        drifts every units feature of ADS at once) are one incident: none feeds the other, one cause feeds both."""
+        out: list[Incident] = []
+        for incident in found:
+            sources = self._sources(incident.root)
+            host = next((o for o in out if sources and o.root.model == incident.root.model
+                         and self._sources(o.root) == sources), None)
+            if host is None:
+                out.append(incident)
+            else:
+                host.symptoms += incident.members
+        return out
+
+
 # -- persistence across nights ----------------------------------------------------------------------
 
 def _new_id(root_key: str, first_seen: str) -> str:
@@ -333,7 +354,7 @@ def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
     """Group tonight's problems into incidents; stamp `incident_id` and `role` on their records."""
     grouping = Grouping(lineage)
     fresh, known = news(problems(run), run)
-    old, new = grouping.incidents(known), grouping.incidents(fresh)
+    old, new = grouping.incidents(known), grouping.siblings(grouping.incidents(fresh))
     store = IncidentStore(history) if history is not None else None
     previous = store.previous(run.generated_at) if store is not None else {}
     assign_ids(old + new, previous, run)  # the unchanged incidents keep their ids first

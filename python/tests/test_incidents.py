@@ -343,3 +343,16 @@ def test_terminal_table_leads_with_the_incidents(grouped):
     text = render(grouped, "table")
     assert text.index("incident INC-") < text.index("DWD")
     assert "root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads" in text
+
+
+def test_features_built_from_the_same_columns_drifting_anew_together_are_one_incident():
+    """units x3 drifts every ADS feature built on units at once: one incident; a feature built from
+    other columns drifting the same night stays apart (both ways)."""
+    parents = {**COLUMN_PARENTS, "ads_demand_features.units_mean_7d": ["dws_sales_daily.units"]}
+    columns = {**COLUMNS, "ads_demand_features": COLUMNS["ads_demand_features"] + ["units_mean_7d"]}
+    graph = Lineage(dict(LAYERS), dict(PARENTS), columns, parents, [])
+    drifts = [rec("feature_drift", "ads_demand_features", c, kind=CheckType.DRIFT)
+              for c in ("units_lag_1", "units_mean_7d", "unit_price")]
+    found = incidents.attach(night(0, drifts), graph)
+    assert sorted(sorted(p.record.column for p in i.members) for i in found) == [
+        ["unit_price"], ["units_lag_1", "units_mean_7d"]]

@@ -26,9 +26,9 @@ every night. Drift in ADS that is news goes to tonight's incident whose root fee
 it, else it roots one of its own in ADS (a shifted feature is first seen there); it
 never joins a long-running incident. Without a previous run every problem is news.
 
-Incidents persist: tonight's incident keeps the id of last night's when its root
-(or most of its members) were in it, with the `first_seen` of then; the unchanged
-incidents claim their ids first.
+Incidents persist: tonight's incident of unchanged problems keeps the id of last
+night's when its root (or most of its members) were in it, with the `first_seen` of
+then; an incident of tonight's news is new, first seen tonight.
 """
 
 from __future__ import annotations
@@ -270,6 +270,19 @@ def assign_ids(incidents: list[Incident], previous: dict[str, tuple[str, str]], 
         taken.add(incident.id)
 
 
+def start_tonight(incidents: list[Incident], taken: set[str], run: QCRun) -> None:
+    """Tonight's news starts incidents of their own, first seen tonight (never last night's id, which the
+    unchanged failures keep); unchanged tomorrow, each continues under its id."""
+    for incident in incidents:
+        incident.first_seen = run.generated_at
+        incident.id = _new_id(incident.root.key, incident.first_seen)
+        n = 1
+        while incident.id in taken:
+            n += 1
+            incident.id = _new_id(f"{incident.root.key}#{n}", incident.first_seen)
+        taken.add(incident.id)
+
+
 class IncidentStore:
     """Incident membership per run, beside the check history (same schema, same warehouse)."""
 
@@ -357,7 +370,11 @@ def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
     old, new = grouping.incidents(known), grouping.siblings(grouping.incidents(fresh))
     store = IncidentStore(history) if history is not None else None
     previous = store.previous(run.generated_at) if store is not None else {}
-    assign_ids(old + new, previous, run)  # the unchanged incidents keep their ids first
+    if run.context.get("previous"):
+        assign_ids(old, previous, run)
+        start_tonight(new, {i.id for i in old}, run)
+    else:  # no previous run to tell news from: every incident continues by its members, as ever
+        assign_ids(new, previous, run)
     found = sorted(old + new, key=lambda i: grouping.rank(i.root))
     roles = {p.key: (i.id, ROOT if p is i.root else SYMPTOM) for i in found for p in i.members}
     run.results = [r.replace(incident_id=roles[k][0], role=roles[k][1]) if (k := check_key(r)) in roles else r

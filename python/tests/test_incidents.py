@@ -237,6 +237,7 @@ def test_a_defect_landing_on_a_model_that_warns_every_night_is_rooted_where_it_l
         assert set(by_id) - {known["id"]} and known["id"] in by_id
         (new,) = [i for i in by_id.values() if i["id"] != known["id"]]
         assert (new["root"]["model"], new["root"]["columns"]) == ("dwd_sales", ["units"])
+        assert new["first_seen"] == run.generated_at  # tonight's incident, not last night's under a new root
         assert [s["check"] for s in new["symptoms"]] == ["feature_drift"]
         assert (by_id[known["id"]]["root"]["model"], by_id[known["id"]]["symptoms"]) == ("ods_pos__sales", [])
         # without the previous night every problem is news: one incident rooted on ODS, as on a first night

@@ -170,8 +170,9 @@ def measure(run: QCRun, kind: str, alert_body: str) -> dict:
     """Root named right, share of downstream failures attached to that root, alert items for its incident."""
     model, column = KINDS[kind].root
     by_key = {check_key(r): r for r in run.results}
+    # None: any root on the model (a build error has no column; feature_shift's units features drift together)
     incident = next((i for i in run.context["incidents"] if i["root"]["model"] == model
-                     and (column in i["root"]["columns"] if column else not i["root"]["columns"])), None)
+                     and (column in i["root"]["columns"] if column else True)), None)
     reached = downstream(run, kind)
     attached = [k for k in reached if incident and by_key[k].incident_id == incident["id"]]
     items = [line for line in alert_body.splitlines() if incident and f"({incident['id']}," in line]

@@ -16,6 +16,16 @@
   {{ return(value or 'whole_table') }}
 {% endmacro %}
 
+{#- The watermark table, or none when it does not exist: the project's on-run-start creates it
+    (`on-run-start: "{% do strataqc.ensure_scope_watermark() %}"`); without it every test reads its whole table. -#}
+{% macro scope_watermark_table() %}
+  {%- set schema = var('strataqc_audit_schema', 'strataqc_audit') -%}
+  {%- if adapter.get_relation(database=target.database, schema=schema, identifier='scope_watermark') is none -%}
+    {{ return(none) }}
+  {%- endif -%}
+  {{ return(strataqc.quote_identifier(schema) ~ '.' ~ strataqc.quote_identifier('scope_watermark')) }}
+{% endmacro %}
+
 {% macro scope_model_key(relation) %}
   {{ return((relation.schema ~ '.' ~ relation.identifier) | lower) }}
 {% endmacro %}
@@ -29,8 +39,8 @@
     {{ exceptions.raise_compiler_error("strataqc_scope on " ~ this.identifier ~ ": '" ~ setting
        ~ "' is not a scope. Fix: set `+strataqc_scope: new_rows` (tests read the rows this run wrote) or `whole_table`") }}
   {%- endif -%}
-  {%- if setting != 'new_rows' -%}{{ return('') }}{%- endif -%}
-  {%- set table = strataqc.ensure_scope_watermark() -%}
+  {%- set table = strataqc.scope_watermark_table() if setting == 'new_rows' else none -%}
+  {%- if table is none -%}{{ return('') }}{%- endif -%}
   {%- set key = strataqc.scope_model_key(this) -%}
   {%- set mode, column, low, data_type = 'full', '', '', '' -%}
   {%- if is_incremental() and not var('strataqc_scope_full_check', false) and not strataqc.scope_cadence_due(table, key) -%}
@@ -93,7 +103,8 @@
         or strataqc.scope_setting(node.found.config) != 'new_rows' -%}
     {{ return(none) }}
   {%- endif -%}
-  {%- set table = strataqc.ensure_scope_watermark() -%}
+  {%- set table = strataqc.scope_watermark_table() -%}
+  {%- if table is none -%}{{ return(none) }}{%- endif -%}
   {%- set rows = run_query('select scope_mode, scope_column, low_value, data_type from ' ~ table
         ~ ' where model_key = ' ~ strataqc.string_literal(strataqc.scope_model_key(relation))
         ~ ' and invocation_id = ' ~ strataqc.string_literal(invocation_id)).rows -%}

@@ -1,4 +1,5 @@
-{#- Create the table the scoped tests read their window from, once. Returns its name. -#}
+{#- Create the table the scoped tests read their window from, once. Returns its name. Run it from
+    on-run-start, before models build side by side (two threads creating it at once conflict). -#}
 {% macro ensure_scope_watermark() %}
   {{ return(adapter.dispatch('ensure_scope_watermark', 'strataqc')()) }}
 {% endmacro %}
@@ -19,7 +20,7 @@
         recorded_at {{ dbt.type_string() }}
       );
     {%- endcall -%}
-    {#- a hook may run inside the model's transaction: DDL is committed so the lookups that follow see it -#}
+    {#- committed at once: the models' hooks and the tests read it in their own transactions -#}
     {%- do adapter.commit() -%}
   {%- endif -%}
   {{ return(table) }}

@@ -19,50 +19,47 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from strataqc.artifacts import (ArtifactsError, built_selection, check_selection, load_artifacts, models_left_out,
                                 selection, sql_results)
+# the exit codes, CannotRun and guarded are imported from here too
+from strataqc.exits import EXIT_ALERTS_FAILED, EXIT_CANNOT_RUN, EXIT_CHECKS_FAILED, EXIT_OK, CannotRun, guarded  # noqa: F401
 from strataqc.layers import layer_of
 from strataqc.logs import MASK_LOGS, cannot_run, interactive, log, stderr, step
+from strataqc.options import option
 from strataqc.redact import Redactor
 from strataqc.report.render import Format, render
 from strataqc.results import CheckResult, CheckType, Status
 from strataqc.run import FailOn, QCRun
-from strataqc.warehouse import DEFAULT_LOCK_WAIT_S, Warehouse, WarehouseError, connect
+from strataqc.warehouse import Warehouse, WarehouseError, WarehouseOptions, open_warehouse
 
-# Exit codes (documented in README and above): 0 ok, 1 checks failed, 2 StrataQC could not run, 3 alerts undelivered.
-EXIT_OK, EXIT_CHECKS_FAILED, EXIT_CANNOT_RUN, EXIT_ALERTS_FAILED = 0, 1, 2, 3
-
-
-class CannotRun(Exception):
-    """StrataQC itself cannot run; the message says what to do (exit 2)."""
+ALERTS_HELP = "alert config YAML (default: PROJECT_DIR/strataqc_alerts.yml, or STRATAQC_ALERT_URLS)"
 
 
-@dataclass(frozen=True)
-class NightOptions:
+@dataclass(frozen=True, kw_only=True)
+class NightOptions(WarehouseOptions):
     """Everything `run` and `night` are told; the CLI's options are these fields."""
 
-    project_dir: Path = Path(".")
-    profiles_dir: Path | None = None
-    target: str | None = None
-    target_path: Path | None = None
-    select: tuple[str, ...] = ()
-    fmt: Format = Format.table
-    output: Path | None = None
-    html: Path | None = None
-    json_out: Path | None = None
-    junit: Path | None = None
-    markdown: Path | None = None
-    fail_on: FailOn = FailOn.error
-    sample_rows: int = 5
-    alerts: Path | None = None
-    no_alerts: bool = False
-    no_history: bool = False
-    python_checks: bool = True
-    lock_wait: float = DEFAULT_LOCK_WAIT_S
-    check_stale: bool = False   # also check models this dbt invocation did not build
-    verbose: bool = False  # the terminal table lists passing checks too
+    target_path: Path | None = option(None, "dbt's target folder with run_results.json and manifest.json "
+                                            "(default: PROJECT_DIR/target)")
+    select: tuple[str, ...] = option((), "only these models (repeat, or space/comma separated)", "--select", "-s")
+    fmt: Format = option(Format.table, "report on stdout (or --output)", "--format", "-f")
+    output: Path | None = option(None, "write the report here instead of stdout", "--output", "-o")
+    html: Path | None = option(None, "also write the HTML dashboard here", "--html")
+    json_out: Path | None = option(None, "also write the JSON report here", "--json")
+    junit: Path | None = option(None, "also write JUnit XML here (CI test reports)", "--junit")
+    markdown: Path | None = option(None, "also write the Markdown summary here (pull-request comment)", "--markdown")
+    fail_on: FailOn = option(FailOn.error, "least severe status that exits 1")
+    sample_rows: int = option(5, "failing rows fetched per failed test (0: none)")
+    alerts: Path | None = option(None, ALERTS_HELP, "--alerts")
+    no_alerts: bool = option(False, "do not send alerts", "--no-alerts")
+    no_history: bool = option(False, "do not read or write the history tables", "--no-history")
+    python_checks: bool = option(True, "run the Python checks over ADS models", "--python-checks/--no-python-checks")
+    check_stale: bool = option(False, "also run the Python checks of models this dbt invocation did not build",
+                               "--check-stale")
+    verbose: bool = option(False, "the terminal table lists passing checks too (by default: what needs attention)",
+                           "--verbose", "-v")
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "select", tuple(self.select or ()))  # typer hands a list or None
@@ -80,27 +77,6 @@ class NightOptions:
     @property
     def report_paths(self) -> list[Path | None]:
         return [self.output, *self.also.values()]
-
-
-def guarded(night_step: Callable[[], int]) -> int:
-    """The exit code of a night step; what stops StrataQC is one line on stderr and exit 2, not a traceback."""
-    try:
-        return night_step()
-    except CannotRun as exc:
-        cannot_run(exc)
-    except Exception as exc:
-        if os.environ.get("STRATAQC_DEBUG"):
-            raise
-        cannot_run(f"{type(exc).__name__}: {exc} (set STRATAQC_DEBUG=1 for the traceback)")
-    return EXIT_CANNOT_RUN
-
-
-def open_warehouse(project_dir: Path, profiles_dir: Path | None, target: str | None,
-                   lock_wait: float = DEFAULT_LOCK_WAIT_S) -> Warehouse:
-    try:
-        return connect(project_dir, profiles_dir, target, lock_wait)
-    except WarehouseError as exc:
-        raise CannotRun(str(exc)) from exc
 
 
 def check_writable(paths: list[Path | None]) -> None:
@@ -375,3 +351,58 @@ def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str]) ->
     # dbt exits 1 when tests fail: that is tonight's report, not a crash
     if not stale.exists():
         raise CannotRun(f"dbt build exited {done.returncode} without writing {stale}: see dbt's output above")
+
+
+# ------------------------------------------------------------------ the commands (`strataqc.cli` parses their options)
+
+def run_command(opts: NightOptions) -> int:
+    """Merge tonight's dbt results with the Python checks; store, render, alert.
+
+    \b
+    Exit codes:
+      0  ok
+      1  a check failed at --fail-on (error: fail or error; warn: also warn)
+      2  StrataQC itself could not run (no artifacts, no warehouse, locked past --lock-wait,
+         unknown --select, unwritable output, bad config)
+      3  alerts could not be delivered (kept in the spool folder)
+    """
+    return report(opts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NightRun(NightOptions):
+    """`run`'s options, plus what the whole night loads and passes to dbt first."""
+
+    landing: Path | None = option(None, "load this landing directory first")
+    dbt_arg: tuple[str, ...] = option((), "extra argument for dbt build (repeat)", "--dbt-arg")
+
+
+def night_command(opts: NightRun) -> int:
+    """The whole night for a scheduler: load landing files, `dbt build`, then `run`.
+
+    Same exit codes as `run`; dbt's own failing tests are reported, not fatal.
+    """
+    return night(opts, opts.landing, list(opts.dbt_arg))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ResendOptions:
+    project_dir: Path = option(Path("."), "dbt project (folder of dbt_project.yml)")
+    alerts: Path | None = option(None, ALERTS_HELP, "--alerts")
+
+
+def resend_alerts(opts: ResendOptions) -> int:
+    """Deliver the alerts kept in the spool folder again; exit 3 while some stay undelivered."""
+    from strataqc.alerts import AlertConfigError, load_config, resend
+
+    try:
+        config = load_config(opts.alerts, opts.project_dir)
+    except AlertConfigError as exc:
+        raise CannotRun(str(exc)) from exc
+    if config is None:
+        stderr.print(f"no alert config: write {opts.project_dir / 'strataqc_alerts.yml'} or set "
+                     "STRATAQC_ALERT_URLS", soft_wrap=True, markup=False)
+        return EXIT_CANNOT_RUN
+    sent, kept = resend(config)
+    print(f"resent {sent} spooled alert(s); {kept} still undelivered in {config.spool_dir}")
+    return EXIT_ALERTS_FAILED if kept else EXIT_OK

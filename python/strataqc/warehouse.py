@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -20,6 +21,8 @@ from sqlglot import exp
 
 # Target and WarehouseError live in the engines' floor, and are imported from here everywhere else
 from strataqc.engines.target import DIALECTS, Target, WarehouseError  # noqa: F401
+from strataqc.exits import CannotRun
+from strataqc.options import option
 from strataqc.redact import Redactor
 
 log = logging.getLogger("strataqc")
@@ -291,6 +294,31 @@ def connect(project_dir: Path, profiles_dir: Path | None = None, target: str | N
                 warned = True
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarehouseOptions:
+    """Which warehouse a command opens: the dbt project, its profile and target, how long to wait for a lock."""
+
+    project_dir: Path = option(Path("."), "dbt project (folder of dbt_project.yml)")
+    profiles_dir: Path | None = option(None, "folder of profiles.yml (default: dbt's search order)")
+    target: str | None = option(None, "dbt target (default: the profile's)", "--target")
+    lock_wait: float = option(DEFAULT_LOCK_WAIT_S, "seconds to wait for a warehouse file another process holds "
+                                                   "(DuckDB has one writer), retrying, before giving up")
+
+
+def open_warehouse(project_dir: Path, profiles_dir: Path | None, target: str | None,
+                   lock_wait: float = DEFAULT_LOCK_WAIT_S) -> Warehouse:
+    """`connect`, with what stops it as `CannotRun` (one line, exit 2)."""
+    try:
+        return connect(project_dir, profiles_dir, target, lock_wait)
+    except WarehouseError as exc:
+        raise CannotRun(str(exc)) from exc
+
+
+def opened(opts: WarehouseOptions) -> Warehouse:
+    """The warehouse of a command's options (a context manager, like `connect`'s)."""
+    return open_warehouse(opts.project_dir, opts.profiles_dir, opts.target, opts.lock_wait)
 
 
 def _is_lock(exc: Exception) -> bool:

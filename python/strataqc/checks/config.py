@@ -1,6 +1,6 @@
 """The `meta.strataqc` block of a model, checked against the warehouse (DESIGN §4).
 
-`build_spec` turns the YAML block into a `CheckSpec`: column types come from
+`build_spec` turns the block (read once by `block.read_block`) into the `CheckSpec` all three families take: column types come from
 the warehouse (information_schema, or DESCRIBE on Spark), every column that is
 not an id, the target or the split column is a feature, and check parameters
 are the defaults merged with the model's overrides. A wrong block never
@@ -11,23 +11,21 @@ checks run.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from sqlglot import exp
 
+from strataqc.checks.block import (BLOCK_KEYS, DEFAULT_SAMPLE_SIZE, DEFAULT_SEED, Block,  # noqa: F401 (read here too)
+                                   did_you_mean, not_a_mapping, read_block)
 from strataqc.checks.columns import describe_relation, type_family  # noqa: F401 (type_family: read with the spec)
 from strataqc.checks.defaults import (CHECK_DEFAULTS, CHECK_FAMILIES, COMMON_PARAMS, DRIFT_DEFAULTS, DRIFT_PARAMS,
                                       FEATURE_SET_DEFAULTS)
 from strataqc.checks.sql import column, relation_table  # noqa: F401 (relation_table: read with the spec)
 from strataqc.results import CheckResult, CheckType, Status
 
-BLOCK_KEYS = ("target", "split", "windows", "ids", "categorical", "checks", "sample_size", "seed",
-              "allow_empty", "model")
-DEFAULT_SAMPLE_SIZE = 50_000
-DEFAULT_SEED = 42
+_did_you_mean = did_you_mean
 
 @dataclass(frozen=True)
 class CheckSpec:
@@ -48,6 +46,7 @@ class CheckSpec:
     sample_size: int
     seed: int
     dialect: str = "duckdb"     # dialect the relation name is written in
+    block: Block | None = None  # the block as read: model quality parses its `model` key from it
 
     @property
     def table(self) -> exp.Table:
@@ -117,14 +116,12 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
     def problem(key: str, message: str) -> None:
         errors.append(config_error(model, layer, key, message))
 
-    if not isinstance(meta_block, dict):
-        problem("strataqc", f"meta.strataqc must be a mapping such as {{target: y, ids: [id]}}, "
-                            f"got {type(meta_block).__name__}")
+    block = read_block(model, meta_block)
+    if block is None:
+        problem("strataqc", not_a_mapping(meta_block))
         return None, errors
-    for key in meta_block:
-        if key not in BLOCK_KEYS:
-            problem(str(key), f"unknown key '{key}' in meta.strataqc{_did_you_mean(str(key), BLOCK_KEYS)}; "
-                              f"keys are {', '.join(BLOCK_KEYS)}")
+    for key, message in block.problems:
+        problem(key, message)
 
     try:
         physical = describe_relation(wh, relation)
@@ -156,21 +153,19 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
         return name
 
     def name_list(key: str) -> list[str]:
-        raw = meta_block.get(key) or []
-        if isinstance(raw, str):
-            raw = [raw]
+        raw = block.names(key)
         if not isinstance(raw, list):
             problem(key, f"{key} must be a list of column names, e.g. {key}: [a, b]; got {raw!r}")
             return []
         return [n for n in (known_column(key, name) for name in raw) if n is not None]
 
-    target = known_column("target", meta_block["target"]) if meta_block.get("target") is not None else None
+    target = known_column("target", block.target) if block.target is not None else None
     ids = name_list("ids")
     declared_categorical = name_list("categorical")
 
-    split_column, reference, current = _split(meta_block, wh, relation, model, physical, columns, problem,
+    split_column, reference, current = _split(block, wh, relation, model, physical, columns, problem,
                                               known_column)
-    windows = _windows(meta_block, columns, problem, known_column)
+    windows = _windows(block, columns, problem, known_column)
     if windows is not None and split_column is not None:
         problem("windows", "give either split: or windows:, not both; split is used")
         windows = None
@@ -182,11 +177,11 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
     categorical = [c for c in features if c in declared_categorical or columns[c] in ("categorical", "boolean")]
     numeric = [c for c in features if columns[c] == "numeric" and c not in categorical]
 
-    allow_empty = meta_block.get("allow_empty", False)
+    allow_empty = block.allow_empty
     if not isinstance(allow_empty, bool):
         problem("allow_empty", f"allow_empty must be true or false, got {allow_empty!r}")
         allow_empty = False
-    checks = _checks(meta_block.get("checks"), allow_empty, problem)
+    checks = _checks(block.checks, allow_empty, problem)
     for name, params in checks.items():
         for listed in ("exclude", "columns"):
             if CHECK_FAMILIES[name] == "drift" or not isinstance(params.get(listed), list):
@@ -197,18 +192,18 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
                                                    f"{_did_you_mean(unknown[0], list(columns))}; "
                                                    f"columns are {_listing(columns)}")
                 params[listed] = [c for c in params[listed] if c in columns] or (None if listed == "columns" else [])
-    sample_size = _positive_int(meta_block, "sample_size", DEFAULT_SAMPLE_SIZE, problem)
-    seed = _positive_int(meta_block, "seed", DEFAULT_SEED, problem, allow_zero=True)
+    sample_size = _positive_int("sample_size", block.sample_size, DEFAULT_SAMPLE_SIZE, problem)
+    seed = _positive_int("seed", block.seed, DEFAULT_SEED, problem, allow_zero=True)
 
     spec = CheckSpec(model=model, relation=relation, layer=layer, columns=columns, target=target, ids=ids,
                      categorical=categorical, numeric=numeric, features=features, split_column=split_column,
                      reference=reference, current=current, windows=windows, checks=checks,
-                     sample_size=sample_size, seed=seed, dialect=wh.dialect)
+                     sample_size=sample_size, seed=seed, dialect=wh.dialect, block=block)
     return spec, errors
 
 
-def _split(meta_block, wh, relation, model, physical, columns, problem, known_column):
-    split = meta_block.get("split")
+def _split(block, wh, relation, model, physical, columns, problem, known_column):
+    split = block.split
     if split is None:
         return None, None, None
     example = "split: {column: dataset_split, reference: train, current: predict}"
@@ -252,8 +247,8 @@ def _split_values(wh, relation: str, name: str) -> dict[str, int]:
     return {str(v): int(n) for v, n in zip(frame["value"], frame["n"]) if v is not None}
 
 
-def _windows(meta_block, columns, problem, known_column):
-    windows = meta_block.get("windows")
+def _windows(block, columns, problem, known_column):
+    windows = block.windows
     if windows is None:
         return None
     example = "windows: {column: date_day, reference: ['2024-01-01', '2024-03-31'], current: ['2024-04-01', '2024-04-07']}"
@@ -360,8 +355,7 @@ def _bad_value(key: str, value: Any, default: Any) -> str | None:
     return None
 
 
-def _positive_int(meta_block, key, default, problem, allow_zero=False) -> int:
-    value = meta_block.get(key, default)
+def _positive_int(key, value, default, problem, allow_zero=False) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < (0 if allow_zero else 1):
         problem(key, f"{key} must be a whole number {'>= 0' if allow_zero else '> 0'}, got {value!r}; "
                      f"using {default}")
@@ -374,14 +368,6 @@ def config_error(model: str, layer: str | None, key: str, message: str) -> Check
     return CheckResult(check="config", status=Status.ERROR, model=model, column=key,
                        check_type=CheckType.FEATURE_SET, layer=layer,
                        message=f"{model}: meta.strataqc.{key}: {message}"[:1000])
-
-
-def _did_you_mean(name: str, choices) -> str:
-    choices = [str(c) for c in choices]
-    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6) or \
-        [c for c in choices if len(name) >= 3 and len(c) >= 3
-                                    and (name.lower() in c.lower() or c.lower() in name.lower())][:1]
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _listing(names, limit: int = 30) -> str:

@@ -25,7 +25,8 @@ from strataqc.model import artifact as artifacts
 from strataqc.model import gates
 from strataqc.model.attribution import attribution_results
 from strataqc.model.baselines import baseline_columns, baseline_forecasts
-from strataqc.model.config import ModelConfig, ModelConfigError, parse_model_config
+from strataqc.checks.block import Block, not_a_mapping, read_block
+from strataqc.model.config import ModelConfig, ModelConfigError
 from strataqc.model.data import (USER_PREDICTION, column, fingerprint, load_rows, repeated_prediction_ids,
                                  split_filter, table_columns)
 from strataqc.model.measure import feature_variation, single_row_latencies_ms
@@ -60,9 +61,9 @@ class Night:
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
-def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any,
+def run_model_quality(model_name: str, relation_name: str, config: dict | Block, wh: Any,
                       project_dir: Path) -> list[CheckResult]:
-    """All model-quality and attribution records for `model_name` (config = its meta.strataqc block)."""
+    """All model-quality and attribution records for `model_name` (config = its meta.strataqc block, or as read)."""
     layer = layer_of({"relation_name": relation_name})
     results: list[CheckResult] = []
 
@@ -101,16 +102,19 @@ def run_model_quality(model_name: str, relation_name: str, config: dict, wh: Any
 
 # ---------------------------------------------------------------- preparation
 
-def _prepare(model: str, relation: str, config: dict, wh: Any, project_dir: Path) -> Night:
-    target = config.get("target")
-    split = config.get("split")
+def _prepare(model: str, relation: str, config: dict | Block, wh: Any, project_dir: Path) -> Night:
+    block = read_block(model, config)
+    if block is None:
+        raise ModelConfigError(f"{model}: {not_a_mapping(config)}")
+    target = block.target
+    split = block.split
     if not target:
         raise ModelConfigError(f"{model}: meta.strataqc.target is needed for model quality (the column to forecast)")
     if not isinstance(split, dict) or not split.get("column"):
         raise ModelConfigError(f"{model}: model quality needs meta.strataqc.split "
                                "{column: dataset_split, reference: train, current: predict} with a valid split too")
-    cfg = parse_model_config(model, config.get("model"), project_dir, list(config.get("categorical") or []), split)
-    ids = list(config.get("ids") or [])
+    cfg = block.model_config(project_dir)
+    ids = list(block.names("ids"))
     columns = table_columns(wh, relation)
     missing = [c for c in [target, split["column"], *ids] if c not in columns]
     if missing:
@@ -128,7 +132,7 @@ def _prepare(model: str, relation: str, config: dict, wh: Any, project_dir: Path
                                f"{', '.join(unknown)} that {relation} does not have; use some of "
                                f"{', '.join(columns)}")
     return Night(model=model, relation=relation, cfg=cfg, target=target, split_column=split["column"], ids=ids,
-                 features=features, categorical=list(config.get("categorical") or []), columns=columns)
+                 features=features, categorical=list(block.names("categorical")), columns=columns)
 
 
 def _load_user_model(night: Night) -> CheckResult:

@@ -30,12 +30,12 @@ def _drift(wh: Any, spec: Any) -> list[CheckResult]:
     return run_drift_checks(wh, spec)
 
 
-def _model_quality(model: str, relation: str, block: dict, wh: Any, project_dir: Any) -> list[CheckResult]:
+def _model_quality(model: str, relation: str, block: Any, wh: Any, project_dir: Any) -> list[CheckResult]:
     from strataqc.checks.model_quality import run_model_quality
     return run_model_quality(model, relation, block, wh, project_dir)
 
 
-# the families over a checked spec, in the report's order; model quality reads its own `model` block
+# the families over a checked spec, in the report's order; model quality parses the `model` key of `spec.block`
 SPEC_FAMILIES: dict[str, Family] = {
     "feature_set": Family("feature_set", CheckType.FEATURE_SET, _feature_set),
     "drift": Family("drift", CheckType.DRIFT, _drift),

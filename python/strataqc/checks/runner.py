@@ -2,7 +2,8 @@
 
 For each enabled model node of dbt's manifest with `config.meta.strataqc` (or
 `meta.strataqc`): the block is checked into a `CheckSpec`, then feature-set,
-drift and (when the block has a `model` key) model-quality checks run. Each
+drift and (when the block has a `model` key) model-quality checks run, all
+from the one reading of the block (`spec.block`). Each
 family comes from the registry, imported when its turn comes and guarded: a
 family that is missing or raises becomes one `error` record and the others
 still run.
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from strataqc.checks.base import first_line, run_enabled  # noqa: F401 (run_enabled: older callers)
+from strataqc.checks.block import read_block
 from strataqc.checks.registry import MODEL_QUALITY, SPEC_FAMILIES
 from strataqc.extras import missing_ml, ml_missing_message
 from strataqc.layers import layer_of
@@ -57,13 +59,15 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
         for family in SPEC_FAMILIES.values():
             results += _guarded(family.name, family.check_type, model_name, layer,
                                 lambda: family.run(wh, spec))
-    if isinstance(config, dict) and config.get("model") is not None:
+    # one reading of the block for the three families: the spec's, or the block alone when no spec was made
+    block = spec.block if spec is not None else read_block(model_name, config)
+    if block is not None and block.names_a_model:
         if missing_ml():  # a base install: say how to add the model block's libraries, not an ImportError
             results.append(CheckResult(check="model_quality", status=Status.ERROR, model=model_name, layer=layer,
                                        check_type=CheckType.MODEL_QUALITY, message=ml_missing_message(model_name)))
         else:
             results += _guarded(MODEL_QUALITY.name, MODEL_QUALITY.check_type, model_name, layer,
-                                lambda: MODEL_QUALITY.run(model_name, relation_name, config, wh, project_dir))
+                                lambda: MODEL_QUALITY.run(model_name, relation_name, block, wh, project_dir))
     # every record names its model and layer, whichever part wrote it
     return [r.replace(model=r.model or model_name, layer=r.layer or layer) for r in results]
 

@@ -1,13 +1,27 @@
-"""qc-report: the command line. Each module holds a few commands; `base` the app and the shared options."""
+"""qc-report: the command line. It parses each command's options dataclass and delegates to the module it belongs to."""
 
 from __future__ import annotations
 
-# each module registers its commands; this order is the order of `qc-report --help`
-from strataqc.cli import night, history, lineage, alerts, landing, simulate, migrate  # noqa: F401,I001
-from strataqc.cli.base import app
-from strataqc.night import EXIT_ALERTS_FAILED, EXIT_CANNOT_RUN, EXIT_CHECKS_FAILED, EXIT_OK
+from strataqc import history_view, lineage_view, night
+from strataqc.cli.base import app, command
+from strataqc.exits import EXIT_ALERTS_FAILED, EXIT_CANNOT_RUN, EXIT_CHECKS_FAILED, EXIT_OK
+from strataqc.landing import command as landing
+from strataqc.migrate import command as migrate
+from strataqc.simulate import command as simulate
 
 __all__ = ["app", "main", "EXIT_OK", "EXIT_CHECKS_FAILED", "EXIT_CANNOT_RUN", "EXIT_ALERTS_FAILED"]
+
+# the order of `qc-report --help`
+command("run", night.run_command)
+command("night", night.night_command)
+command("history", history_view.show_history)
+command("ack", history_view.acknowledge)
+command("lineage", lineage_view.show_lineage)
+command("resend-alerts", night.resend_alerts)
+command("generate", landing.generate)
+command("load", landing.load)
+command("simulate", simulate.simulate)
+command("migrate-tests", migrate.migrate_tests)
 
 
 def main() -> None:

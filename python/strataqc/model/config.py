@@ -1,4 +1,10 @@
-"""The `model` block of meta.strataqc, with defaults and errors that say what to write."""
+"""The `model` key of meta.strataqc, with defaults and errors that say what to write.
+
+The block is read once (`strataqc.checks.block.read_block`); `Block.model_config`
+calls `parse_model_config` here. A new key of the model block is one line in
+`MODEL_KEYS` (its meaning), its default and check in `parse_model_config`, and a
+field of `ModelConfig`.
+"""
 
 from __future__ import annotations
 
@@ -48,10 +54,25 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "verbosity": -1,
 }
 
-ALLOWED_KEYS = {
-    "artifact_dir", "artifact", "train", "params", "features", "exclude", "gates", "baselines",
-    "predictions_table", "user_predictions", "attribution", "sample", "seed", "splits",
+# key -> meaning (docs/model-quality.md)
+MODEL_KEYS: dict[str, str] = {
+    "artifact_dir": "where trained versions go (train: true)",
+    "artifact": "a model file of the user's (train: false)",
+    "train": "train a reference model (default unless artifact is given)",
+    "params": "LightGBM parameters over DEFAULT_PARAMS",
+    "features": "the features (default: every column but ids, target, split and exclude)",
+    "exclude": "columns that are not features",
+    "gates": "per gate: thresholds and severity, or false to turn it off",
+    "baselines": "name -> {columns, scale}: the forecasts the model must beat",
+    "predictions_table": "schema.table the predict window's forecasts go to",
+    "user_predictions": "{relation, column}: forecasts the user already made",
+    "attribution": "error attribution of the worst rows, or false",
+    "sample": "rows per split read into Python",
+    "seed": "seed of training and sampling",
+    "splits": "split values of train / valid / predict",
+    # new keys of the model block (retraining, kept forecasts) go here
 }
+ALLOWED_KEYS = set(MODEL_KEYS)
 
 
 class ModelConfigError(ValueError):

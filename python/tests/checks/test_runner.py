@@ -54,7 +54,7 @@ def parts(monkeypatch):
         return [CheckResult(check="feature_drift", status=Status.PASS, model=spec.model, check_type=CheckType.DRIFT)]
 
     def run_model_quality(model_name, relation_name, config, wh, project_dir):
-        calls.append(("model_quality", model_name, relation_name, config["model"], project_dir))
+        calls.append(("model_quality", model_name, relation_name, config.model, project_dir))
         return [CheckResult(check="overfitting", status=Status.PASS, check_type=CheckType.MODEL_QUALITY)]
 
     monkeypatch.setitem(__import__("sys").modules, "strataqc.checks.drift",

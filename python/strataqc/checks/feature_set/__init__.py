@@ -1,7 +1,9 @@
 """Feature-set checks over one ADS table (DESIGN §4), measured in the warehouse.
 
-Each check measures with the SQL of `strataqc.checks.stats` (one profile scan
-is shared), then judges against the thresholds of `spec.checks`. Column-level
+Each check module has the same shape: `measure(...)` runs the SQL of
+`strataqc.checks.stats` (one profile scan is shared) and returns a small frozen
+dataclass of what was measured; `judge(measured, params)` turns it into a
+status against the thresholds of `spec.checks`; the check itself words the record. Column-level
 checks give one record per column, so a report shows the clean columns passing
 beside the failing ones; pairwise and table checks give one record each.
 An empty table, or a column with nothing but NULLs, fails with "nothing to

@@ -4,11 +4,41 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 
 from strataqc.checks import stats
 from strataqc.checks.feature_set.context import Context
 from strataqc.checks.feature_set.records import columns_checked, detail_table, record, verdict
-from strataqc.results import CheckResult
+from strataqc.results import CheckResult, Status
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """Groups of near-duplicate spellings among a column's most frequent values (most rows first)."""
+
+    name: str
+    values: int                                         # distinct values looked at
+    truncated: bool                                     # the column has more than max_values values
+    groups: tuple[tuple[tuple[str, int], ...], ...]     # each group: (value, rows), main spelling first
+
+    @property
+    def surplus(self) -> int:
+        """Rows not in their group's main spelling."""
+        return sum(sum(n for _, n in g[1:]) for g in self.groups)
+
+
+def measure(ctx: Context, s: stats.ColumnStats, params: dict) -> Spellings:
+    """Normalised keys per distinct value in SQL; near-equal keys grouped in Python."""
+    max_values = int(params["max_values"])
+    frame = stats.value_counts(ctx.wh, ctx.table, s.name, limit=max_values + 1, normalise=True)
+    values = [(str(v), int(n), str(k if k is not None else "")) for v, n, k in
+              zip(frame["value"], frame["n"], frame["key"])][:max_values]
+    groups = spelling_groups(values, float(params["min_similarity"]))
+    return Spellings(s.name, len(values), len(frame) > max_values, tuple(tuple(g) for g in groups))
+
+
+def judge(measured: Spellings, params: dict) -> Status:
+    return verdict(len(measured.groups) > int(params.get("max_groups", 0)), params)
 
 
 def similar_strings(ctx: Context, params: dict) -> list[CheckResult]:
@@ -19,28 +49,22 @@ def similar_strings(ctx: Context, params: dict) -> list[CheckResult]:
     (difflib ratio >= min_similarity, digits aside), are one group.
     """
     max_values = int(params["max_values"])
-    min_similarity = float(params["min_similarity"])
     max_groups = int(params.get("max_groups", 0))
     texts = [c for c in ctx.spec.categorical if ctx.spec.columns[c] == "categorical"]
 
     def one(s: stats.ColumnStats) -> CheckResult:
-        frame = stats.value_counts(ctx.wh, ctx.table, s.name, limit=max_values + 1, normalise=True)
-        truncated = len(frame) > max_values
-        values = [(str(v), int(n), str(k if k is not None else "")) for v, n, k in
-                  zip(frame["value"], frame["n"], frame["key"])][:max_values]
-        groups = spelling_groups(values, min_similarity)
-        surplus = sum(sum(n for _, n in g[1:]) for g in groups)  # rows not in each group's main spelling
-        bad = len(groups) > max_groups
+        m = measure(ctx, s, params)
+        groups = m.groups
         shown = "; ".join(" / ".join(f"{v!r} ({n:,})" for v, n in g) for g in groups[:5])
-        scope = f" among its {max_values} most frequent values" if truncated else ""
+        scope = f" among its {max_values} most frequent values" if m.truncated else ""
         message = (f"{s.name}: {len(groups)} group(s) of near-duplicate spellings{scope}: {shown}; "
                    f"standardise them upstream" if groups else
-                   f"{s.name}: no near-duplicate spellings among {len(values):,} distinct values{scope}")
+                   f"{s.name}: no near-duplicate spellings among {m.values:,} distinct values{scope}")
         rows = [[i + 1, v, n] for i, g in enumerate(groups) for v, n in g]
         details = {"table": detail_table(f"Near-duplicate spellings of {s.name}", ["group", "value", "rows"], rows)} \
             if groups else {}
-        return record(ctx.spec, "similar_strings", verdict(bad, params), s.name, observed=len(groups),
-                       threshold=max_groups, failures=surplus, message=message, details=details)
+        return record(ctx.spec, "similar_strings", judge(m, params), s.name, observed=len(groups),
+                       threshold=max_groups, failures=m.surplus, message=message, details=details)
     return columns_checked(ctx, texts, "similar_strings", params, one)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlglot import exp
 
 from strataqc.checks import stats
@@ -10,23 +12,19 @@ from strataqc.checks.feature_set.records import nothing_to_check, record, verdic
 from strataqc.results import CheckResult, Status
 
 
-def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
-    """Leakage: a feature that predicts the target almost perfectly (|Pearson r| or correlation ratio η).
+@dataclass(frozen=True)
+class Association:
+    """How strongly one feature gives the target away, and whether it completes a linear identity with it."""
 
-    Measured on the reference set (rows with a known target); a numeric target
-    pairs with numeric features by Pearson r and with categorical ones by η;
-    a categorical target pairs with numeric features by η and with
-    categorical ones by Cramér's V.
-    """
+    feature: str
+    value: float | None              # |r|, η or Cramér's V; None when it cannot be measured (constant column)
+    measure: str                     # "Pearson r", "correlation ratio" or "Cramér's V"
+    leak: tuple[float, float, tuple[str, ...]] | None = None  # (R² with it, R² without it, its partners)
+
+
+def measure(ctx: Context, params: dict) -> list[Association]:
+    """Each feature's association with the target on the reference set (rows with a known target)."""
     spec = ctx.spec
-    limit = float(params["max_abs_corr"])
-    if spec.target is None:
-        return [record(spec, "target_correlation", Status.SKIP, message=f"{spec.model} declares no target: "
-                        "add target: <column> to meta.strataqc to check for leakage")]
-    target_stats = ctx.profile[spec.target]
-    if all_null(target_stats):
-        return [nothing_to_check(spec, "target_correlation", params, spec.target,
-                                  f"target {spec.target} is NULL in every row")]
     where = ctx.target_rows()
     numeric_target = ctx.numeric_target
     features = [c for c in spec.features if not all_null(ctx.profile[c])]
@@ -54,18 +52,44 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
         for feature in categorical:
             strength[feature] = (cramers_v(ctx, feature, spec.target, where), "Cramér's V")
     leaks = linear_leaks(ctx, float(params["max_r2"])) if numeric_target else {}
+    return [Association(f, *strength[f], leak=(leaks[f][0], leaks[f][1], tuple(leaks[f][2])) if f in leaks else None)
+            for f in features if f in strength]
+
+
+def judge(measured: Association, params: dict) -> Status:
+    if measured.leak is not None:
+        return verdict(True, params)
+    if measured.value is None:
+        return Status.SKIP
+    return verdict(abs(measured.value) > float(params["max_abs_corr"]), params)
+
+
+def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
+    """Leakage: a feature that predicts the target almost perfectly (|Pearson r| or correlation ratio η).
+
+    Measured on the reference set (rows with a known target); a numeric target
+    pairs with numeric features by Pearson r and with categorical ones by η;
+    a categorical target pairs with numeric features by η and with
+    categorical ones by Cramér's V.
+    """
+    spec = ctx.spec
+    limit = float(params["max_abs_corr"])
+    if spec.target is None:
+        return [record(spec, "target_correlation", Status.SKIP, message=f"{spec.model} declares no target: "
+                        "add target: <column> to meta.strataqc to check for leakage")]
+    if all_null(ctx.profile[spec.target]):
+        return [nothing_to_check(spec, "target_correlation", params, spec.target,
+                                  f"target {spec.target} is NULL in every row")]
     out = []
-    for feature in features:
-        if feature not in strength:
-            continue
-        value, measure = strength[feature]
-        if feature in leaks:
-            with_it, without, partners = leaks[feature]
-            r = f"; alone {measure} {value:.3f}" if value is not None else ""
+    for m in measure(ctx, params):
+        feature, value, status = m.feature, m.value, judge(m, params)
+        if m.leak is not None:
+            with_it, without, partners = m.leak
+            r = f"; alone {m.measure} {value:.3f}" if value is not None else ""
             group = (f"; it completes the identity with {', '.join(partners)}: one of them is built from the "
                      f"target, so check each is known at prediction time" if partners else
                      "; check it is known at prediction time")
-            out.append(record(spec, "target_correlation", verdict(True, params), feature, observed=with_it,
+            out.append(record(spec, "target_correlation", status, feature, observed=with_it,
                                threshold=float(params["max_r2"]), failures=1,
                                details={"identity": [feature, *partners]} if partners else {},
                                message=f"{feature} leaks the target {spec.target}: with it the numeric features "
@@ -73,15 +97,15 @@ def target_correlation(ctx: Context, params: dict) -> list[CheckResult]:
                                        f"{without:.3f}{r}{group}"))
             continue
         if value is None:
-            out.append(record(spec, "target_correlation", Status.SKIP, feature, threshold=limit,
-                               message=f"{feature}: no {measure} with {spec.target} (constant or no rows "
+            out.append(record(spec, "target_correlation", status, feature, threshold=limit,
+                               message=f"{feature}: no {m.measure} with {spec.target} (constant or no rows "
                                        f"with both values)"))
             continue
-        bad = abs(value) > limit
-        message = (f"{feature} predicts the target {spec.target} too well: {measure} {value:.3f}, "
+        bad = status is not Status.PASS
+        message = (f"{feature} predicts the target {spec.target} too well: {m.measure} {value:.3f}, "
                    f"|{value:.3f}| > {limit}; check it is known at prediction time (leakage)" if bad else
-                   f"{feature}: {measure} with {spec.target} {value:.3f}, limit {limit}")
-        out.append(record(spec, "target_correlation", verdict(bad, params), feature, observed=abs(value),
+                   f"{feature}: {m.measure} with {spec.target} {value:.3f}, limit {limit}")
+        out.append(record(spec, "target_correlation", status, feature, observed=abs(value),
                            threshold=limit, failures=1 if bad else 0, message=message))
     return out
 

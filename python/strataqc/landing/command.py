@@ -1,0 +1,69 @@
+"""`qc-report generate` and `qc-report load`: write the demo's landing zone, load it into the warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.markup import escape
+
+from strataqc.exits import EXIT_CANNOT_RUN, EXIT_OK
+from strataqc.logs import stderr
+from strataqc.options import option
+from strataqc.warehouse import WarehouseError, WarehouseOptions, opened
+
+
+@dataclass(frozen=True, kw_only=True)
+class Generate:
+    out: Path = option(Path("data/landing"), "landing directory to write")
+    rows: int = option(200_000, "approximate point-of-sale lines")
+    seed: int = option(42, "random seed; same seed, same files")
+    days: int | None = option(None, "days of sales (default: 84, or 364 above 2M rows)")
+    extend_days: int = option(0, "append this many new days to the landing zone in OUT (a nightly delivery) "
+                                 "instead of writing a new one")
+    incident: tuple[str, ...] = option((), "plant KIND[:key=value,...] in tonight's delivery (with --extend-days 1; "
+                                           "repeat)")
+    list_incidents: bool = option(False, "print the incident kinds, their defaults and checks, and exit",
+                                  "--list-incidents")
+
+
+def generate(opts: Generate) -> int:
+    """Write a deterministic landing zone with known defects and its manifest."""
+    from strataqc.landing.generate import generate as write_landing
+    from strataqc.landing.incidents import describe_catalogue
+
+    if opts.list_incidents:
+        print(describe_catalogue())
+        return EXIT_OK
+    try:
+        manifest = write_landing(out=opts.out, rows=opts.rows, seed=opts.seed, days=opts.days,
+                                 extend_days=opts.extend_days, incidents=list(opts.incident) or None)
+    except (ValueError, FileNotFoundError) as exc:  # IncidentError is a ValueError
+        stderr.print(f"[red]cannot generate[/red]: {escape(str(exc))}", soft_wrap=True)
+        return EXIT_CANNOT_RUN
+    print(f"wrote {manifest['rows']['pos_sales']} sales lines over {manifest['generator']['days']} days "
+          f"to {opts.out} (manifest: {opts.out / 'manifest.json'})")
+    for planted in [i for i in manifest.get("incidents", []) if i["date"] == manifest["generator"]["end_date"]]:
+        print(f"planted {planted['kind']} on {planted['date']}: {planted['rows']} rows "
+              f"({planted['model']}{'.' + planted['column'] if planted['column'] else ''})")
+    return EXIT_OK
+
+
+@dataclass(frozen=True, kw_only=True)
+class Load(WarehouseOptions):
+    landing: Path = option(Path("data/landing"), "landing directory written by `generate`")
+
+
+def load(opts: Load) -> int:
+    """Load new landing files into the warehouse's landing schema as raw text."""
+    from strataqc.landing.load import LandingError, load_landing
+
+    with opened(opts) as wh:
+        try:
+            summary = load_landing(opts.landing, wh)
+        except (WarehouseError, FileNotFoundError, LandingError) as exc:
+            stderr.print(f"[red]cannot load[/red]: {exc}")
+            return EXIT_CANNOT_RUN
+    for name, count in summary.items():
+        print(f"{name}: {count} rows loaded")
+    return EXIT_OK

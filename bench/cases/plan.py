@@ -4,6 +4,7 @@ Per size: the full-refresh night (case 3) builds the warehouse the other cases r
 then the incremental night, case 1 (wide table SQL checks) and case 2 (ADS checks
 against evidently and deepchecks). Case 4 (report rendering) needs no warehouse.
 Case 5 (many nights, few messages) runs `qc-report simulate` on its own small warehouse.
+Case 6 (what write–audit–publish costs) builds its own host project (bench/cases/wap_cost.py).
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def steps(bench: "Bench", sizes: list[int], cases: set[str]) -> list[tuple[str, 
     if "5" in cases:
         out.append((f"case 5: many nights, few messages ({SIM_SCHEDULE.name}, {SIM_ROWS:,} rows)",
                     lambda: case5(bench)))
+    if "6" in cases:
+        out.append(("case 6: write-audit-publish against delete+insert, one incremental night", lambda: case6(bench)))
     for rows in sizes:
         reuse = bench.args.reuse and "3" not in cases and (workdir(rows) / "warehouse.duckdb").exists()
         if cases & {"1", "2", "3"} and not reuse:
@@ -99,6 +102,16 @@ def case5(bench: "Bench") -> None:
     row.phases.update({"detection": doc["totals"], "schedule": str(SIM_SCHEDULE.relative_to(ROOT)),
                        "incidents": [{k: i.get(k) for k in ("night", "kind", "alerted_night", "messages", "caught_by",
                                                              "missing_check")} for i in doc["incidents"]]})
+
+
+# -- case 6 ---------------------------------------------------------------------------------------
+
+def case6(bench: "Bench") -> None:
+    """The same slice published by delete+insert and by strataqc_wap (staged, audited), same run."""
+    rows = int(os.environ.get("BENCH_WAP_ROWS", "1000000"))
+    bench.run("6", "strataqc", "incremental night: strataqc_wap vs delete+insert (10% slice)", rows,
+              [PY, str(CASES / "wap_cost.py"), "--workdir", str(BENCH / ".work" / "wap"), "--rows", str(rows),
+               "--slice", str(rows // 10)], cwd=ROOT, timeout_s=3600)
 
 
 # -- case 3 ---------------------------------------------------------------------------------------

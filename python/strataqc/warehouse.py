@@ -92,7 +92,8 @@ class Warehouse:
         """DuckDB-dialect SQL (or an expression) as the target engine's SQL."""
         if self.dialect == "spark":
             trees = [sql] if isinstance(sql, exp.Expression) else sqlglot.parse(sql, read="duckdb")
-            return ";\n".join(float_tests(t.copy().transform(_spark_percentile), "spark").sql(dialect="spark")
+            return ";\n".join(float_tests(t.copy().transform(_spark_percentile, copy=False), "spark")
+                               .sql(dialect="spark")
                                for t in trees if t)
         if isinstance(sql, exp.Expression):
             return float_tests(sql.copy(), self.dialect).sql(dialect=self.dialect)
@@ -157,7 +158,8 @@ def float_tests(tree: exp.Expression, dialect: str) -> exp.Expression:
         if isinstance(node, exp.IsInf):
             return exp.Paren(this=inf(node.this.copy()))
         return node
-    return tree.transform(rewrite)
+    # the callers hand over a copy: another deep copy of a large statement cost seconds
+    return tree.transform(rewrite, copy=False)
 
 
 def quote(name: str) -> str:

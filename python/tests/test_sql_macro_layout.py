@@ -24,6 +24,7 @@ FOLDERS = {
     "demo": "the demo warehouse's macros, including its override of generate_schema_name",
     "dbt_spark": "shadows of dbt-spark's own macros (Spark seeds, delete+insert incremental)",
     "dbt_core": "shadows of dbt-core's own macros (get_where_subquery: tests scoped to what the run wrote)",
+    "wap": "write-audit-publish: the strataqc_wap incremental strategy, its audits and quarantine",
 }
 
 

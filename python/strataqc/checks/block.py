@@ -30,6 +30,8 @@ KEYS: dict[str, str] = {
     "seed": "seed of row-level work",
     "allow_empty": "default of every check's allow_empty",
     "model": "the model-quality block (strataqc.model.config.MODEL_KEYS)",
+    "profiles": "{column: date_col, rewrite_days: N, verify: rows | checksum}: drift reads stored per-day profiles",
+    "chunks": "{column: date_col, size: week | month | N days}: drift per time chunk of the current set",
     # new top-level keys go here, with a field of Block below
 }
 BLOCK_KEYS = tuple(KEYS)
@@ -52,6 +54,8 @@ class Block:
     seed: Any = DEFAULT_SEED
     allow_empty: Any = False
     model: Any = None                     # None: no model-quality checks
+    profiles: Any = None                  # checked by config.build_spec (checks.profiles.settings)
+    chunks: Any = None
     problems: tuple[tuple[str, str], ...] = field(default=())  # (key, what to write instead)
 
     @property

@@ -47,6 +47,8 @@ class CheckSpec:
     seed: int
     dialect: str = "duckdb"     # dialect the relation name is written in
     block: Block | None = None  # the block as read: model quality parses its `model` key from it
+    profiles: Any = None        # profiles.settings.ProfileSettings: drift reads stored per-day profiles
+    chunks: Any = None          # profiles.settings.ChunkSettings: drift per time chunk as well
 
     @property
     def table(self) -> exp.Table:
@@ -194,11 +196,19 @@ def build_spec(model: str, relation: str, layer: str, meta_block: dict | None,
                 params[listed] = [c for c in params[listed] if c in columns] or (None if listed == "columns" else [])
     sample_size = _positive_int("sample_size", block.sample_size, DEFAULT_SAMPLE_SIZE, problem)
     seed = _positive_int("seed", block.seed, DEFAULT_SEED, problem, allow_zero=True)
+    from strataqc.checks.profiles.settings import chunk_settings, profile_settings
+
+    profiles, profile_problems = profile_settings(block.profiles, columns)
+    chunks, chunk_problems = chunk_settings(block.chunks, columns)
+    for message in profile_problems + chunk_problems:  # "meta.strataqc.<key>: <what to write>"
+        key, _, text = message.removeprefix("meta.strataqc.").partition(": ")
+        problem(key, text)
 
     spec = CheckSpec(model=model, relation=relation, layer=layer, columns=columns, target=target, ids=ids,
                      categorical=categorical, numeric=numeric, features=features, split_column=split_column,
                      reference=reference, current=current, windows=windows, checks=checks,
-                     sample_size=sample_size, seed=seed, dialect=wh.dialect, block=block)
+                     sample_size=sample_size, seed=seed, dialect=wh.dialect, block=block, profiles=profiles,
+                     chunks=chunks)
     return spec, errors
 
 

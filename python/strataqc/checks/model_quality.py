@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
+from strataqc.checks.model_retrain import retrain_night
 from strataqc.json_safe import json_safe
 from strataqc.layers import layer_of
 from strataqc.model import artifact as artifacts
-from strataqc.model import gates
+from strataqc.model import gates, tracking
 from strataqc.model.attribution import attribution_results
 from strataqc.model.baselines import baseline_columns, baseline_forecasts
 from strataqc.checks.block import Block, not_a_mapping, read_block
@@ -59,11 +60,13 @@ class Night:
     predictions: dict[str, np.ndarray] = field(default_factory=dict)   # split -> model forecast
     baselines: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # split -> name -> forecast
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    earlier: list[CheckResult] = field(default_factory=list)  # the night's records so far (retrain triggers)
 
 
 def run_model_quality(model_name: str, relation_name: str, config: dict | Block, wh: Any,
-                      project_dir: Path) -> list[CheckResult]:
-    """All model-quality and attribution records for `model_name` (config = its meta.strataqc block, or as read)."""
+                      project_dir: Path, earlier: list[CheckResult] | None = None) -> list[CheckResult]:
+    """All model-quality and attribution records for `model_name` (config = its meta.strataqc block, or as read);
+    `earlier` are the night's records so far, which a retrain policy reads its triggers from."""
     layer = layer_of({"relation_name": relation_name})
     results: list[CheckResult] = []
 
@@ -75,6 +78,7 @@ def run_model_quality(model_name: str, relation_name: str, config: dict | Block,
         night = _prepare(model_name, relation_name, config or {}, wh, Path(project_dir))
     except Exception as exc:
         return stamp([_error("model_quality", model_name, exc)])
+    night.earlier = list(earlier or [])
 
     # a user's model file is read first (it names the columns to read); a broken one still
     # leaves the baselines to forecast with, so the night goes on without it
@@ -85,7 +89,7 @@ def run_model_quality(model_name: str, relation_name: str, config: dict | Block,
     if data:
         return stamp(results + model_records + data)
     if night.cfg.artifact is None:
-        model_records = _step("model_artifact", model_name, lambda: [_train_or_reuse(night, wh)])
+        model_records = _step("model_artifact", model_name, lambda: _train_or_reuse(night, wh))
     results += model_records
     results += _step("model_predict", model_name, lambda: _predict_all(night))
     gate_results = _run_gates(night)
@@ -192,16 +196,17 @@ def _reject_repeated_predictions(night: Night, wh: Any) -> None:
                          "(nothing was scored)")
 
 
-def _train_or_reuse(night: Night, wh: Any) -> CheckResult:
-    """Train the reference model, or reuse the version trained on the same data, params and features."""
+def _train_or_reuse(night: Night, wh: Any) -> list[CheckResult]:
+    """Train the reference model, or reuse the version trained on the same data, params and features;
+    with a retrain policy, the champion forecasts unless a trigger trains a challenger that beats it."""
     cfg = night.cfg
     start = time.perf_counter()
     rows = {k: int(len(v)) for k, v in night.frames.items()}
     if not cfg.train:
-        return CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
-                           model=night.model, details={"source": cfg.user_predictions, "rows": rows},
-                           message=f"scoring the user's predictions in {cfg.user_predictions['relation']} "
-                                   "(no model file)")
+        return [CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
+                            model=night.model, details={"source": cfg.user_predictions, "rows": rows},
+                            message=f"scoring the user's predictions in {cfg.user_predictions['relation']} "
+                                    "(no model file)")]
     train = night.frames.get("train")
     if train is None or train.empty:
         raise ValueError(f"{night.model}: no train rows ({night.split_column} = '{cfg.splits['train']}') to train on")
@@ -210,24 +215,43 @@ def _train_or_reuse(night: Night, wh: Any) -> CheckResult:
     other = [c for c in [*night.features, *night.ids] if c not in numeric]
     where = exp.and_(split_filter(night.split_column, cfg.splits["train"]), _has_target(night))
     fp = fingerprint(wh, night.relation, where, numeric, other)
-    found = artifacts.find_version(cfg.artifact_dir, fp["sha256"], cfg.params, night.features)
-    if found is not None:
-        predictor = artifacts.load_version(found)
-        message = f"reused {found.name} (same train data fingerprint {fp['sha256'][:12]}, params and features)"
-    else:
+
+    def trained() -> tuple[Path, Predictor, str]:
+        found = artifacts.find_version(cfg.artifact_dir, fp["sha256"], cfg.params, night.features)
+        if found is not None:
+            return found, artifacts.load_version(found), (f"reused {found.name} (same train data fingerprint "
+                                                          f"{fp['sha256'][:12]}, params and features)")
         predictor, seconds = train_reference(train, night.features, night.categorical, night.target, cfg.params)
         found = artifacts.save_version(cfg.artifact_dir, predictor, {
             "model": night.model, "target": night.target, "training_rows": int(len(train)),
             "params": cfg.params, "fingerprint": fp, "training_seconds": round(seconds, 3),
             "training_threads": predictor.training_threads, "relation": night.relation})
-        message = (f"trained {found.name} on {len(train):,} rows x {len(night.features)} features in "
-                   f"{seconds:.1f} s on {predictor.training_threads} thread(s) (fingerprint {fp['sha256'][:12]})")
+        return found, predictor, (f"trained {found.name} on {len(train):,} rows x {len(night.features)} features "
+                                  f"in {seconds:.1f} s on {predictor.training_threads} thread(s) "
+                                  f"(fingerprint {fp['sha256'][:12]})")
+
+    decided = []
+    if cfg.retrain is None:
+        found, predictor, message = trained()
+    else:
+        outcome = retrain_night(night.model, night.cfg, night.features, night.earlier, wh, trained,
+                                lambda predictor, judge: _evaluate(night, predictor, judge))
+        found, predictor, message, decided = (outcome.version_dir, outcome.predictor, outcome.artifact_message,
+                                              [outcome.record])
     night.version_dir = found
     night.predictor = predictor
-    return CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
-                       model=night.model, observed=float(len(train)), message=message,
-                       duration_s=time.perf_counter() - start,
-                       details={"source": predictor.source, "rows": rows, "fingerprint": fp["sha256"]})
+    return [CheckResult(check="model_artifact", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
+                        model=night.model, observed=float(len(train)), message=message,
+                        duration_s=time.perf_counter() - start,
+                        details={"source": predictor.source, "rows": rows, "fingerprint": fp["sha256"]}), *decided]
+
+
+def _evaluate(night: Night, predictor: Predictor, judge: bool) -> tuple[dict[str, float], list[str]]:
+    """A retrain candidate's valid metrics and, when judged, the error-severity gates it fails."""
+    trial = replace(night, predictor=predictor, predictions={}, baselines={}, metrics={},
+                    frames=night.frames if judge else {"valid": night.frames["valid"]})
+    _predict_all(trial)
+    return trial.metrics.get("model_valid", {}), _blocking(trial, _run_gates(trial)) if judge else []
 
 
 def _has_target(night: Night) -> exp.Expression:
@@ -386,6 +410,7 @@ def _record_on_card(night: Night, gate_results: list[CheckResult]) -> None:
     try:
         artifacts.update_card(night.version_dir, metrics=night.metrics,
                               gates={r.check: {"status": str(r.status), "observed": r.observed} for r in gate_results})
+        tracking.log_once(night.cfg.mlflow, night.version_dir)
     except OSError:
         pass  # a read-only artifact directory must not lose the night's records
 

@@ -30,9 +30,10 @@ def _drift(wh: Any, spec: Any) -> list[CheckResult]:
     return run_drift_checks(wh, spec)
 
 
-def _model_quality(model: str, relation: str, block: Any, wh: Any, project_dir: Any) -> list[CheckResult]:
+def _model_quality(model: str, relation: str, block: Any, wh: Any, project_dir: Any,
+                   earlier: list[CheckResult] | None = None) -> list[CheckResult]:
     from strataqc.checks.model_quality import run_model_quality
-    return run_model_quality(model, relation, block, wh, project_dir)
+    return run_model_quality(model, relation, block, wh, project_dir, earlier)
 
 
 # the families over a checked spec, in the report's order; model quality parses the `model` key of `spec.block`

@@ -67,7 +67,8 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
                                        check_type=CheckType.MODEL_QUALITY, message=ml_missing_message(model_name)))
         else:
             results += _guarded(MODEL_QUALITY.name, MODEL_QUALITY.check_type, model_name, layer,
-                                lambda: MODEL_QUALITY.run(model_name, relation_name, block, wh, project_dir))
+                                lambda: MODEL_QUALITY.run(model_name, relation_name, block, wh, project_dir,
+                                                          list(results)))
     # every record names its model and layer, whichever part wrote it
     return [r.replace(model=r.model or model_name, layer=r.layer or layer) for r in results]
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import typer
+
 from strataqc import history_view, lineage_view, night
 from strataqc.cli.base import app, command
 from strataqc.exits import EXIT_ALERTS_FAILED, EXIT_CANNOT_RUN, EXIT_CHECKS_FAILED, EXIT_OK
 from strataqc.landing import command as landing
 from strataqc.migrate import command as migrate
+from strataqc.model import versions as model_versions
 from strataqc.simulate import command as simulate
 
 __all__ = ["app", "main", "EXIT_OK", "EXIT_CHECKS_FAILED", "EXIT_CANNOT_RUN", "EXIT_ALERTS_FAILED"]
@@ -22,6 +25,11 @@ command("generate", landing.generate)
 command("load", landing.load)
 command("simulate", simulate.simulate)
 command("migrate-tests", migrate.migrate_tests)
+model = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help=model_versions.__doc__)
+app.add_typer(model, name="model")
+command("list", model_versions.list_versions, into=model)
+command("promote", model_versions.promote_version, into=model)
+command("rollback", model_versions.rollback_version, into=model)
 
 
 def main() -> None:

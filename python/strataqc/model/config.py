@@ -71,6 +71,8 @@ MODEL_KEYS: dict[str, str] = {
     "seed": "seed of training and sampling",
     "splits": "split values of train / valid / predict",
     # new keys of the model block (retraining, kept forecasts) go here
+    "retrain": "continuous training: {on: [triggers], every_days, margin, metric} (strataqc.model.retrain)",
+    "mlflow": "{tracking_uri, experiment}: log each version there when mlflow is installed",
 }
 ALLOWED_KEYS = set(MODEL_KEYS)
 
@@ -106,6 +108,8 @@ class ModelConfig:
     sample: dict[str, int] = field(default_factory=dict)  # max rows per split read into Python
     splits: dict[str, str | None] = field(default_factory=dict)  # split values of train / valid / predict
     seed: int = 42
+    retrain: Any = None               # RetrainPolicy, or None: every new train split trains a new version
+    mlflow: dict[str, str] | None = None  # {tracking_uri, experiment}: log each version there when installed
 
 
 def _fail(model: str, key: str, what: str) -> ModelConfigError:
@@ -216,6 +220,13 @@ def parse_model_config(model: str, block: Any, project_dir: Path, categorical: l
         raise _fail(model, "splits", "must map train / valid / predict to values of the split column")
     splits.update({k: (None if v is None else str(v)) for k, v in user_splits.items()})
 
+    from strataqc.model.retrain import parse_retrain
+    from strataqc.model.tracking import parse_mlflow
+
+    retrain, mlflow = parse_retrain(model, block.get("retrain")), parse_mlflow(model, block.get("mlflow"))
+    if retrain is not None and not train:
+        raise _fail(model, "retrain", "needs a model StrataQC trains (train: true, no `artifact`)")
+
     features = block.get("features")
     return ModelConfig(
         model=model,
@@ -233,4 +244,6 @@ def parse_model_config(model: str, block: Any, project_dir: Path, categorical: l
         sample=sample,
         splits=splits,
         seed=int(block.get("seed", 42)),
+        retrain=retrain,
+        mlflow=mlflow,
     )

@@ -127,6 +127,20 @@ def _histograms(details: dict[str, Any]) -> list[dict[str, Any]]:
         if plot:
             found.append({"name": name, "kind": kind, "plot": plot, "bins": n,
                           "pooled": len(labels) if len(labels) < n else 0})
+    chunks = details.get("chunks")
+    if isinstance(chunks, dict) and isinstance(chunks.get("rows"), list):
+        rows = [r for r in chunks["rows"] if isinstance(r, dict)]
+        values = [r.get("value") if isinstance(r.get("value"), (int, float)) else None for r in rows]
+        try:
+            warn, fail = float(chunks.get("warn")), float(chunks.get("fail"))
+        except (TypeError, ValueError):
+            return found
+        plot = svg.chunk_series([r.get("chunk") for r in rows], values, [str(r.get("status")) for r in rows],
+                                warn, fail, metric=str(chunks.get("metric") or ""))
+        if plot:
+            name = str((details.get("distribution") or {}).get("column") or "")
+            found.append({"name": name, "kind": f"{chunks.get('metric', '')} per {chunks.get('size', '')} chunk",
+                          "plot": plot, "bins": len(rows), "pooled": 0})
     return found
 
 

@@ -149,3 +149,38 @@ def shares(values: Sequence[Any]) -> list[float]:
         clean.append(f if math.isfinite(f) and f > 0 else 0.0)
     total = sum(clean)
     return [v / total if total else 0.0 for v in clean]
+
+
+def chunk_series(labels: Sequence[object], values: Sequence[float | None], statuses: Sequence[str], warn: float,
+                 fail: float, *, metric: str = "", width: int = 420, height: int = 160) -> Markup:
+    """A drift measure per time chunk (oldest left) against its warn and fail thresholds (dashed lines)."""
+    n = min(len(labels), len(values))
+    numbers = _finite(values[:n])
+    if n == 0 or not numbers:
+        return Markup("")
+    top = max(numbers + [fail, warn]) * 1.1 or 1.0
+    base, left = height - 40, 34
+    step = (width - left - 10) / max(n - 1, 1)
+
+    def y(v: float) -> float:
+        return base - v / top * (base - 20)
+    lines = "".join(
+        f'<line x1="{left}" x2="{width - 6}" y1="{_f(y(t))}" y2="{_f(y(t))}" stroke="{COLORS[s]}" '
+        f'stroke-dasharray="4 3"><title>{s} above {t:.4g}</title></line>'
+        f'<text x="2" y="{_f(y(t) + 3)}" font-size="9">{t:.3g}</text>' for t, s in ((warn, "warn"), (fail, "fail")))
+    points, dots = [], []
+    for i in range(n):
+        v = values[i]
+        if v is None or not math.isfinite(v):
+            continue
+        x = left + i * step
+        points.append(f"{_f(x)},{_f(y(v))}")
+        status = str(statuses[i]) if i < len(statuses) else "pass"
+        dots.append(f'<circle cx="{_f(x)}" cy="{_f(y(v))}" r="3" fill="{COLORS.get(status, "#555")}">'
+                    f"<title>{escape(str(labels[i]))}: {escape(metric)} {v:.4g} ({escape(status)})</title></circle>")
+    every = max(1, math.ceil(n / 8))  # at most 8 labels under the axis
+    ticks = "".join(f'<text x="{_f(left + i * step)}" y="{base + 14}" font-size="9" text-anchor="middle">'
+                    f"{escape(str(labels[i])[:12])}</text>" for i in range(0, n, every))
+    return Markup(f'<svg class="chunks" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
+                  f'{lines}<polyline fill="none" stroke="#5b6770" stroke-width="1.2" points="{" ".join(points)}"/>'
+                  f"{''.join(dots)}{ticks}</svg>")

@@ -52,3 +52,40 @@ def test_drift_checks_on_postgres_with_hostile_names(pg):
     assert results[("target_drift", "y")].status is Status.PASS
     assert results[("target_drift", "y")].message.startswith("y: no drift between train and valid")
     assert results[("multivariate_drift", None)].status is Status.FAIL
+
+
+def test_drift_from_stored_profiles_on_postgres_equals_the_table_and_profiles_only_new_days(pg):
+    from strataqc.checks.drift.profiled import refresh_profile
+    from strataqc.checks.profiles.store import TABLES, ProfileStore
+
+    wh, database = pg
+    wh._conn.execute(f"""SELECT setseed(0.17);
+        CREATE TABLE {SCHEMA}."da""ys" AS SELECT i AS "row id", DATE '2024-01-01' + (i / 100) AS "day's",
+          CASE WHEN i < 4000 THEN 'train' ELSE 'predict' END AS split,
+          random() + CASE WHEN i >= 4000 THEN 0.5 ELSE 0 END AS "pr""ice",
+          CASE WHEN i % 50 = 0 THEN 'NaN'::float8 WHEN i % 70 = 0 THEN NULL ELSE random() END AS noisy,
+          CASE WHEN i >= 4000 AND i % 10 = 0 THEN 'O''Neil' ELSE (ARRAY['a', 'b', 'c'])[1 + i % 3] END AS cat
+        FROM generate_series(0, 4999) AS t(i)""")
+    store = ProfileStore(wh, "pg_profiles")
+    store.ensure()
+    for name in TABLES:
+        wh._conn.execute(f"DELETE FROM strataqc_history.{name} WHERE model = 'pg_profiles'")
+    meta = {"ids": ["row id"], "split": {"column": "split", "reference": "train", "current": "predict"},
+            "categorical": ["cat"], "checks": {"multivariate_drift": False}}
+    relation = f'"{database}"."{SCHEMA}"."da""ys"'
+
+    def records(**extra):
+        spec, errors = build_spec("pg_profiles", relation, "ads", {**meta, **extra}, wh)
+        assert errors == []
+        return spec, {(r.check, r.column): r for r in run_drift_checks(wh, spec)}
+
+    _, direct = records()
+    spec, profiled = records(profiles={"column": "day's"})
+    assert set(direct) == set(profiled)
+    for key, a in direct.items():
+        assert (a.status, a.message) == (profiled[key].status, profiled[key].message), key
+    assert profiled[("feature_drift", 'pr"ice')].status is Status.FAIL
+    assert profiled[("new_categories", "cat")].status is Status.FAIL
+    wh._conn.execute(f"""INSERT INTO {SCHEMA}."da""ys" SELECT 5000 + i, DATE '2024-02-20', 'predict', random(),
+                         random(), 'a' FROM generate_series(0, 99) AS t(i)""")
+    assert refresh_profile(wh, spec).profiled_days == ["2024-02-20"]

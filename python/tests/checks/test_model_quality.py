@@ -375,3 +375,40 @@ def test_model_quality_on_postgres(tmp_path):
             assert written.to_dict("records") == [{"source": "model", "n": 240}]
         finally:
             wh.execute("drop schema strataqc_model_test cascade")
+
+
+def test_model_retrain_on_demo_night_keeps_champion_when_challenger_fails_its_gates(request, tmp_path):
+    """The demo's policy: the first version is champion; degraded realized accuracy trains a challenger on
+    the next train split, which the planted leak keeps from promotion; the baseline still forecasts."""
+    import yaml
+
+    from strataqc.model import registry
+    from strataqc.results import CheckResult
+
+    try:
+        demo_night = request.getfixturevalue("demo_night")
+    except pytest.FixtureLookupError:
+        pytest.skip("the shared demo_night fixture is not in conftest.py yet")
+    node = next(n for n in demo_night.dbt_manifest["nodes"].values()
+                if n["resource_type"] == "model" and n["name"] == "ads_demand_features")
+    models = yaml.safe_load((Path(demo_night.project_dir) / "models/ads/_ads__models.yml").read_text())["models"]
+    config = next(m for m in models if m["name"] == "ads_demand_features")["config"]["meta"]["strataqc"]
+    assert config["model"]["retrain"]["on"] == ["realized_degradation", "schedule"]
+    config = {**config, "model": {**config["model"], "artifact_dir": str(tmp_path / "artifacts"),
+                                  "attribution": False}}
+    copy, _ = demo_night.copy_warehouse(tmp_path / "copy")
+    with Warehouse(Target("strataqc", "demo", "duckdb", {"path": str(copy)})) as wh:
+        first = by_check(run_model_quality("ads_demand_features", node["relation_name"], config, wh, tmp_path))
+        assert first["model_retrain"].message == "v0001 is the first champion (nothing to compare with)"
+        wh.execute(f"update {node['relation_name']} set units_next_7d = units_next_7d + 1 "
+                   "where dataset_split = 'train' and day_of_week = 0")  # the next night's train split
+        degraded = CheckResult(check="realized_accuracy", status=Status.FAIL, model="ads_demand_features",
+                               message="realized wape 0.52 > 0.35")
+        second = by_check(run_model_quality("ads_demand_features", node["relation_name"], config, wh, tmp_path,
+                                            [degraded]))
+        decided = second["model_retrain"]
+        assert decided.status == Status.WARN
+        assert "realized_accuracy failed: realized wape 0.52 > 0.35" in decided.message
+        assert "challenger v0002 failed error-severity gate(s) importance_spike; champion v0001 kept" in decided.message
+        assert registry.champion(tmp_path / "artifacts") == "v0001"
+        assert second["prediction_source"].details["source"] == "baseline"

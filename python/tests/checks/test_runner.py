@@ -53,8 +53,9 @@ def parts(monkeypatch):
         calls.append(("drift", spec.model))
         return [CheckResult(check="feature_drift", status=Status.PASS, model=spec.model, check_type=CheckType.DRIFT)]
 
-    def run_model_quality(model_name, relation_name, config, wh, project_dir):
+    def run_model_quality(model_name, relation_name, config, wh, project_dir, earlier=None):
         calls.append(("model_quality", model_name, relation_name, config.model, project_dir))
+        calls.append(("earlier", model_name, sorted({r.check for r in earlier or []})))
         return [CheckResult(check="overfitting", status=Status.PASS, check_type=CheckType.MODEL_QUALITY)]
 
     monkeypatch.setitem(__import__("sys").modules, "strataqc.checks.drift",
@@ -77,6 +78,9 @@ def test_every_model_with_a_block_runs_feature_set_drift_and_model_quality(wh, p
             ("other", "missing_values"), ("other", "feature_drift")} <= checks
     assert ("other", "overfitting") not in checks  # no `model` key: no model quality
     assert ("model_quality", "features", '"ads"."features"', {"kind": "lightgbm"}, Path("/project")) in parts
+    # the night's records so far reach model quality: its retrain policy reads drift failures from them
+    [earlier] = [c[2] for c in parts if c[0] == "earlier"]
+    assert {"feature_drift", "missing_values"} <= set(earlier) and "overfitting" not in earlier
     assert not [r for r in results if r.status == Status.ERROR]
 
 

@@ -159,3 +159,29 @@ def test_the_json_schema_holds_the_details_shapes_both_ways():
     doc = json.loads(render_json(with_records(bad)))
     errors = {(tuple(e.path)[-1], e.validator) for e in validator.iter_errors(doc)}
     assert errors == {("table", "required"), ("kind", "enum"), (0, "type"), (1, "type"), ("rows", "maxItems")}
+
+
+def chunked(values: list, statuses: list, **chunks) -> CheckResult:
+    rows = [{"chunk": f"2024-W{i + 10}", "value": v, "status": s} for i, (v, s) in enumerate(zip(values, statuses))]
+    return drift("unit_price", "numeric", ["<= 1", "> 1"], [0.5, 0.5], [0.4, 0.6],
+                 chunks={"column": "date_day", "size": "week", "metric": "psi", "warn": 0.1, "fail": 0.25,
+                         "rows": rows, **chunks})
+
+
+def test_drift_per_chunk_is_one_chart_of_its_value_against_both_thresholds():
+    page = render_html(with_records(chunked([0.02, 0.03, 0.41], ["pass", "pass", "fail"])))
+    [chart] = re.findall(r'<svg class="chunks".*?</svg>', page, flags=re.S)
+    assert re.findall(r"<title>([^<]*)</title></circle>", chart) == [
+        "2024-W10: psi 0.02 (pass)", "2024-W11: psi 0.03 (pass)", "2024-W12: psi 0.41 (fail)"]
+    assert re.findall(r"<title>([^<]*)</title></line>", chart) == ["warn above 0.1", "fail above 0.25"]
+    assert "ads_demand_features.unit_price · psi per week chunk" in page
+
+
+@pytest.mark.parametrize("chunks", [
+    pytest.param({"rows": "not a list"}, id="rows-not-a-list"),
+    pytest.param({"warn": "x"}, id="threshold-not-a-number"),
+    pytest.param({"rows": [{"chunk": "a", "value": None, "status": "skip"}]}, id="no-value"),
+])
+def test_a_malformed_chunk_table_draws_no_chart_and_breaks_nothing(chunks):
+    page = render_html(with_records(chunked([0.02], ["pass"], **chunks)))
+    assert '<svg class="chunks"' not in page and len(drift_svgs(page)) == 1

@@ -32,14 +32,18 @@ from strataqc.checks.drift.multivariate_drift import multivariate_drift
 from strataqc.checks.drift.new_categories import new_categories
 from strataqc.checks.drift.params import parameter_problems
 from strataqc.checks.drift.records import record
-from strataqc.checks.drift.sets import Sets
+from strataqc.checks.drift.profiled import profiled_sets
+from strataqc.checks.drift.sets import Sets  # noqa: F401 (the sets every check reads)
 from strataqc.checks.drift.target_drift import target_drift
 from strataqc.results import CheckResult, CheckType, Status
 
 
 def run_drift_checks(wh, spec: CheckSpec) -> list[CheckResult]:
     """Every enabled drift check of `spec`; a check that raises becomes one `error` record."""
+    sets: Sets | None = None
+
     def run(name: str) -> list[CheckResult]:
+        nonlocal sets
         params = {**DRIFT_PARAMS[name], **spec.checks[name]}
         problems = parameter_problems(spec, name, params)
         if problems:
@@ -48,7 +52,10 @@ def run_drift_checks(wh, spec: CheckSpec) -> list[CheckResult]:
             return [record(spec, name, Status.SKIP, message=(
                 f"{name} on {spec.model}: no reference and current sets; add split: {{column: dataset_split, "
                 f"reference: train, current: predict}} or windows: to meta.strataqc"))]
-        return CHECKS[name](Sets(wh, spec), params)
+        if sets is None:  # profiles are refreshed once, by the first check that runs
+            sets, refresh_errors = profiled_sets(wh, spec)
+            return refresh_errors + CHECKS[name](sets, params)
+        return CHECKS[name](sets, params)
     return run_enabled(spec, CHECKS, CheckType.DRIFT, run)
 
 

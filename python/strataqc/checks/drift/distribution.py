@@ -6,13 +6,16 @@ Shared by `feature_drift` (every feature) and `target_drift` (the target).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from sqlglot import exp
 
 from strataqc.checks import drift_sql
-from strataqc.checks.drift.effects import NumericDrift, categorical_drift, numeric_drift, shares_of
+from strataqc.checks.drift.effects import (CategoricalDrift, NumericDrift, categorical_drift, numeric_drift,
+                                           shares_of)
 from strataqc.checks.drift.records import fmt, judge, nothing_to_compare, record, severity
 from strataqc.checks.drift.sets import Sets
+from strataqc.checks.profiles.merge import Side
 from strataqc.results import CheckResult, Status, worst
 
 
@@ -45,11 +48,30 @@ def reference_spreads_of(sets: Sets, names: list[str], params: dict) -> dict[str
     return spreads
 
 
-def drift_of(sets: Sets, params: dict, name: str, kind: str, check: str, current: exp.Expression,
-              current_name: str) -> CheckResult:
+def measure_column(sets: Sets, params: dict, name: str, kind: str, current: exp.Expression, current_name: str,
+                   current_side: Side | None = None) -> "NumericMeasure | CategoricalMeasure":
     if kind == "numeric":
-        return numeric_drift_of(sets, params, name, check, current, current_name)
-    return categorical_drift_of(sets, params, name, check, current, current_name)
+        return measure_numeric(sets, params, name, current, current_name, current_side=current_side)
+    return measure_categorical(sets, params, name, current, current_name, current_side)
+
+
+def judge_column(measured: "NumericMeasure | CategoricalMeasure", params: dict) -> Status:
+    if isinstance(measured, NumericMeasure):
+        return judge_numeric(measured, params)
+    return judge_categorical(measured, params)
+
+
+def column_record(sets: Sets, params: dict, measured: "NumericMeasure | CategoricalMeasure",
+                  check: str) -> CheckResult:
+    if isinstance(measured, NumericMeasure):
+        return numeric_record(sets, params, measured, check)
+    return categorical_record(sets, params, measured, check)
+
+
+def drift_of(sets: Sets, params: dict, name: str, kind: str, check: str, current: exp.Expression,
+             current_name: str, current_side: Side | None = None) -> CheckResult:
+    return column_record(sets, params, measure_column(sets, params, name, kind, current, current_name,
+                                                      current_side), check)
 
 
 def _probabilities(bins: int) -> list[float]:
@@ -73,31 +95,71 @@ def bin_edges(spread: drift_sql.ReferenceSpread, params: dict) -> list[float]:
     return sorted({q for q in spread.quantiles[2:] if q is not None})
 
 
-def numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,
-                      current_name: str, spread: drift_sql.ReferenceSpread | None = None,
-                      counts: drift_sql.BinnedCounts | None = None) -> CheckResult:
-    spec = sets.spec
+@dataclass(frozen=True)
+class NumericMeasure:
+    """One numeric column, reference against current: rows per reference bin and the shift they show."""
+
+    name: str
+    current_name: str
+    spread: drift_sql.ReferenceSpread
+    counts: drift_sql.BinnedCounts | None = None
+    drift: NumericDrift | None = None
+    empty: str | None = None        # why there is nothing to compare (a set with no finite value)
+
+    @property
+    def iqr(self) -> float | None:
+        q25, q75 = self.spread.quantiles[0], self.spread.quantiles[1]
+        return q75 - q25 if q25 is not None and q75 is not None else None
+
+
+def measure_numeric(sets: Sets, params: dict, name: str, current: exp.Expression, current_name: str,
+                    spread: drift_sql.ReferenceSpread | None = None, counts: drift_sql.BinnedCounts | None = None,
+                    current_side: Side | None = None) -> NumericMeasure:
+    """Rows per bin of both sets: from `counts`, the stored profiles (with `current_side`) or a query."""
+    if counts is None and current_side is not None and sets.profiled(name) and name in sets.profile.edges:
+        spread = spread or sets.profile.spread(name, sets.reference_side)
+        counts = sets.profile.binned(name, sets.reference_side, current_side)
     if spread is None:
         spread = reference_spreads_of(sets, [name], params)[name]
     if spread.rows == 0:
-        return nothing_to_compare(spec, check, params, name, f"{name}: no finite value in {sets.reference_name}")
-    q25, q75 = spread.quantiles[0], spread.quantiles[1]
-    iqr = q75 - q25 if q25 is not None and q75 is not None else None
-    edges = bin_edges(spread, params)
+        return NumericMeasure(name, current_name, spread, empty=f"{name}: no finite value in {sets.reference_name}")
     if counts is None:
+        edges = bin_edges(spread, params)
         counts = drift_sql.binned_counts(sets.wh, sets.table, {name: edges}, sets.reference, current)[name]
-    ref_rows, cur_rows = sum(counts.reference), sum(counts.current)
-    if cur_rows == 0:
-        return nothing_to_compare(spec, check, params, name, f"{name}: no finite value in {current_name}")
-    measured = numeric_drift(counts, spread, iqr)
-    psi_status = judge(measured.psi, float(params["psi_warn"]), float(params["psi_fail"]))
-    w_status = judge(measured.wasserstein_norm, float(params["wasserstein_warn"]), float(params["wasserstein_fail"]))
-    status = severity(worst([psi_status, w_status]), params)
+    if sum(counts.current) == 0:
+        return NumericMeasure(name, current_name, spread, counts, empty=f"{name}: no finite value in {current_name}")
+    measured = NumericMeasure(name, current_name, spread, counts)
+    return NumericMeasure(name, current_name, spread, counts, numeric_drift(counts, spread, measured.iqr))
+
+
+def _numeric_statuses(measured: NumericMeasure, params: dict) -> tuple[Status, Status]:
+    psi_status = judge(measured.drift.psi, float(params["psi_warn"]), float(params["psi_fail"]))
+    w_status = judge(measured.drift.wasserstein_norm, float(params["wasserstein_warn"]),
+                     float(params["wasserstein_fail"]))
+    return psi_status, w_status
+
+
+def judge_numeric(measured: NumericMeasure, params: dict) -> Status:
+    """The worst of PSI and the normalised Wasserstein distance against their thresholds; `severity: warn`."""
+    if measured.drift is None:
+        return severity(Status.SKIP if params.get("allow_empty") else Status.FAIL, params)
+    return severity(worst(list(_numeric_statuses(measured, params))), params)
+
+
+def numeric_record(sets: Sets, params: dict, measured: NumericMeasure, check: str) -> CheckResult:
+    """The record of a numeric measure: verdict, message, metrics and the distribution for the report."""
+    spec, name, current_name = sets.spec, measured.name, measured.current_name
+    if measured.drift is None:
+        return nothing_to_compare(spec, check, params, name, measured.empty)
+    drift, counts, spread = measured.drift, measured.counts, measured.spread
+    edges = list(counts.edges)
+    psi_status, w_status = _numeric_statuses(measured, params)
+    status = judge_numeric(measured, params)
     between = f"between {sets.reference_name} and {current_name}"
-    scale = f" {measured.scale.upper()}" if measured.scale else ""
-    psi_text = f"PSI {fmt(measured.psi)}"
-    w_text, ks_text = _binned_texts(measured, scale, len(edges) + 1)
-    observed, threshold = measured.psi, float(params["psi_fail"])
+    scale = f" {drift.scale.upper()}" if drift.scale else ""
+    psi_text = f"PSI {fmt(drift.psi)}"
+    w_text, ks_text = _binned_texts(drift, scale, len(edges) + 1)
+    observed, threshold = drift.psi, float(params["psi_fail"])
     if status is Status.PASS:
         message = f"{name}: no drift {between}: {psi_text}, {w_text}; {ks_text}"
     else:
@@ -112,14 +174,15 @@ def numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: e
             limit = params["wasserstein_fail"] if w_status is Status.FAIL else params["wasserstein_warn"]
             crossed.append(f"{w_text} > {limit}")
             if psi_status is Status.PASS or (w_status is Status.FAIL and psi_status is Status.WARN):
-                observed, threshold = measured.wasserstein_norm, float(limit)
+                observed, threshold = drift.wasserstein_norm, float(limit)
         else:
             beside.append(w_text)
         message = f"{name} drifted: {', '.join(crossed)} {between}; {', '.join([*beside, ks_text])}"
-    metrics = {"psi": measured.psi, "ks": measured.ks, "ks_pvalue": measured.ks_pvalue, "ks_method": "binned",
+    ref_rows, cur_rows = sum(counts.reference), sum(counts.current)
+    metrics = {"psi": drift.psi, "ks": drift.ks, "ks_pvalue": drift.ks_pvalue, "ks_method": "binned",
                "ks_pvalue_of": "binned KS",
-               "wasserstein": measured.wasserstein, "wasserstein_norm": measured.wasserstein_norm,
-               "wasserstein_scale": measured.scale, "reference_iqr": iqr, "reference_std": spread.std,
+               "wasserstein": drift.wasserstein, "wasserstein_norm": drift.wasserstein_norm,
+               "wasserstein_scale": drift.scale, "reference_iqr": measured.iqr, "reference_std": spread.std,
                "reference_rows": ref_rows, "current_rows": cur_rows, "quantile_rows": spread.rows,
                "reference_missing": counts.reference_missing, "current_missing": counts.current_missing,
                "reference_mean": _weighted_mean(counts.reference_means, counts.reference),
@@ -129,7 +192,15 @@ def numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: e
                                 "edges": edges},
                "metrics": metrics}
     return record(spec, check, status, name, observed=observed, threshold=threshold, message=message,
-                   details=details)
+                  details=details)
+
+
+def numeric_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,
+                     current_name: str, spread: drift_sql.ReferenceSpread | None = None,
+                     counts: drift_sql.BinnedCounts | None = None, current_side: Side | None = None) -> CheckResult:
+    """One numeric column's drift record: measured, then judged."""
+    return numeric_record(sets, params, measure_numeric(sets, params, name, current, current_name, spread, counts,
+                                                        current_side), check)
 
 
 def _binned_texts(measured: NumericDrift, scale: str, bins: int) -> tuple[str, str]:
@@ -152,37 +223,79 @@ def _weighted_mean(means: list[float | None], counts: list[int]) -> float | None
     return sum(m * n for m, n in pairs) / total if total else None
 
 
-def categorical_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,
-                          current_name: str) -> CheckResult:
-    spec = sets.spec
+@dataclass(frozen=True)
+class CategoricalMeasure:
+    """One categorical column, reference against current: rows per level (the largest, the rest pooled)."""
+
+    name: str
+    current_name: str
+    labels: tuple[str, ...] = ()
+    reference: tuple[int, ...] = ()
+    current: tuple[int, ...] = ()
+    levels: int = 0                 # distinct levels over both sets
+    reference_rows: int = 0
+    current_rows: int = 0
+    drift: CategoricalDrift | None = None
+    empty: str | None = None
+
+
+def measure_categorical(sets: Sets, params: dict, name: str, current: exp.Expression, current_name: str,
+                        current_side: Side | None = None) -> CategoricalMeasure:
+    """Rows per level of both sets, from the stored profiles (with `current_side`) or one query."""
     limit = int(params["max_levels"])
-    levels = drift_sql.level_counts(sets.wh, sets.table, name, sets.reference, current, limit)
+    if current_side is not None and sets.profiled(name):
+        levels = sets.profile.level_counts(name, sets.reference_side, current_side, limit)
+    else:
+        levels = drift_sql.level_counts(sets.wh, sets.table, name, sets.reference, current, limit)
     if levels.reference_rows == 0:
-        return nothing_to_compare(spec, check, params, name, f"{name}: no value in {sets.reference_name}")
+        return CategoricalMeasure(name, current_name, empty=f"{name}: no value in {sets.reference_name}")
     if levels.current_rows == 0:
-        return nothing_to_compare(spec, check, params, name, f"{name}: no value in {current_name}")
+        return CategoricalMeasure(name, current_name, empty=f"{name}: no value in {current_name}")
     labels, ref, cur = list(levels.levels), list(levels.reference), list(levels.current)
     if levels.total_levels > len(labels):
         # the long tail of a wide column, pooled: the shares still add up to one
         labels.append("(other)")
         ref.append(levels.reference_rows - sum(ref))
         cur.append(levels.current_rows - sum(cur))
-    measured = categorical_drift(ref, cur)
-    raw = judge(measured.js, float(params["js_warn"]), float(params["js_fail"]))
+    return CategoricalMeasure(name, current_name, tuple(labels), tuple(ref), tuple(cur), levels.total_levels,
+                              levels.reference_rows, levels.current_rows, categorical_drift(ref, cur))
+
+
+def judge_categorical(measured: CategoricalMeasure, params: dict) -> Status:
+    """Jensen–Shannon distance against its thresholds; `severity: warn`."""
+    if measured.drift is None:
+        return severity(Status.SKIP if params.get("allow_empty") else Status.FAIL, params)
+    return severity(judge(measured.drift.js, float(params["js_warn"]), float(params["js_fail"])), params)
+
+
+def categorical_record(sets: Sets, params: dict, measured: CategoricalMeasure, check: str) -> CheckResult:
+    spec, name, current_name = sets.spec, measured.name, measured.current_name
+    if measured.drift is None:
+        return nothing_to_compare(spec, check, params, name, measured.empty)
+    drift = measured.drift
+    raw = judge(drift.js, float(params["js_warn"]), float(params["js_fail"]))
     threshold = float(params["js_warn"] if raw is Status.WARN else params["js_fail"])
-    status = severity(raw, params)
+    status = judge_categorical(measured, params)
     between = f"between {sets.reference_name} and {current_name}"
-    p = "n/a" if measured.chi2_pvalue is None else f"{measured.chi2_pvalue:.2g}"
-    others = f"PSI {fmt(measured.psi)}, chi-square p={p}"
+    p = "n/a" if drift.chi2_pvalue is None else f"{drift.chi2_pvalue:.2g}"
+    others = f"PSI {fmt(drift.psi)}, chi-square p={p}"
     if status is Status.PASS:
-        message = f"{name}: no drift {between}: Jensen-Shannon {fmt(measured.js)}; {others}"
+        message = f"{name}: no drift {between}: Jensen-Shannon {fmt(drift.js)}; {others}"
     else:
-        message = f"{name} drifted: Jensen-Shannon {fmt(measured.js)} > {threshold} {between}; {others}"
-    metrics = {"js": measured.js, "psi": measured.psi, "chi2": measured.chi2, "chi2_pvalue": measured.chi2_pvalue,
-               "cramers_v": measured.cramers_v, "levels": levels.total_levels,
-               "reference_rows": levels.reference_rows, "current_rows": levels.current_rows}
-    details = {"distribution": {"column": name, "kind": "categorical", "bins": labels,
-                                "reference": list(shares_of(ref)), "current": list(shares_of(cur))},
+        message = f"{name} drifted: Jensen-Shannon {fmt(drift.js)} > {threshold} {between}; {others}"
+    metrics = {"js": drift.js, "psi": drift.psi, "chi2": drift.chi2, "chi2_pvalue": drift.chi2_pvalue,
+               "cramers_v": drift.cramers_v, "levels": measured.levels,
+               "reference_rows": measured.reference_rows, "current_rows": measured.current_rows}
+    details = {"distribution": {"column": name, "kind": "categorical", "bins": list(measured.labels),
+                                "reference": list(shares_of(list(measured.reference))),
+                                "current": list(shares_of(list(measured.current)))},
                "metrics": metrics}
-    return record(spec, check, status, name, observed=measured.js, threshold=threshold, message=message,
-                   details=details)
+    return record(spec, check, status, name, observed=drift.js, threshold=threshold, message=message,
+                  details=details)
+
+
+def categorical_drift_of(sets: Sets, params: dict, name: str, check: str, current: exp.Expression,
+                         current_name: str, current_side: Side | None = None) -> CheckResult:
+    """One categorical column's drift record: measured, then judged."""
+    return categorical_record(sets, params, measure_categorical(sets, params, name, current, current_name,
+                                                                current_side), check)

@@ -14,6 +14,8 @@ from strataqc.checks import drift_sql
 
 # share given to an empty bin or category before PSI's logarithm
 PSI_EPSILON = 1e-4
+# effective set size above which the KS p-value is Kolmogorov's limiting distribution's
+KSTWO_MAX_N = 10_000
 
 
 def psi(reference: np.ndarray, current: np.ndarray, epsilon: float = PSI_EPSILON) -> float:
@@ -51,8 +53,12 @@ def numeric_drift(counts: drift_sql.BinnedCounts, spread: drift_sql.ReferenceSpr
     p, q = shares_of(ref), shares_of(cur)
     ks = float(np.max(np.abs(np.cumsum(p) - np.cumsum(q))))
     n, m = ref.sum(), cur.sum()
-    # the asymptotic two-sample p-value scipy's ks_2samp uses, for the full set sizes
-    ks_pvalue = float(sps.kstwo.sf(ks, max(1, round(n * m / (n + m)))))
+    # the two-sample p-value scipy's ks_2samp uses (method="asymp"), for the full set sizes; above
+    # KSTWO_MAX_N its limit, Kolmogorov's distribution of sqrt(n) * D: kstwo.sf costs 0.1-0.6 s a
+    # call at 1e5 rows and more above, for a difference below 1e-3 there
+    effective = max(1, round(n * m / (n + m)))
+    ks_pvalue = float(sps.kstwo.sf(ks, effective) if effective <= KSTWO_MAX_N
+                      else sps.kstwobign.sf(ks * math.sqrt(effective)))
     ref_at = [(v, w) for v, w in zip(counts.reference_means, ref) if w > 0 and v is not None]
     cur_at = [(v, w) for v, w in zip(counts.current_means, cur) if w > 0 and v is not None]
     wasserstein = float(sps.wasserstein_distance([v for v, _ in ref_at], [v for v, _ in cur_at],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from strataqc.checks import drift_sql
@@ -9,13 +11,85 @@ from strataqc.checks.config import CheckSpec
 from strataqc.checks.drift.distribution import MAX_TABLE_ROWS
 from strataqc.checks.drift.effects import shares_of
 from strataqc.checks.drift.params import excluded_columns
-from strataqc.checks.drift.records import judge, nothing_to_compare, record, severity
+from strataqc.checks.drift.records import judge as judge_value
+from strataqc.checks.drift.records import nothing_to_compare, record, severity
 from strataqc.checks.drift.sets import Sets
 from strataqc.results import CheckResult, Status
 
 
 # levels HistGradientBoosting takes as categories; wider columns are used as ordinal codes
 MAX_CLASSIFIER_CATEGORIES = 250
+
+
+@dataclass(frozen=True)
+class DomainClassifier:
+    """How well a classifier tells current rows from reference rows in the bounded sample."""
+
+    auc: float | None = None
+    fold_aucs: tuple[float, ...] = ()
+    folds: int = 0
+    features: int = 0
+    separating: tuple[tuple[str, float], ...] = ()      # each feature's own AUC, largest first
+    reference_scores: tuple[int, ...] = ()              # sampled reference rows per tenth of P(current)
+    current_scores: tuple[int, ...] = ()
+    sample_reference: int = 0
+    sample_current: int = 0
+    reference_rows: int = 0
+    current_rows: int = 0
+    skipped: str | None = None      # why nothing was measured (no feature, too few rows)
+    empty: str | None = None        # the set with no rows
+
+
+def measure(sets: Sets, params: dict) -> DomainClassifier:
+    """The domain classifier's cross-validated ROC AUC on the seeded sample (drawn in SQL)."""
+    # import before limiting: threadpoolctl only limits the OpenMP runtime already loaded
+    import sklearn.ensemble  # noqa: F401
+    from threadpoolctl import threadpool_limits
+
+    spec = sets.spec
+    excluded = excluded_columns(params)
+    features = [c for c in spec.numeric + spec.categorical if c not in excluded]
+    if not features:
+        return DomainClassifier(skipped=f"multivariate_drift on {spec.model}: no numeric or categorical feature "
+                                        "to compare")
+    if sets.profile is not None:  # the set sizes are in the stored profiles
+        ref_rows, cur_rows = sets.profile.rows(sets.reference_side), sets.profile.rows(sets.current_side)
+    else:
+        ref_rows, cur_rows = drift_sql.set_sizes(sets.wh, sets.table, sets.reference, sets.current)
+    if ref_rows == 0 or cur_rows == 0:
+        empty = sets.reference_name if ref_rows == 0 else sets.current_name
+        return DomainClassifier(reference_rows=ref_rows, current_rows=cur_rows, empty=f"no rows in {empty}")
+    per_set = max(1, spec.sample_size // 2)
+    key = spec.ids or features  # hash the row's identity: the same rows are drawn on every run
+    frames = [drift_sql.sample_rows(sets.wh, sets.table, features, where, key, spec.seed, per_set)
+              for where in (sets.reference, sets.current)]
+    x = _encode(frames[0], frames[1], features, spec)
+    y = np.concatenate([np.zeros(len(frames[0]), dtype=int), np.ones(len(frames[1]), dtype=int)])
+    folds = int(min(params["folds"], np.bincount(y).min()))
+    if folds < 2:
+        return DomainClassifier(skipped=(f"multivariate_drift: too few rows to cross-validate ({len(frames[0])} in "
+                                         f"{sets.reference_name}, {len(frames[1])} in {sets.current_name})"))
+    # a NULL code is NaN: nanmax, or one NULL would turn the column numeric
+    categorical_mask = [name in spec.categorical and np.nanmax(np.append(x[:, i], 0)) < MAX_CLASSIFIER_CATEGORIES
+                        for i, name in enumerate(features)]
+    # one OpenMP thread by default: on a busy machine two threads ran ten times slower
+    with threadpool_limits(max(1, int(params["threads"]))):
+        scores, fold_aucs = _cross_validated_scores(x, y, categorical_mask, folds, int(params["max_iter"]), spec.seed)
+    edges = np.linspace(0, 1, 11)
+    return DomainClassifier(float(np.mean(fold_aucs)), tuple(fold_aucs), folds, len(features),
+                            tuple(_separating_features(x, y, features)),
+                            tuple(int(n) for n in np.histogram(scores[y == 0], bins=edges)[0]),
+                            tuple(int(n) for n in np.histogram(scores[y == 1], bins=edges)[0]),
+                            len(frames[0]), len(frames[1]), ref_rows, cur_rows)
+
+
+def judge(measured: DomainClassifier, params: dict) -> Status:
+    """The ROC AUC against `auc_warn` / `auc_fail`; `severity: warn`."""
+    if measured.skipped:
+        return Status.SKIP
+    if measured.auc is None:
+        return severity(Status.SKIP if params.get("allow_empty") else Status.FAIL, params)
+    return severity(judge_value(measured.auc, float(params["auc_warn"]), float(params["auc_fail"])), params)
 
 
 def multivariate_drift(sets: Sets, params: dict) -> list[CheckResult]:
@@ -25,43 +99,17 @@ def multivariate_drift(sets: Sets, params: dict) -> list[CheckResult]:
     drawn in SQL (per set, the rows with the smallest seeded hash), so every
     run sees the same rows; only `sample_size` rows reach Python.
     """
-    # import before limiting: threadpoolctl only limits the OpenMP runtime already loaded
-    import sklearn.ensemble  # noqa: F401
-    from threadpoolctl import threadpool_limits
-
     spec = sets.spec
-    excluded = excluded_columns(params)
-    features = [c for c in spec.numeric + spec.categorical if c not in excluded]
-    if not features:
-        return [record(spec, "multivariate_drift", Status.SKIP, message=(
-            f"multivariate_drift on {spec.model}: no numeric or categorical feature to compare"))]
-    ref_rows, cur_rows = drift_sql.set_sizes(sets.wh, sets.table, sets.reference, sets.current)
-    if ref_rows == 0 or cur_rows == 0:
-        empty = sets.reference_name if ref_rows == 0 else sets.current_name
-        return [nothing_to_compare(spec, "multivariate_drift", params, None, f"no rows in {empty}")]
-    per_set = max(1, spec.sample_size // 2)
-    key = spec.ids or features  # hash the row's identity: the same rows are drawn on every run
-    frames = [drift_sql.sample_rows(sets.wh, sets.table, features, where, key, spec.seed, per_set)
-              for where in (sets.reference, sets.current)]
-    x = _encode(frames[0], frames[1], features, spec)
-    y = np.concatenate([np.zeros(len(frames[0]), dtype=int), np.ones(len(frames[1]), dtype=int)])
-    folds = int(min(params["folds"], np.bincount(y).min()))
-    if folds < 2:
-        return [record(spec, "multivariate_drift", Status.SKIP, message=(
-            f"multivariate_drift: too few rows to cross-validate ({len(frames[0])} in {sets.reference_name}, "
-            f"{len(frames[1])} in {sets.current_name})"))]
-    # a NULL code is NaN: nanmax, or one NULL would turn the column numeric
-    categorical_mask = [name in spec.categorical and np.nanmax(np.append(x[:, i], 0)) < MAX_CLASSIFIER_CATEGORIES
-                        for i, name in enumerate(features)]
-    # one OpenMP thread by default: on a busy machine two threads ran ten times slower
-    with threadpool_limits(max(1, int(params["threads"]))):
-        scores, fold_aucs = _cross_validated_scores(x, y, categorical_mask, folds, int(params["max_iter"]), spec.seed)
-    auc = float(np.mean(fold_aucs))
-    raw = judge(auc, float(params["auc_warn"]), float(params["auc_fail"]))
+    m = measure(sets, params)
+    if m.skipped:
+        return [record(spec, "multivariate_drift", Status.SKIP, message=m.skipped)]
+    if m.empty:
+        return [nothing_to_compare(spec, "multivariate_drift", params, None, m.empty)]
+    auc = m.auc
+    raw = judge_value(auc, float(params["auc_warn"]), float(params["auc_fail"]))
     threshold = float(params["auc_warn"] if raw is Status.WARN else params["auc_fail"])
-    status = severity(raw, params)
-    separating = _separating_features(x, y, features)
-    top = ", ".join(f"{n} ({a:.2f})" for n, a in separating[:3])
+    status = judge(m, params)
+    top = ", ".join(f"{n} ({a:.2f})" for n, a in m.separating[:3])
     between = f"{sets.reference_name} from {sets.current_name}"
     if status is Status.PASS:
         message = (f"no multivariate drift: a domain classifier tells {between} with ROC AUC {auc:.3f}, "
@@ -70,20 +118,19 @@ def multivariate_drift(sets: Sets, params: dict) -> list[CheckResult]:
         message = (f"multivariate drift: a domain classifier tells {between} with ROC AUC {auc:.3f} > {threshold}; "
                    f"most separating on their own: {top}")
     edges = np.linspace(0, 1, 11)
-    ref_hist = np.histogram(scores[y == 0], bins=edges)[0]
-    cur_hist = np.histogram(scores[y == 1], bins=edges)[0]
     details = {
         "distribution": {"column": "domain classifier P(current)", "kind": "numeric",
                          "bins": [f"[{a:.1f}, {b:.1f})" for a, b in zip(edges, edges[1:])],
-                         "reference": list(shares_of(ref_hist)), "current": list(shares_of(cur_hist))},
-        "metrics": {"auc": auc, "auc_folds": fold_aucs, "folds": folds, "features": len(features),
-                    "sample_reference": len(frames[0]), "sample_current": len(frames[1]),
-                    "reference_rows": ref_rows, "current_rows": cur_rows, "seed": spec.seed},
+                         "reference": list(shares_of(list(m.reference_scores))),
+                         "current": list(shares_of(list(m.current_scores)))},
+        "metrics": {"auc": auc, "auc_folds": list(m.fold_aucs), "folds": m.folds, "features": m.features,
+                    "sample_reference": m.sample_reference, "sample_current": m.sample_current,
+                    "reference_rows": m.reference_rows, "current_rows": m.current_rows, "seed": spec.seed},
         "table": {"title": "Features that separate the sets on their own (ROC AUC, 0.5 = none)",
-                  "columns": ["feature", "auc"], "rows": [[n, a] for n, a in separating[:MAX_TABLE_ROWS]]},
+                  "columns": ["feature", "auc"], "rows": [[n, a] for n, a in m.separating[:MAX_TABLE_ROWS]]},
     }
     return [record(spec, "multivariate_drift", status, None, observed=auc, threshold=threshold,
-                    failures=None, message=message, details=details)]
+                   failures=None, message=message, details=details)]
 
 
 def _cross_validated_scores(x: np.ndarray, y: np.ndarray, categorical_mask: list[bool], folds: int,

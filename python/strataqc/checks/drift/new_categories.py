@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from strataqc.checks import drift_sql
 from strataqc.checks.drift.distribution import MAX_TABLE_ROWS
 from strataqc.checks.drift.params import excluded_columns
-from strataqc.checks.drift.records import judge, nothing_to_compare, per_column, record, severity
+from strataqc.checks.drift.records import judge as judge_share
+from strataqc.checks.drift.records import nothing_to_compare, per_column, record, severity
 from strataqc.checks.drift.sets import Sets
 from strataqc.results import CheckResult, Status
 
@@ -18,18 +21,52 @@ def new_categories(sets: Sets, params: dict) -> list[CheckResult]:
     return out
 
 
+@dataclass(frozen=True)
+class NewCategories:
+    """Categories of one column with current rows and no reference row (the largest listed)."""
+
+    name: str
+    levels: tuple[str, ...]
+    counts: tuple[int, ...]
+    total_levels: int           # all new categories
+    new_rows: int               # current rows in a new category
+    reference_rows: int         # non-NULL rows of each set
+    current_rows: int
+
+    @property
+    def share(self) -> float:
+        return self.new_rows / self.current_rows if self.current_rows else 0.0
+
+
+def measure(sets: Sets, params: dict, name: str) -> NewCategories:
+    """New categories of `name`: from the stored profiles when kept, else one scan of the table."""
+    limit = int(params["max_listed"])
+    if sets.profiled(name):
+        new = sets.profile.new_levels(name, sets.reference_side, sets.current_side, limit)
+    else:
+        new = drift_sql.new_levels(sets.wh, sets.table, name, sets.reference, sets.current, limit)
+    return NewCategories(name, tuple(new.levels), tuple(new.counts), new.total_levels, new.total_rows,
+                         new.reference_rows, new.current_rows)
+
+
+def judge(measured: NewCategories, params: dict) -> Status:
+    """The share of current rows in new categories against `warn_share` / `fail_share`; `severity: warn`."""
+    if measured.reference_rows == 0 or measured.current_rows == 0:
+        return severity(Status.SKIP if params.get("allow_empty") else Status.FAIL, params)
+    return severity(judge_share(measured.share, float(params["warn_share"]), float(params["fail_share"])), params)
+
+
 def _new_categories_of(sets: Sets, params: dict, name: str) -> CheckResult:
     spec = sets.spec
-    new = drift_sql.new_levels(sets.wh, sets.table, name, sets.reference, sets.current, int(params["max_listed"]))
+    new = measure(sets, params, name)
     # non-NULL rows of each set (a NULL is missing, not a category)
     if new.reference_rows == 0 or new.current_rows == 0:
         empty = sets.reference_name if new.reference_rows == 0 else sets.current_name
         return nothing_to_compare(spec, "new_categories", params, name, f"{name}: no value in {empty}")
-    present = new.current_rows
-    share = new.total_rows / present
-    raw = judge(share, float(params["warn_share"]), float(params["fail_share"]))
+    present, share = new.current_rows, new.share
+    raw = judge_share(share, float(params["warn_share"]), float(params["fail_share"]))
     threshold = float(params["warn_share"] if raw is Status.WARN else params["fail_share"])
-    status = severity(raw, params)
+    status = judge(new, params)
     if new.total_levels:
         shown = ", ".join(f"{v!r} ({n:,} rows)" for v, n in zip(new.levels, new.counts))
         more = f" and {new.total_levels - len(new.levels)} more" if new.total_levels > len(new.levels) else ""
@@ -39,17 +76,17 @@ def _new_categories_of(sets: Sets, params: dict, name: str) -> CheckResult:
     else:
         message = f"{name}: every category of {sets.current_name} is present in {sets.reference_name}"
     bins, shares = list(new.levels), [n / present for n in new.counts]
-    unlisted = new.total_rows - sum(new.counts)
+    unlisted = new.new_rows - sum(new.counts)
     if new.total_levels > len(new.levels):  # shares still add up to one
         bins.append("(other new categories)")
         shares.append(unlisted / present)
     details = {
         "distribution": {"column": name, "kind": "categorical", "bins": [*bins, "(known categories)"],
                          "reference": [0.0] * len(bins) + [1.0], "current": [*shares, 1.0 - share]},
-        "metrics": {"new_categories": new.total_levels, "new_rows": new.total_rows, "new_share": share,
+        "metrics": {"new_categories": new.total_levels, "new_rows": new.new_rows, "new_share": share,
                     "current_rows": present, "reference_rows": new.reference_rows},
         "table": {"title": f"New categories of {name}", "columns": ["category", "rows", "share"],
                   "rows": [[v, n, n / present] for v, n in zip(new.levels, new.counts)][:MAX_TABLE_ROWS]},
     }
     return record(spec, "new_categories", status, name, observed=share, threshold=threshold,
-                   failures=new.total_rows, message=message, details=details)
+                  failures=new.new_rows, message=message, details=details)

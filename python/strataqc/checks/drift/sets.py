@@ -8,14 +8,32 @@ from typing import Any
 from sqlglot import exp
 
 from strataqc.checks.config import CheckSpec, current_filter, reference_filter
+from strataqc.checks.profiles.merge import Merged, Side
 
 
 @dataclass
 class Sets:
-    """The table and the WHERE conditions of its two sets, with names for messages."""
+    """The table and the WHERE conditions of its two sets, with names for messages.
+
+    With `profile` (the model's merged day profiles), the sets are also `Side`s
+    of the profiles, and summaries come from them instead of the table.
+    """
 
     wh: Any
     spec: CheckSpec
+    profile: Merged | None = None
+
+    @property
+    def reference_side(self) -> Side:
+        return side_of(self.spec, "reference")
+
+    @property
+    def current_side(self) -> Side:
+        return side_of(self.spec, "current")
+
+    def profiled(self, name: str) -> bool:
+        """True when `name`'s summaries come from stored profiles."""
+        return self.profile is not None and self.profile.has(name)
 
     @property
     def table(self) -> exp.Table:
@@ -43,3 +61,11 @@ def set_name(spec: CheckSpec, which: str) -> str:
         low, high = spec.windows[which]
         return f"{which} {low}..{high}"
     return str(spec.reference if which == "reference" else spec.current)
+
+
+def side_of(spec: CheckSpec, which: str) -> Side:
+    """The set `which` as a `Side` of the day profiles: a split value, or a window of days."""
+    if spec.windows is not None:
+        low, high = spec.windows[which]
+        return Side(None, str(low), str(high))
+    return Side(str(spec.reference if which == "reference" else spec.current))

@@ -117,18 +117,58 @@ def case6(bench: "Bench") -> None:
 # -- case 3 ---------------------------------------------------------------------------------------
 
 def case3(bench: "Bench", rows: int) -> None:
+    """Full refresh, then the incremental night (tests scoped to what it wrote) and a full check of the same
+    data, then an incremental night with planted incidents and its full check: verdicts compared per test."""
+    from cases import night_verdicts as nv
+
     wd = workdir(rows)
     if wd.exists():
         shutil.rmtree(wd)
     wd.mkdir(parents=True)
     env = night_env(wd)
-    full = bench.run("3", "strataqc", "night: full refresh", rows,
-                     ["bash", str(CASES / "night.sh"), "full", str(wd), str(rows), str(SEED)], env=env, cwd=ROOT)
+    night = ["bash", str(CASES / "night.sh")]
+    full = bench.run("3", "strataqc", "night: full refresh", rows, [*night, "full", str(wd), str(rows), str(SEED)],
+                     env=env, cwd=ROOT)
     if full.status != "ok":
         raise CannotBench(f"the full-refresh night at {rows:,} rows failed ({full.reason}); "
                           f"log: {bench.log_dir.relative_to(ROOT)}")
-    bench.run("3", "strataqc", "night: incremental, one more day", rows,
-              ["bash", str(CASES / "night.sh"), "incremental", str(wd), str(rows), str(SEED)], env=env, cwd=ROOT)
+    _night_facts(full, wd, wd / "run_results-full.json")
+    before = nv.test_verdicts(wd / "run_results-full.json")
+    for label, task, incidents in (("", "night: incremental, one more day", []),
+                                   ("incidents", "night: incremental, one more day with incidents", NIGHT_INCIDENTS)):
+        suffix = f"-{label}" if label else ""
+        env_night = {**env, "NIGHT_LABEL": label}
+        inc = bench.run("3", "strataqc", task, rows, [*night, "incremental", str(wd), str(rows), str(SEED), *incidents],
+                        env=env_night, cwd=ROOT)
+        if inc.status != "ok":
+            raise CannotBench(f"{task} at {rows:,} rows failed ({inc.reason}); log: {bench.log_dir.relative_to(ROOT)}")
+        _night_facts(inc, wd, wd / f"run_results-incremental{suffix}.json")
+        check = bench.run("3", "strataqc", f"full check of the same data (dbt test, whole tables){' with incidents' if label else ''}",
+                          rows, [*night, "check", str(wd), str(rows), str(SEED)], env=env_night, cwd=ROOT)
+        if check.status != "ok":
+            raise CannotBench(f"the full check at {rows:,} rows failed ({check.reason})")
+        _night_facts(check, wd, wd / f"run_results-check{suffix}.json")
+        scoped = nv.test_verdicts(wd / f"run_results-incremental{suffix}.json")
+        whole = nv.test_verdicts(wd / f"run_results-check{suffix}.json")
+        inc.phases["incidents"] = incidents
+        inc.phases["verdicts"] = nv.compare(scoped, whole, before)
+        before = whole
+
+
+# the incidents of the second incremental night: each is caught by a test the scoping narrows
+NIGHT_INCIDENTS = ["negative_units_spike:share=0.05", "null_spike:column=unit_price,share=0.3",
+                   "category_renamed:category=Frozen,to=Frozen Foods"]
+
+
+def _night_facts(row: Any, wd: Path, run_results: Path) -> None:
+    """dbt's split between models and tests, and the rows the scoped tests read (untimed, after the night)."""
+    from cases import night_verdicts as nv
+
+    if not run_results.exists():
+        return
+    split = nv.dbt_split(run_results)
+    row.phases.update({k: v for k, v in split.items() if k != "invocation_id"})
+    row.phases["scope"] = nv.scope_rows(wd / "warehouse.duckdb", split["invocation_id"])
 
 
 # -- case 1 ---------------------------------------------------------------------------------------

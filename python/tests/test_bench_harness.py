@@ -83,6 +83,28 @@ def test_incremental_night_ratio_and_the_printed_table():
     assert "| 3 | strataqc | night: full refresh | 1,000 | duckdb | 50.00 |" in render_markdown(doc)
 
 
+_verdicts = _load(BENCH / "cases" / "night_verdicts.py")
+
+
+def _v(status: str, failures: int) -> dict:
+    return {"status": status, "failures": failures, "s": 0.1}
+
+
+@pytest.mark.parametrize(("whole", "before", "why"), [
+    pytest.param(_v("warn", 3), _v("warn", 3), "older", id="full-check-finds-what-last-night-reported"),
+    pytest.param(_v("warn", 4), _v("warn", 3), "missed", id="full-check-finds-more-than-last-night"),
+    pytest.param(_v("fail", 1), _v("pass", 0), "missed", id="full-check-fails-where-last-night-passed"),
+])
+def test_a_scoped_verdict_may_differ_only_on_defects_in_older_rows(whole, before, why):
+    scoped = {"test.p.kept_defects.1": _v("pass", 0), "test.p.key_unique.2": _v("fail", 2)}
+    full = {"test.p.kept_defects.1": whole, "test.p.key_unique.2": _v("fail", 5)}
+    result = _verdicts.compare(scoped, full, {"test.p.kept_defects.1": before})
+    assert (result["tests"], result["equal"]) == (2, 1)
+    older, unexplained = result["older_defects"], result["unexplained"]
+    assert [d["test"] for d in (older if why == "older" else unexplained)] == ["kept_defects"]
+    assert (older if why == "missed" else unexplained) == []
+
+
 def test_wide_table_yaml_is_what_its_rules_render():
     rules = _load(BENCH / "dbt_wide" / "rules.py")
     committed = yaml.safe_load((BENCH / "dbt_wide" / "models" / "_bench__sources.yml").read_text())

@@ -126,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", default=os.environ.get("BENCH_ROWS", "1000000,10000000"),
                         help="landing row counts, comma separated (env BENCH_ROWS)")
-    parser.add_argument("--cases", default=os.environ.get("BENCH_CASES", "1,2,3,4,5,6"),
-                        help="1,2,3,4,5,6 (env BENCH_CASES); 2big: only case 2's StrataQC run on the repeated ADS "
-                             "table; 5: many nights, few messages (qc-report simulate); 6: kept forecasts' "
+    parser.add_argument("--cases", default=os.environ.get("BENCH_CASES", "1,2,3,4,5,6,7"),
+                        help="1,2,3,4,5,6,7 (env BENCH_CASES); 2big: only case 2's StrataQC run on the repeated ADS "
+                             "table; 5: many nights, few messages (qc-report simulate); 7: kept forecasts' "
                              "realized accuracy over 30, 60, 90 nights")
     parser.add_argument("--big-check-rows", type=int, default=int(os.environ.get("BENCH_CHECK_ROWS", 20_000_000)),
                         help="case 2: StrataQC alone on an ADS-shaped table this large (0 to skip)")

@@ -7,7 +7,8 @@
 run_engine_suites() {
   local root=$1 target=$2 label=$3 status=0
   echo "== SQL check fixtures on $label" >&2
-  STRATAQC_IT_TARGET=$target "$root/.venv/bin/pytest" -q -p no:cacheprovider "$root/python/tests/test_sql_generic_tests.py" || status=1
+  STRATAQC_IT_TARGET=$target "$root/.venv/bin/pytest" -q -p no:cacheprovider "$root/python/tests/test_sql_generic_tests.py" \
+    "$root/python/tests/test_sql_write_audit_publish.py" || status=1
   run_parity_suite "$root" "$target" "$label" || status=1
   return $status
 }

@@ -4,6 +4,7 @@ Per size: the full-refresh night (case 3) builds the warehouse the other cases r
 then the incremental night, case 1 (wide table SQL checks) and case 2 (ADS checks
 against evidently and deepchecks). Case 4 (report rendering) needs no warehouse.
 Case 5 (many nights, few messages) runs `qc-report simulate` on its own small warehouse.
+Case 6 (what write–audit–publish costs) builds its own host project (bench/cases/wap_cost.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ SEED = int(os.environ.get("BENCH_SEED", "42"))
 # case 5: 30 nights must fit in reasonable time on 2 cores: a small demo (a night takes ~30 s)
 SIM_ROWS = int(os.environ.get("BENCH_SIM_ROWS", "20000"))
 SIM_SCHEDULE = ROOT / "examples" / "simulate" / "nights-30.yml"
-# case 6: kept forecasts over a synthetic ADS table (built in DuckDB SQL); from 30 nights on the
+# case 7: kept forecasts over a synthetic ADS table (built in DuckDB SQL); from 30 nights on the
 # prediction drift's 28-day reference window is full, so the counts differ only in the dates kept
 RA_ROWS = int(os.environ.get("BENCH_RA_ROWS", "10000000"))
 RA_NIGHTS = [int(n) for n in os.environ.get("BENCH_RA_NIGHTS", "30,60,90").split(",")]
@@ -58,6 +59,8 @@ def steps(bench: "Bench", sizes: list[int], cases: set[str]) -> list[tuple[str, 
     if "5" in cases:
         out.append((f"case 5: many nights, few messages ({SIM_SCHEDULE.name}, {SIM_ROWS:,} rows)",
                     lambda: case5(bench)))
+    if "6" in cases:
+        out.append(("case 6: write-audit-publish against delete+insert, one incremental night", lambda: case6(bench)))
     for rows in sizes:
         reuse = bench.args.reuse and "3" not in cases and (workdir(rows) / "warehouse.duckdb").exists()
         if cases & {"1", "2", "3"} and not reuse:
@@ -70,9 +73,9 @@ def steps(bench: "Bench", sizes: list[int], cases: set[str]) -> list[tuple[str, 
     if cases & {"2", "2big"} and bench.args.big_check_rows and sizes:
         out.append((f"case 2: StrataQC alone at {bench.args.big_check_rows:,} ADS rows",
                     lambda: case2_big(bench, max(sizes), bench.args.big_check_rows)))
-    if "6" in cases:
-        out.append((f"case 6: realized accuracy over {', '.join(map(str, RA_NIGHTS))} nights of a "
-                    f"{RA_ROWS:,}-row ADS table", lambda: case6(bench)))
+    if "7" in cases:
+        out.append((f"case 7: realized accuracy over {', '.join(map(str, RA_NIGHTS))} nights of a "
+                    f"{RA_ROWS:,}-row ADS table", lambda: case7(bench)))
     if "1" in cases and postgres_wanted(bench):
         out.append(("case 1 on PostgreSQL", lambda: case1_postgres(bench, sizes)))
     return out
@@ -111,6 +114,16 @@ def case5(bench: "Bench") -> None:
 # -- case 6 ---------------------------------------------------------------------------------------
 
 def case6(bench: "Bench") -> None:
+    """The same slice published by delete+insert and by strataqc_wap (staged, audited), same run."""
+    rows = int(os.environ.get("BENCH_WAP_ROWS", "1000000"))
+    bench.run("6", "strataqc", "incremental night: strataqc_wap vs delete+insert (10% slice)", rows,
+              [PY, str(CASES / "wap_cost.py"), "--workdir", str(BENCH / ".work" / "wap"), "--rows", str(rows),
+               "--slice", str(rows // 10)], cwd=ROOT, timeout_s=3600)
+
+
+# -- case 7 ---------------------------------------------------------------------------------------
+
+def case7(bench: "Bench") -> None:
     """Kept forecasts: the backfill of every landed date and one night's work, per count of nights kept."""
     wd = BENCH / ".work" / "realized_accuracy"
     wd.mkdir(parents=True, exist_ok=True)
@@ -121,10 +134,10 @@ def case6(bench: "Bench") -> None:
         built = subprocess.run([PY, script, "--duckdb", str(db), "--rows", str(RA_ROWS), "--nights", str(nights),
                                 "--build"], capture_output=True, text=True)
         if built.returncode != 0:
-            raise CannotBench(f"case 6 could not build its table: {built.stderr.strip()[-400:]}")
+            raise CannotBench(f"case 7 could not build its table: {built.stderr.strip()[-400:]}")
         for mode, task in (("--backfill", f"realized accuracy backfill, {nights} nights kept"),
                            ("--night", f"one night (keep, measure, judge, drift), {nights} nights kept")):
-            bench.run("6", "strataqc", task, RA_ROWS,
+            bench.run("7", "strataqc", task, RA_ROWS,
                       [PY, script, "--duckdb", str(db), "--rows", str(RA_ROWS), "--nights", str(nights), mode],
                       timeout_s=3600)
         db.unlink(missing_ok=True)
@@ -133,18 +146,58 @@ def case6(bench: "Bench") -> None:
 # -- case 3 ---------------------------------------------------------------------------------------
 
 def case3(bench: "Bench", rows: int) -> None:
+    """Full refresh, then the incremental night (tests scoped to what it wrote) and a full check of the same
+    data, then an incremental night with planted incidents and its full check: verdicts compared per test."""
+    from cases import night_verdicts as nv
+
     wd = workdir(rows)
     if wd.exists():
         shutil.rmtree(wd)
     wd.mkdir(parents=True)
     env = night_env(wd)
-    full = bench.run("3", "strataqc", "night: full refresh", rows,
-                     ["bash", str(CASES / "night.sh"), "full", str(wd), str(rows), str(SEED)], env=env, cwd=ROOT)
+    night = ["bash", str(CASES / "night.sh")]
+    full = bench.run("3", "strataqc", "night: full refresh", rows, [*night, "full", str(wd), str(rows), str(SEED)],
+                     env=env, cwd=ROOT)
     if full.status != "ok":
         raise CannotBench(f"the full-refresh night at {rows:,} rows failed ({full.reason}); "
                           f"log: {bench.log_dir.relative_to(ROOT)}")
-    bench.run("3", "strataqc", "night: incremental, one more day", rows,
-              ["bash", str(CASES / "night.sh"), "incremental", str(wd), str(rows), str(SEED)], env=env, cwd=ROOT)
+    _night_facts(full, wd, wd / "run_results-full.json")
+    before = nv.test_verdicts(wd / "run_results-full.json")
+    for label, task, incidents in (("", "night: incremental, one more day", []),
+                                   ("incidents", "night: incremental, one more day with incidents", NIGHT_INCIDENTS)):
+        suffix = f"-{label}" if label else ""
+        env_night = {**env, "NIGHT_LABEL": label}
+        inc = bench.run("3", "strataqc", task, rows, [*night, "incremental", str(wd), str(rows), str(SEED), *incidents],
+                        env=env_night, cwd=ROOT)
+        if inc.status != "ok":
+            raise CannotBench(f"{task} at {rows:,} rows failed ({inc.reason}); log: {bench.log_dir.relative_to(ROOT)}")
+        _night_facts(inc, wd, wd / f"run_results-incremental{suffix}.json")
+        check = bench.run("3", "strataqc", f"full check of the same data (dbt test, whole tables){' with incidents' if label else ''}",
+                          rows, [*night, "check", str(wd), str(rows), str(SEED)], env=env_night, cwd=ROOT)
+        if check.status != "ok":
+            raise CannotBench(f"the full check at {rows:,} rows failed ({check.reason})")
+        _night_facts(check, wd, wd / f"run_results-check{suffix}.json")
+        scoped = nv.test_verdicts(wd / f"run_results-incremental{suffix}.json")
+        whole = nv.test_verdicts(wd / f"run_results-check{suffix}.json")
+        inc.phases["incidents"] = incidents
+        inc.phases["verdicts"] = nv.compare(scoped, whole, before)
+        before = whole
+
+
+# the incidents of the second incremental night: each is caught by a test the scoping narrows
+NIGHT_INCIDENTS = ["negative_units_spike:share=0.05", "null_spike:column=unit_price,share=0.3",
+                   "category_renamed:category=Frozen,to=Frozen Foods"]
+
+
+def _night_facts(row: Any, wd: Path, run_results: Path) -> None:
+    """dbt's split between models and tests, and the rows the scoped tests read (untimed, after the night)."""
+    from cases import night_verdicts as nv
+
+    if not run_results.exists():
+        return
+    split = nv.dbt_split(run_results)
+    row.phases.update({k: v for k, v in split.items() if k != "invocation_id"})
+    row.phases["scope"] = nv.scope_rows(wd / "warehouse.duckdb", split["invocation_id"])
 
 
 # -- case 1 ---------------------------------------------------------------------------------------

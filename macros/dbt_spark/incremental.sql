@@ -2,10 +2,10 @@
     merge (Delta, Iceberg, Hudi only) / microbatch, none of which replaces the rows of a key on
     plain parquet tables; the demo models use delete+insert on every engine. These two shadow
     dbt-spark's macros of the same name (a root project's macro wins) and hand every other
-    strategy on unchanged. -#}
+    strategy on unchanged; `strataqc_wap` (write-audit-publish, macros/wap/) goes to StrataQC's strategy. -#}
 
 {% macro dbt_spark_validate_get_incremental_strategy(raw_strategy, file_format) %}
-  {%- set known = ['append', 'merge', 'insert_overwrite', 'microbatch', 'delete+insert'] -%}
+  {%- set known = ['append', 'merge', 'insert_overwrite', 'microbatch', 'delete+insert', 'strataqc_wap'] -%}
   {%- if raw_strategy not in known -%}
     {{ exceptions.raise_compiler_error("Invalid incremental strategy provided: " ~ raw_strategy
        ~ ". Expected one of: " ~ known | join(', ')) }}
@@ -33,6 +33,9 @@
     {{ get_merge_sql(target, source, unique_key, dest_columns=none, incremental_predicates=incremental_predicates) }}
   {%- elif strategy == 'delete+insert' -%}
     {{ strataqc.spark_delete_insert_sql(source, target, unique_key) }}
+  {%- elif strategy == 'strataqc_wap' -%}
+    {{ strataqc.get_incremental_strataqc_wap_sql({'target_relation': target, 'temp_relation': source, 'unique_key': unique_key,
+                                                  'dest_columns': none, 'incremental_predicates': incremental_predicates}) }}
   {%- else -%}
     {{ exceptions.raise_compiler_error("No known SQL for the incremental strategy provided: " ~ strategy) }}
   {%- endif -%}

@@ -5,8 +5,10 @@
 {% macro relation_label(model) %}
   {#- the model's name for messages, also when `where` wrapped it in a subquery -#}
   {%- if model is string -%}
-    {%- set inner = (model ~ ' ').split(' from ')[1] if ' from ' in model else model -%}
-    {%- set inner = inner.split(' where ')[0] -%}
+    {#- the innermost relation read: before the first where, after the last from (a scoped test nests one) -#}
+    {%- set inner = model.split(' where ')[0] -%}
+    {%- set inner = inner.split(' from ')[-1] if ' from ' in inner else inner -%}
+    {%- set inner = inner.split(' as strataqc_')[0] -%}
     {{ return(inner.split('.')[-1] | replace('"', '') | replace('`', '') | trim) }}
   {%- elif model.identifier is defined and model.identifier -%}
     {{ return(model.identifier) }}

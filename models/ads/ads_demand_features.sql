@@ -2,7 +2,8 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='date_day',
-    on_schema_change='fail'
+    on_schema_change='fail',
+    strataqc_scope_lookback=28
 ) }}
 {#- Rows whose target or split can change with a new day lie in the last 21 days (7 predict +
     14 valid); an incremental run rebuilds the last 28 and reads 28 more for lags and rolling means,

@@ -2,7 +2,8 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='date_day',
-    on_schema_change='fail'
+    on_schema_change='fail',
+    strataqc_scope_lookback=var('strataqc_reprocess_days', 2) | int + 1
 ) }}
 {#- An incremental run rebuilds the days after the last one built, minus a small overlap
     (var strataqc_reprocess_days) so a late line for yesterday is still counted. -#}

@@ -141,6 +141,15 @@ def _column_name(node: dict[str, Any]) -> str | None:
     return node.get("column_name") or ((node.get("test_metadata") or {}).get("kwargs") or {}).get("column_name")
 
 
+def _declared_columns(node: dict[str, Any]) -> dict[str, Any]:
+    """A singular test names the columns it reads in `meta: {strataqc: {columns: [...]}}` (it has no arguments):
+    incidents connect it through those columns rather than through its whole model."""
+    declared = (((node.get("config") or {}).get("meta") or {}).get("strataqc") or {}).get("columns")
+    if isinstance(declared, str):
+        declared = [declared]
+    return {"columns": [str(c) for c in declared]} if isinstance(declared, list) and declared else {}
+
+
 def _check_name(node: dict[str, Any]) -> str:
     meta = node.get("test_metadata") or {}
     if meta.get("name"):
@@ -284,7 +293,7 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
     details: dict[str, Any] = {"unique_id": uid, "test_name": node.get("name") or _short(uid),
                                "severity": str((node.get("config") or {}).get("severity") or "").lower() or None}
     kwargs = {k: v for k, v in ((node.get("test_metadata") or {}).get("kwargs") or {}).items()
-              if k not in ("model", "column_name")}
+              if k not in ("model", "column_name")} or _declared_columns(node)
     if kwargs:
         details["arguments"] = kwargs
     observed = threshold = None

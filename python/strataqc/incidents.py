@@ -17,8 +17,18 @@ An incident's root is a problem nothing else feeds (the most upstream, where the
 defect can first be seen); every problem it feeds, directly or through others, is
 a symptom. A symptom fed by two roots stays with the more upstream one.
 
-Incidents persist: tonight's incident keeps the id of last night's when its root
-(or most of its members) were in it, with the `first_seen` of then.
+Tonight's news is told apart from what failed last night too: a problem that is new,
+worse or changed in substance since the previous run (substance.py), or an anomaly,
+is grouped only with tonight's other news, under the most upstream of them; the
+problems unchanged since last night keep their own long-running incidents. A planted
+defect is then rooted where it lands, even on a model whose everyday defects warn
+every night. Drift in ADS that is news goes to tonight's incident whose root feeds
+it, else it roots one of its own in ADS (a shifted feature is first seen there); it
+never joins a long-running incident. Without a previous run every problem is news.
+
+Incidents persist: tonight's incident of unchanged problems keeps the id of last
+night's when its root (or most of its members) were in it, with the `first_seen` of
+then; an incident of tonight's news is new, first seen tonight.
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from strataqc.layers import layer_rank
 from strataqc.lineage import Lineage
 from strataqc.results import CheckResult, CheckType, Status, worst
 from strataqc.run import QCRun, check_key, status_rank
+from strataqc.news import PROBLEM_RANK, news
 
 log = logging.getLogger(__name__)
 
@@ -139,7 +150,10 @@ def problems(run: QCRun) -> list[Problem]:
         # one rule of a column_checks record is trended on its own ("KEY#units: value_range"): its column
         record_key, facet, _ = key.partition("#")
         r = by_key.get(record_key)
-        if r is None or not r.model or key in found:
+        if key in found:
+            found[key].anomaly = True  # a warning whose value left its history (more re-sent lines): news
+            continue
+        if r is None or not r.model:
             continue
         columns = frozenset({str(a["column"])}) if facet and a.get("column") else problem_columns(r)
         found[key] = Problem(key, r, columns, anomaly=True)
@@ -202,6 +216,27 @@ class Grouping:
         return sorted(by_root.values(), key=lambda i: self.rank(i.root))
 
 
+    def _sources(self, p: Problem) -> frozenset[str] | None:
+        if p.rows or not p.columns:
+            return None
+        found = {c for col in p.columns for c in self.lineage.upstream_columns(p.model, col) if not c.endswith(".")}
+        return frozenset(found) or None
+
+    def siblings(self, found: list[Incident]) -> list[Incident]:
+        """Tonight's incidents rooted on one model in columns built from exactly the same columns (units x3
+        drifts every units feature of ADS at once) are one incident: none feeds the other, one cause feeds both."""
+        out: list[Incident] = []
+        for incident in found:
+            sources = self._sources(incident.root)
+            host = next((o for o in out if sources and o.root.model == incident.root.model
+                         and self._sources(o.root) == sources), None)
+            if host is None:
+                out.append(incident)
+            else:
+                host.symptoms += incident.members
+        return out
+
+
 # -- persistence across nights ----------------------------------------------------------------------
 
 def _new_id(root_key: str, first_seen: str) -> str:
@@ -232,6 +267,19 @@ def assign_ids(incidents: list[Incident], previous: dict[str, tuple[str, str]], 
             else:
                 incident.first_seen = _streak_start(run, incident.root.key)
                 incident.id = _new_id(incident.root.key, incident.first_seen)
+        taken.add(incident.id)
+
+
+def start_tonight(incidents: list[Incident], taken: set[str], run: QCRun) -> None:
+    """Tonight's news starts incidents of their own, first seen tonight (never last night's id, which the
+    unchanged failures keep); unchanged tomorrow, each continues under its id."""
+    for incident in incidents:
+        incident.first_seen = run.generated_at
+        incident.id = _new_id(incident.root.key, incident.first_seen)
+        n = 1
+        while incident.id in taken:
+            n += 1
+            incident.id = _new_id(f"{incident.root.key}#{n}", incident.first_seen)
         taken.add(incident.id)
 
 
@@ -318,10 +366,16 @@ def describe(incident: Incident, lineage: Lineage, run: QCRun, acked: set[str]) 
 def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
     """Group tonight's problems into incidents; stamp `incident_id` and `role` on their records."""
     grouping = Grouping(lineage)
-    found = grouping.incidents(problems(run))
+    fresh, known = news(problems(run), run)
+    old, new = grouping.incidents(known), grouping.siblings(grouping.incidents(fresh))
     store = IncidentStore(history) if history is not None else None
     previous = store.previous(run.generated_at) if store is not None else {}
-    assign_ids(found, previous, run)
+    if run.context.get("previous"):
+        assign_ids(old, previous, run)
+        start_tonight(new, {i.id for i in old}, run)
+    else:  # no previous run to tell news from: every incident continues by its members, as ever
+        assign_ids(new, previous, run)
+    found = sorted(old + new, key=lambda i: grouping.rank(i.root))
     roles = {p.key: (i.id, ROOT if p is i.root else SYMPTOM) for i in found for p in i.members}
     run.results = [r.replace(incident_id=roles[k][0], role=roles[k][1]) if (k := check_key(r)) in roles else r
                    for r in run.results]

@@ -25,6 +25,7 @@ from strataqc.artifacts import (ArtifactsError, built_selection, check_selection
                                 selection, sql_results)
 # the exit codes, CannotRun and guarded are imported from here too
 from strataqc.exits import EXIT_ALERTS_FAILED, EXIT_CANNOT_RUN, EXIT_CHECKS_FAILED, EXIT_OK, CannotRun, guarded  # noqa: F401
+from strataqc.held_back import held_back
 from strataqc.layers import layer_of
 from strataqc.logs import MASK_LOGS, cannot_run, interactive, log, stderr, step
 from strataqc.options import option
@@ -137,6 +138,7 @@ def collect(opts: NightOptions, artifacts: Any, wh: Warehouse, select: list[str]
     """Tonight's records: dbt's results and the Python checks under one run id, secrets masked."""
     with step("reading dbt results"):
         sql = sql_results(artifacts, wh, sample_rows=opts.sample_rows, select=select)
+        sql = held_back(sql, artifacts, wh, select)
     python = python_results(artifacts.manifest, wh, opts.project_dir, select, sql, artifacts.run_results,
                             opts.check_stale) if opts.python_checks else []
     from strataqc.clock import run_time  # STRATAQC_NOW stamps a simulated or replayed night

@@ -107,3 +107,13 @@ def facets(message: Any) -> dict[str, float]:
     column leaves the record's failure count (rules failing) unchanged."""
     found = {f"{c}: {rule}": float(n) for c, rule, n in FACET.findall(str(message or ""))}
     return found if len(found) >= 1 and "column_checks" in str(message or "") else {}
+
+
+def moved_facets(old_message: Any, new_message: Any, tolerance: float = CHANGE_TOLERANCE) -> set[str]:
+    """Columns of a column_checks record whose rule fails anew or on more rows than last night.
+
+    One record folds every rule: when the record changed, these are the columns it changed on
+    (tonight's incident), not every column the everyday defects keep failing."""
+    old, new = facets(old_message), facets(new_message)
+    return {facet.split(":", 1)[0] for facet, n in new.items()
+            if facet not in old or (n > old[facet] and _moved(old[facet], n, tolerance, CHANGE_MIN_ROWS))}

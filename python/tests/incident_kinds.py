@@ -24,8 +24,9 @@ def rec(check: str, model: str, column: str | None = None, status: str = "fail",
         details["rules"] = rules
     if test in TEST_ARGUMENTS:
         details["arguments"] = TEST_ARGUMENTS[test]  # as artifacts.py keeps them
+    layer = "ods" if model == "load_log" else model.split("_")[0]  # the landing sources sit in models/ods/
     result = CheckResult(check=check, status=Status(status), model=model, column=column, check_type=kind,
-                         layer=model.split("_")[0], message=f"{check} on {model}: {status}", details=details)
+                         layer=layer, message=f"{check} on {model}: {status}", details=details)
     if anomaly:
         result.details["planted_anomaly"] = True  # tonight's value left its history: see anomalies()
     return result
@@ -46,6 +47,10 @@ TEST_ARGUMENTS = {
     "ads_demand_features__key_unique": {"columns": ["store_id", "sku_id", "date_day"]},
     "ads_demand_features__daily_volume": {"date_column": "date_day"},
     "ads_demand_features__dates_match_dws": {"date_column": "date_day"},
+    # singular tests name their columns in meta.strataqc.columns (tests/*.sql)
+    "assert_dwd_sales_store_prices_in_line": {"columns": ["unit_price"]},
+    "assert_dwd_sales_every_store_reports": {"columns": ["store_id", "sale_date"]},
+    "assert_landing_sales_file_on_time": {"columns": ["source_file"]},
 }
 
 # passing checks of a quiet night on every layer: what an incident must not pull in
@@ -84,6 +89,7 @@ KINDS: dict[str, Kind] = {
         rec("volume_anomaly", "ods_pos__sales", status="pass", test="ods_pos__sales__daily_volume", anomaly=True),
     ]),
     "store_silent": Kind("landing pos_sales: one store sends nothing", ("dwd_sales", "sale_date"), [
+        rec("assert_dwd_sales_every_store_reports", "dwd_sales", test="assert_dwd_sales_every_store_reports"),
         rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
         rec("date_continuity", "dwd_sales", status="warn", test="dwd_sales__series_days_missing"),
         rec("value_continuity", "dws_sales_daily", status="warn", test="dws_sales_daily__zero_runs"),
@@ -96,7 +102,8 @@ KINDS: dict[str, Kind] = {
         rec("target_drift", "ads_demand_features", "units_next_7d", kind=DRIFT),
     ]),
     "price_unit_change": Kind("landing pos_sales.unit_price in cents", ("dwd_sales", "unit_price"), [
-        rec("value_range", "dwd_sales", "unit_price", test="dwd_sales__unit_price_range"),
+        rec("assert_dwd_sales_store_prices_in_line", "dwd_sales", status="warn",
+            test="assert_dwd_sales_store_prices_in_line"),
         rec("abnormal_value_ratio", "dws_sales_daily", "unit_price", "pass",
             test="dws_sales_daily__unit_price_non_finite", anomaly=True),
         rec("feature_drift", "ads_demand_features", "unit_price", kind=DRIFT),
@@ -118,11 +125,10 @@ KINDS: dict[str, Kind] = {
         rec("build", "dwd_sales", status="skip", test="build"),
         rec("python_checks", "ads_demand_features", status="skip", kind=FEATURES),
     ]),
-    "late_file": Kind("landing pos_sales: yesterday's file arrives a night late", ("dwd_sales", "sale_date"), [
-        rec("volume_anomaly", "dwd_sales", status="warn", test="dwd_sales__daily_volume"),
-        rec("reconcile_date_range", "ads_demand_features", test="ads_demand_features__dates_match_dws",
-            status="pass", anomaly=True),
-        rec("volume_anomaly", "ads_demand_features", status="warn", test="ads_demand_features__daily_volume"),
+    # first seen in the load log: no POS file for the newest business day (nothing is wrong in the
+    # lines that did arrive, so nothing downstream fails with it)
+    "late_file": Kind("landing pos_sales: tonight's file arrives a night late", ("load_log", "source_file"), [
+        rec("assert_landing_sales_file_on_time", "load_log", test="assert_landing_sales_file_on_time"),
     ]),
     "negative_units_spike": Kind("landing pos_sales.units negative", ("dwd_sales", "units"), [
         rec("column_checks", "dwd_sales", status="warn", rules=["units: value_range"], test="dwd_sales__kept_defects"),
@@ -130,8 +136,11 @@ KINDS: dict[str, Kind] = {
         rec("feature_drift", "ads_demand_features", "units_mean_7d", kind=DRIFT),
         rec("target_drift", "ads_demand_features", "units_next_7d", kind=DRIFT),
     ]),
-    "feature_shift": Kind("landing pos_sales.promo_flag share up", ("ads_demand_features", "is_promo"), [
-        rec("feature_drift", "ads_demand_features", "is_promo", kind=DRIFT),
+    # the generator multiplies tonight's units by 3 (landing/incidents.py: column=units, factor=3): values no
+    # SQL check refuses, first seen as drift of the ADS features built on units; they drift together, one
+    # incident, rooted on whichever of them ranks first
+    "feature_shift": Kind("landing pos_sales.units x3", ("ads_demand_features", None), [
+        rec("feature_drift", "ads_demand_features", "units_mean_7d", kind=DRIFT),
         rec("multivariate_drift", "ads_demand_features", kind=DRIFT),
     ]),
 }
@@ -161,8 +170,9 @@ def measure(run: QCRun, kind: str, alert_body: str) -> dict:
     """Root named right, share of downstream failures attached to that root, alert items for its incident."""
     model, column = KINDS[kind].root
     by_key = {check_key(r): r for r in run.results}
+    # None: any root on the model (a build error has no column; feature_shift's units features drift together)
     incident = next((i for i in run.context["incidents"] if i["root"]["model"] == model
-                     and (column in i["root"]["columns"] if column else not i["root"]["columns"])), None)
+                     and (column in i["root"]["columns"] if column else True)), None)
     reached = downstream(run, kind)
     attached = [k for k in reached if incident and by_key[k].incident_id == incident["id"]]
     items = [line for line in alert_body.splitlines() if incident and f"({incident['id']}," in line]
@@ -173,6 +183,7 @@ def measure(run: QCRun, kind: str, alert_body: str) -> dict:
 # -- the real harness: nights planted by `qc-report generate --incident` and run by `qc-report simulate` ------
 
 PROBLEM_RANK = {"warn": 1, "fail": 2, "error": 3}
+MESSAGE_CHARS = 2000  # a column_checks message names each failing rule: the grouping reads which ones moved
 KEPT_DETAILS = ("test_name", "arguments", "rules")  # what the grouping reads of a record's details
 
 
@@ -191,6 +202,12 @@ def from_report(doc: dict) -> QCRun:
     return run
 
 
+def previous_records(before: QCRun) -> dict[str, dict]:
+    """The previous night's records as `run.context["previous"]` holds them (history.run_context)."""
+    return {check_key(r): {"status": str(r.status), "observed": r.observed, "failures": r.failures,
+                           "message": r.message, "threshold": r.threshold} for r in before.results}
+
+
 def reached_tonight(tonight: QCRun, before: QCRun) -> set[str]:
     """What the planted defect reached: checks worse than the night before, and anomalies new tonight.
 
@@ -202,7 +219,28 @@ def reached_tonight(tonight: QCRun, before: QCRun) -> set[str]:
     return worse | {a["check_key"] for a in tonight.context.get("anomalies") or []} - seen
 
 
-def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str) -> dict:
+def downstream_of_root(run: QCRun, kind: str, keys: set[str], lineage) -> set[str]:
+    """Of `keys`, the problems the kind's root can reach through lineage (its model, or models built from
+    its column): what got worse elsewhere the same night (a flapping correlation, drift of the
+    everyday predict window) is not this defect's downstream."""
+    from strataqc.incidents import problem_columns
+
+    model, column = KINDS[kind].root
+    by_key = {check_key(r): r for r in run.results}
+    anomalies = {a["check_key"]: a for a in run.context.get("anomalies") or []}
+    out = set()
+    for key in keys:
+        record = by_key.get(key.partition("#")[0])
+        if record is None or not record.model:
+            continue
+        named = anomalies.get(key, {}).get("column") if "#" in key else None
+        columns = [named] if named else sorted(problem_columns(record) or []) or [None]
+        if any(lineage.feeds((model, column), (record.model, c)) for c in columns):
+            out.add(key)
+    return out
+
+
+def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str, lineage=None) -> dict:
     """On a real planted night: the root named right, the share of what the defect reached attached to it,
     and the alert items about its incident (its own line, plus any member said on a line of its own)."""
     from strataqc.simulate import messages
@@ -219,9 +257,24 @@ def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str) -
     loose = [i for i in items if i.incident is None and any(
         (i.model, i.check) == (m["model"], m["check"]) and i.column in (None, m["column"], *m["columns"])
         for m in members)]
+    below = downstream_of_root(run, kind, downstream, lineage) if lineage is not None else downstream
     return {"kind": kind, "root_right": incident is not None, "root": incident["headline"] if incident else None,
-            "reached": len(reached), "downstream": len(downstream), "attached": len(downstream & keys),
-            "alert_items": len(own) + len(loose), "unattached": sorted(downstream - keys)}
+            "reached": len(reached), "worse_elsewhere": len(downstream), "worse_elsewhere_attached":
+            len(downstream & keys), "downstream": len(below), "attached": len(below & keys),
+            "alert_items": len(own) + len(loose), "unattached": sorted(below - keys),
+            "elsewhere": sorted(downstream - below)}
+
+
+def measure_refused(kind: str, body: str) -> dict:
+    """A night the loader refused (schema_drift): no check ran, so nothing is grouped; the could-not-run
+    message is the one item, naming the landing load and the file. Nothing downstream was reached."""
+    from strataqc.simulate import messages
+
+    items = messages.parse(body)
+    load = [i for i in items if (i.model, i.check) == ("landing", "load")]
+    return {"kind": kind, "root_right": len(load) == 1 and ".csv" in body, "root": "landing load (could not run)",
+            "reached": 1, "worse_elsewhere": 0, "worse_elsewhere_attached": 0, "downstream": 0, "attached": 0,
+            "alert_items": len(items), "unattached": [], "elsewhere": []}
 
 
 def record_harness(out) -> dict:
@@ -241,17 +294,28 @@ def record_harness(out) -> dict:
         doc = json.loads((out / "nights" / f"night-{n:03d}.json").read_text())
         named = {str(a["check_key"]).partition("#")[0] for a in doc.get("anomalies") or []}
         results = [{**r, "details": {k: v for k, v in (r.get("details") or {}).items() if k in KEPT_DETAILS},
-                    "message": (r["message"] or "")[:160], "incident_id": None, "role": None} for r in doc["results"]
+                    "message": (r["message"] or "")[:MESSAGE_CHARS], "incident_id": None, "role": None}
+                   for r in doc["results"]
                    if r["status"] in PROBLEM_RANK or _key(r) in named]
         return {"run_id": doc["run_id"], "generated_at": doc["generated_at"], "results": results,
                 "anomalies": [{k: a.get(k) for k in ("check_key", "check", "model", "column", "layer", "status",
                                                      "observed", "median", "message")}
                               for a in doc.get("anomalies") or []]}
 
+    def refused(n: int) -> str | None:
+        """The could-not-run message of a night whose first run was refused (exit 2), before the re-delivery."""
+        record = detection["per_night"][n]
+        if record["exit_codes"][0] != 2:
+            return None
+        return next((m["body"] for m in record["messages"] if "could not run" in m["title"].lower()), None)
+
     planted = json.loads((out / "landing" / "manifest.json").read_text()).get("incidents", [])
-    return {"source": "qc-report simulate (examples/simulate/nights-30.yml, seed 42, 20000 rows)",
+    detection = json.loads((out / "detection.json").read_text())
+    return {"source": f"qc-report simulate (examples/simulate/nights-30.yml, seed {detection['seed']}, "
+                      f"{detection['rows']} rows)",
             "lineage": json.loads(lineage_file.read_text()),
-            "nights": {i["kind"]: {"night": i["night"], "tonight": night(i["night"]), "before": night(i["night"] - 1)}
+            "nights": {i["kind"]: {"night": i["night"], "tonight": night(i["night"]), "before": night(i["night"] - 1),
+                                   "refused": refused(i["night"])}
                        for i in planted}}
 
 

@@ -153,3 +153,20 @@ def test_column_checks_rows_list_each_rule_message(project):
     assert r.message == ("dwd_sales.qty not_null: 3 rows fail; "
                          "dwd_sales.price value_range: 20 of 100 rows fail (ratio 0.2, limit 0.1)")
     assert r.observed is None  # two rules: no single observed value
+
+
+@pytest.mark.parametrize(("config", "arguments"), [
+    pytest.param({"meta": {"strataqc": {"columns": ["store_id", "sale_date"]}}},
+                 {"columns": ["store_id", "sale_date"]}, id="declared-columns-connect-it"),
+    pytest.param({"meta": {"strataqc": {"columns": "unit_price"}}}, {"columns": ["unit_price"]}, id="one-column"),
+    pytest.param({"meta": {"owner": "ops"}}, {}, id="none-declared-stands-for-its-model"),
+])
+def test_a_singular_test_names_its_columns_in_meta(config, arguments):
+    from strataqc.artifacts import _declared_columns
+    from strataqc.incidents import problem_columns
+    from strataqc.results import CheckResult
+
+    node = {"resource_type": "test", "name": "assert_x", "config": config}
+    assert _declared_columns(node) == arguments
+    record = CheckResult(check="assert_x", status=Status.FAIL, model="dwd_sales", details={"arguments": arguments})
+    assert problem_columns(record) == (frozenset(arguments["columns"]) if arguments else None)

@@ -83,6 +83,28 @@ def test_incremental_night_ratio_and_the_printed_table():
     assert "| 3 | strataqc | night: full refresh | 1,000 | duckdb | 50.00 |" in render_markdown(doc)
 
 
+_verdicts = _load(BENCH / "cases" / "night_verdicts.py")
+
+
+def _v(status: str, failures: int) -> dict:
+    return {"status": status, "failures": failures, "s": 0.1}
+
+
+@pytest.mark.parametrize(("whole", "before", "why"), [
+    pytest.param(_v("warn", 3), _v("warn", 3), "older", id="full-check-finds-what-last-night-reported"),
+    pytest.param(_v("warn", 4), _v("warn", 3), "missed", id="full-check-finds-more-than-last-night"),
+    pytest.param(_v("fail", 1), _v("pass", 0), "missed", id="full-check-fails-where-last-night-passed"),
+])
+def test_a_scoped_verdict_may_differ_only_on_defects_in_older_rows(whole, before, why):
+    scoped = {"test.p.kept_defects.1": _v("pass", 0), "test.p.key_unique.2": _v("fail", 2)}
+    full = {"test.p.kept_defects.1": whole, "test.p.key_unique.2": _v("fail", 5)}
+    result = _verdicts.compare(scoped, full, {"test.p.kept_defects.1": before})
+    assert (result["tests"], result["equal"]) == (2, 1)
+    older, unexplained = result["older_defects"], result["unexplained"]
+    assert [d["test"] for d in (older if why == "older" else unexplained)] == ["kept_defects"]
+    assert (older if why == "missed" else unexplained) == []
+
+
 def test_wide_table_yaml_is_what_its_rules_render():
     rules = _load(BENCH / "dbt_wide" / "rules.py")
     committed = yaml.safe_load((BENCH / "dbt_wide" / "models" / "_bench__sources.yml").read_text())
@@ -112,12 +134,12 @@ def test_case5_judges_detection_against_the_goals(totals, met):
     pytest.param(2**28 * 1.25, True, id="at-1.25x-flat"),
     pytest.param(2**28 * 1.5, False, id="grows-with-nights-missed"),
 ])
-def test_case6_one_night_memory_judged_first_count_against_last(last_rss, met):
-    rows = [_row("6", "strataqc", "realized accuracy backfill, 30 nights kept", 10, 5.0, work_s=4.0),
-            _row("6", "strataqc", "one night (keep, measure, judge, drift), 30 nights kept", 10, 3.0, work_s=1.0),
-            {**_row("6", "strataqc", "one night (keep, measure, judge, drift), 90 nights kept", 10, 3.0, work_s=1.5),
+def test_case7_one_night_memory_judged_first_count_against_last(last_rss, met):
+    rows = [_row("7", "strataqc", "realized accuracy backfill, 30 nights kept", 10, 5.0, work_s=4.0),
+            _row("7", "strataqc", "one night (keep, measure, judge, drift), 30 nights kept", 10, 3.0, work_s=1.0),
+            {**_row("7", "strataqc", "one night (keep, measure, judge, drift), 90 nights kept", 10, 3.0, work_s=1.5),
              "peak_rss_bytes": int(last_rss)}]
     targets = {t["target"]: t for t in ratios_and_targets(rows, [10])}
-    rss = targets["case 6: one night's peak RSS, 30 nights kept -> 90 nights kept"]
+    rss = targets["case 7: one night's peak RSS, 30 nights kept -> 90 nights kept"]
     assert (rss["value"], rss["met"]) == (round(last_rss / 2**28, 2), met)
-    assert targets["case 6: one night's work time, 30 nights kept -> 90 nights kept"]["value"] == 1.5
+    assert targets["case 7: one night's work time, 30 nights kept -> 90 nights kept"]["value"] == 1.5

@@ -164,11 +164,13 @@ def test_a_persisting_failure_keeps_its_incident_and_first_seen():
         history = History(wh)
         first = stored_night(history, 0, PRICE_CHAIN[:1])
         (one,) = first.context["incidents"]
-        # night 1: the root still fails and now reaches ADS too: same incident, same first_seen
+        # night 1: the root still fails, unchanged: same incident, same first_seen; ADS drifting from
+        # tonight is tonight's news, an incident of its own (DESIGN §7: news is not grouped under last night)
         second = stored_night(history, 1, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3])
-        (two,) = second.context["incidents"]
-        assert (two["id"], two["first_seen"]) == (one["id"], first.generated_at)
-        assert len(two["symptoms"]) == 1
+        by_root = {i["root"]["model"]: i for i in second.context["incidents"]}
+        two = by_root["dwd_sales"]
+        assert (two["id"], two["first_seen"]) == (one["id"], first.generated_at) and two["symptoms"] == []
+        assert by_root["ads_demand_features"]["first_seen"] == second.generated_at
         # night 2 fixed; night 3 it fails again: a new incident
         stored_night(history, 2, [rec("value_range", "dwd_sales", "unit_price", "pass")])
         fourth = stored_night(history, 3, PRICE_CHAIN[:1])
@@ -176,14 +178,72 @@ def test_a_persisting_failure_keeps_its_incident_and_first_seen():
         assert four["id"] != one["id"] and four["first_seen"] == fourth.generated_at
 
 
-def test_an_incident_whose_root_moves_upstream_keeps_its_id():
-    """Tonight the defect is seen one layer higher: the members it shares with last night carry the id."""
+def test_a_new_failure_upstream_of_a_known_incident_is_tonights_news():
+    """Last night's failures cannot be caused by a check failing first tonight: the new failure is an
+    incident of its own, rooted where it is seen, and last night's incident keeps its id and first_seen."""
     with memory_warehouse() as wh:
         history = History(wh)
         (before,) = stored_night(history, 0, PRICE_CHAIN[1:3]).context["incidents"]
-        (after,) = stored_night(history, 1, PRICE_CHAIN[:3]).context["incidents"]
-        assert after["root"]["model"] == "dwd_sales" and before["root"]["model"] == "dws_sales_daily"
-        assert after["id"] == before["id"]
+        after = stored_night(history, 1, PRICE_CHAIN[:3]).context["incidents"]
+        by_root = {i["root"]["model"]: i for i in after}
+        assert set(by_root) == {"dwd_sales", "dws_sales_daily"} and before["root"]["model"] == "dws_sales_daily"
+        assert (by_root["dws_sales_daily"]["id"], by_root["dws_sales_daily"]["first_seen"]) == (
+            before["id"], before["first_seen"])
+        assert by_root["dwd_sales"]["id"] != before["id"] and by_root["dwd_sales"]["symptoms"] == []
+
+
+def test_a_sql_check_failing_first_below_a_known_defect_roots_its_own_incident():
+    """ODS has warned on unit_price every night; tonight a DWD price check fails for the first time (one
+    store's prices x100) and ADS drifts on unit_price: tonight's incident is rooted on DWD with the drift,
+    the ODS warning stays alone in its incident."""
+    everyday = rec("abnormal_value_ratio", "ods_pos__sales", "unit_price", "warn")
+    prices = rec("store_prices_in_line", "dwd_sales", "unit_price")
+    drift = rec("feature_drift", "ads_demand_features", "unit_price", kind=CheckType.DRIFT)
+    with memory_warehouse() as wh:
+        history = History(wh)
+        (known,) = stored_night(history, 0, [everyday, rec("store_prices_in_line", "dwd_sales", "unit_price",
+                                                           "pass")]).context["incidents"]
+        tonight = stored_night(history, 1, [everyday, prices, drift]).context["incidents"]
+        by_root = {i["root"]["model"]: i for i in tonight}
+        assert by_root["ods_pos__sales"]["id"] == known["id"] and by_root["ods_pos__sales"]["symptoms"] == []
+        assert [s["check"] for s in by_root["dwd_sales"]["symptoms"]] == ["feature_drift"]
+        assert by_root["dwd_sales"]["id"] != known["id"]
+
+
+def column_checks(model: str, status: str, rows: dict[str, int]) -> CheckResult:
+    """A column_checks record as artifacts.py makes it: one record, its failing rules in the message."""
+    message = "; ".join(f"strataqc.column_checks on {model}.{c} {rule}: {n} rows fail"
+                        for (c, rule), n in rows.items())
+    return CheckResult(check="column_checks", status=Status(status), model=model, layer=LAYERS[model],
+                       failures=len(rows), message=message,
+                       details={"test_name": f"{model}__kept", "rules": [f"{c}: {r}" for c, r in rows]})
+
+
+def test_a_defect_landing_on_a_model_that_warns_every_night_is_rooted_where_it_lands():
+    """The everyday defects warn on ODS and DWD every night (units, unit_price); tonight DWD's negative
+    units jump. The changed rule is tonight's incident, rooted on dwd_sales.units, and the new drift it
+    reaches is its symptom; the everyday warnings stay one long-running incident of their own."""
+    everyday = {("units", "valid_type"): 40, ("unit_price", "abnormal_value_ratio"): 12}
+    kept = {("units", "value_range"): 50, ("unit_price", "value_range"): 16}
+    drift = rec("feature_drift", "ads_demand_features", "units_lag_1", "warn", kind=CheckType.DRIFT)
+    with memory_warehouse() as wh:
+        history = History(wh)
+        quiet = [column_checks("ods_pos__sales", "warn", everyday), column_checks("dwd_sales", "warn", kept),
+                 rec("feature_drift", "ads_demand_features", "units_lag_1", "pass", kind=CheckType.DRIFT)]
+        (known,) = stored_night(history, 0, quiet).context["incidents"]
+        spiked = {**kept, ("units", "value_range"): 400}
+        run = stored_night(history, 1, [quiet[0], column_checks("dwd_sales", "warn", spiked), drift])
+        by_id = {i["id"]: i for i in run.context["incidents"]}
+        assert set(by_id) - {known["id"]} and known["id"] in by_id
+        (new,) = [i for i in by_id.values() if i["id"] != known["id"]]
+        assert (new["root"]["model"], new["root"]["columns"]) == ("dwd_sales", ["units"])
+        assert new["first_seen"] == run.generated_at  # tonight's incident, not last night's under a new root
+        assert [s["check"] for s in new["symptoms"]] == ["feature_drift"]
+        assert (by_id[known["id"]]["root"]["model"], by_id[known["id"]]["symptoms"]) == ("ods_pos__sales", [])
+        # without the previous night every problem is news: one incident rooted on ODS, as on a first night
+        first = night(1, [quiet[0], column_checks("dwd_sales", "warn", spiked), drift])
+        (only,) = incidents.attach(first, lineage())
+        assert only.root.model == "ods_pos__sales" and len(only.symptoms) == 2
 
 
 # -- acknowledgements ----------------------------------------------------------------------------
@@ -284,3 +344,16 @@ def test_terminal_table_leads_with_the_incidents(grouped):
     text = render(grouped, "table")
     assert text.index("incident INC-") < text.index("DWD")
     assert "root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads" in text
+
+
+def test_features_built_from_the_same_columns_drifting_anew_together_are_one_incident():
+    """units x3 drifts every ADS feature built on units at once: one incident; a feature built from
+    other columns drifting the same night stays apart (both ways)."""
+    parents = {**COLUMN_PARENTS, "ads_demand_features.units_mean_7d": ["dws_sales_daily.units"]}
+    columns = {**COLUMNS, "ads_demand_features": COLUMNS["ads_demand_features"] + ["units_mean_7d"]}
+    graph = Lineage(dict(LAYERS), dict(PARENTS), columns, parents, [])
+    drifts = [rec("feature_drift", "ads_demand_features", c, kind=CheckType.DRIFT)
+              for c in ("units_lag_1", "units_mean_7d", "unit_price")]
+    found = incidents.attach(night(0, drifts), graph)
+    assert sorted(sorted(p.record.column for p in i.members) for i in found) == [
+        ["unit_price"], ["units_lag_1", "units_mean_7d"]]

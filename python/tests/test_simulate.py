@@ -67,6 +67,30 @@ def test_score_counts_same_night_catches_repeats_and_the_one_reminder():
     assert t["messages_per_incident"] == 1.0 and t["in_exactly_one_message"] == 0
 
 
+@pytest.mark.parametrize(("column", "caught"), [
+    pytest.param("unit_price", True, id="planted-column-catches"),
+    pytest.param("is_promo", False, id="other-column-drifting-does-not"),
+    pytest.param(None, True, id="model-level-drift-catches"),
+])
+def test_a_per_column_check_catches_an_incident_only_on_its_planted_column(column, caught):
+    incident = {"night": 1, "kind": "price_unit_change", "model": "dwd_sales", "column": "unit_price",
+                "options": {"store": "S0003", "factor": 100.0}, "checks": ["feature_drift", "multivariate_drift"]}
+    check = "feature_drift" if column else "multivariate_drift"
+    item = messages.Item("failure", "ads_demand_features", check, column, "new")
+    doc = score([night(0), night(1, item)], [incident], TESTS, reminder_hours=24)
+    assert doc["incidents"][0]["same_night"] is caught
+
+
+def test_a_singular_test_on_a_source_is_scored_on_that_source(tmp_path):
+    from strataqc.simulate.score import test_names
+
+    manifest = {"nodes": {"test.strataqc.on_time": {"resource_type": "test", "name": "on_time",
+                                                    "depends_on": {"nodes": ["source.strataqc.landing.load_log"]}}},
+                "sources": {"source.strataqc.landing.load_log": {"name": "load_log"}}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert test_names(tmp_path / "manifest.json") == {"on_time": ("load_log", "on_time")}
+
+
 def test_the_receiver_listens_on_loopback_and_refuses_oversized_posts():
     with Receiver() as receiver:
         assert receiver.server.server_address[0] == "127.0.0.1"
@@ -119,3 +143,9 @@ def test_a_short_schedule_runs_every_night_and_scores_it(tmp_path):
     assert "incidents alerted the night they land" in result.stdout
     again = CliRunner().invoke(app, ["simulate", "--out", str(out), "--score-only"])
     assert again.exit_code == 0 and json.loads((out / "detection.json").read_text())["totals"] == doc["totals"]
+    # the replay groups incidents as the night does: its messages lead with them, like the live ones
+    replayed = CliRunner().invoke(app, ["simulate", "--out", str(out), "--replay"])
+    assert replayed.exit_code == 0, replayed.output
+    replay = json.loads((out / "replay.json").read_text())
+    with_incidents = [n["night"] for n in replay["per_night"] for m in n["messages"] if "## Incidents" in m["body"]]
+    assert with_incidents, replay["per_night"]  # the planted nights' failures are said as incidents

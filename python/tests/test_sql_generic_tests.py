@@ -62,6 +62,8 @@ def _fixture_tests() -> dict[str, dict]:
     for path in sorted(PROJECT.rglob("*.yml")):
         if "dbt_packages" in path.parts or path.name in {"dbt_project.yml", "packages.yml", "profiles.yml"}:
             continue
+        if {"wap", "wap_bad"} & set(path.parts):   # audits of write-audit-publish nights: test_sql_write_audit_publish.py
+            continue
         visit(yaml.safe_load(path.read_text(encoding="utf-8")))
     return found
 

@@ -23,6 +23,8 @@ FOLDERS = {
     "internal": "helpers shared by the tests, not dispatched",
     "demo": "the demo warehouse's macros, including its override of generate_schema_name",
     "dbt_spark": "shadows of dbt-spark's own macros (Spark seeds, delete+insert incremental)",
+    "dbt_core": "shadows of dbt-core's own macros (get_where_subquery: tests scoped to what the run wrote)",
+    "wap": "write-audit-publish: the strataqc_wap incremental strategy, its audits and quarantine",
 }
 
 
@@ -87,7 +89,7 @@ def test_engine_versions_of_dbt_macros_are_in_their_own_folder():
     shadows = {name: paths[0].parent.name for name, paths in DEFINED.items()
                if "__" in name and name.split("__")[0] in ENGINES and not _primitive(name)
                and paths[0].parent.name != "utils"}
-    assert shadows and set(shadows.values()) == {"dbt_spark"}, shadows
+    assert shadows and set(shadows.values()) == {"dbt_spark", "dbt_core"}, shadows
     demo = {name: paths[0].parent.name for name, paths in DEFINED.items() if name.startswith("demo_")}
     assert set(demo.values()) == {"demo"}, demo
 

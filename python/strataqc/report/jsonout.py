@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from strataqc.held_back import summary as held_back_summary
 from strataqc.json_safe import json_safe
 from strataqc.run import QCRun
 
@@ -27,6 +28,10 @@ def document(run: QCRun) -> dict[str, Any]:
             record["trend"] = json_safe({k: trend.get(k) for k in ("verdict", "history_n", "median", "z")})
         results.append(record)
     doc = {"run_id": run.run_id, "generated_at": run.generated_at, "summary": run.summary(), "results": results}
+    held = held_back_summary(run.results)
+    if held:
+        # write–audit–publish slices kept out of their published tables tonight
+        doc["held_back"] = held
     for name in ("incidents", "anomalies", "changes", "acks"):
         if run.context.get(name) is not None:
             doc[name] = json_safe(run.context[name])

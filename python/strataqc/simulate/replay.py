@@ -2,9 +2,11 @@
 
 Every night's check records are in the simulation's warehouse
 (`strataqc_history.check_results`). Appending them night by night to a fresh
-history and running run_context, plan and compose (as `qc-report night` does
-after its checks) gives the messages today's alerting sends on those very
-nights: a before/after on identical data. The dbt build and the checks are not
+history and running run_context, the incident grouping, plan and compose (as
+`qc-report night` does after its checks) gives the messages today's alerting
+sends on those very nights: a before/after on identical data. The grouping reads
+what each record's test names (its arguments, its failing rules) from that
+night's JSON report (DIR/nights/), and the lineage of the run's manifest. The dbt build and the checks are not
 run again, so a change to a check itself needs a new simulation.
 """
 
@@ -20,7 +22,7 @@ from typing import Any
 from strataqc.simulate import messages, score
 
 
-def _records(frame: Any) -> list[Any]:
+def _records(frame: Any, details: dict[str, dict[str, Any]] | None = None) -> list[Any]:
     from strataqc.results import CheckResult, CheckType, Status
 
     def value(v: Any) -> Any:
@@ -36,12 +38,33 @@ def _records(frame: Any) -> list[Any]:
                                layer=value(row["layer"]), observed=value(row["observed"]),
                                threshold=value(row["threshold"]), failures=None if failures is None else int(failures),
                                message=value(row["message"]) or "", duration_s=value(row["duration_s"]),
-                               details={"test_name": name}))
+                               details={"test_name": name, **(details or {}).get(str(row["check_key"]), {})}))
     return out
+
+
+GROUPING_DETAILS = ("arguments", "rules")  # what the incident grouping reads beyond the stored record
+
+
+def _details_by_run(out: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """run_id -> check_key -> the details the grouping reads, from each night's JSON report."""
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for path in sorted((out / "nights").glob("night-*.json")):
+        try:
+            doc = json.loads(path.read_text())
+        except ValueError:
+            continue  # a night cut short left half a report: its records group as stored
+        per_check = found.setdefault(str(doc.get("run_id")), {})
+        for r in doc.get("results") or []:
+            details = r.get("details") or {}
+            key = "|".join([str(r["check_type"]), r.get("model") or "", details.get("test_name") or r["check"],
+                            r.get("column") or ""])
+            per_check[key] = {k: details[k] for k in GROUPING_DETAILS if k in details}
+    return found
 
 
 def replay(out: Path) -> dict[str, Any]:
     """Write DIR/replay.json and DIR/replay.txt: the simulation in DIR scored with today's alerting."""
+    from strataqc import incidents, lineage
     from strataqc.alerts import AlertConfig, compose, plan
     from strataqc.history import History, run_context
     from strataqc.landing.incidents import KINDS
@@ -55,6 +78,8 @@ def replay(out: Path) -> dict[str, Any]:
         raise SimulationError(f"{out} holds no finished simulation: run `qc-report simulate --out {out}` first")
     doc = json.loads((out / "detection.json").read_text())
     config = AlertConfig(reminder_hours=doc["reminder_hours"])
+    graph = lineage.load(out / "target") if (out / "target" / "manifest.json").exists() else None
+    details = _details_by_run(out)
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "stored.duckdb"
         shutil.copy(out / "warehouse.duckdb", copy)  # the simulation's own file stays as it was
@@ -70,9 +95,11 @@ def replay(out: Path) -> dict[str, Any]:
                 said = []
                 if night["exit_codes"][0] == 2:  # today's night says it could not run before the re-delivery
                     said.append(cannot_run_message(night.get("note") or "could not run")[1])
-                run = QCRun(run_id, str(at), _records(frame[frame["run_id"] == run_id]))
+                run = QCRun(run_id, str(at), _records(frame[frame["run_id"] == run_id], details.get(run_id, {})))
                 history.append(run)
                 run.context.update(run_context(history, run))
+                if graph is not None:
+                    incidents.attach(run, graph, history)
                 now = dt.datetime.fromisoformat(str(at).replace("Z", "+00:00"))
                 p = plan(run, config, history.alert_state(), history.acks(), now)
                 if not p.empty:

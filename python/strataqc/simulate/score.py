@@ -19,20 +19,41 @@ from strataqc.simulate.messages import Item
 
 
 def test_names(dbt_manifest: Path) -> dict[str, tuple[str | None, str]]:
-    """dbt test name -> (model it is attached to, generic test name)."""
+    """dbt test name -> (model or source table it is attached to, generic test name)."""
     if not dbt_manifest.exists():
         return {}
-    nodes = json.loads(dbt_manifest.read_text()).get("nodes", {})
+    doc = json.loads(dbt_manifest.read_text())
+    nodes = doc.get("nodes", {})
+    parents = {**nodes, **doc.get("sources", {})}
     out: dict[str, tuple[str | None, str]] = {}
     for node in nodes.values():
         if node.get("resource_type") != "test":
             continue
+        # a singular test on one source (the load log) is attached to that source, as in the report
         attached = node.get("attached_node") or next(
-            (d for d in (node.get("depends_on") or {}).get("nodes", []) if d.startswith("model.")), None)
-        model = nodes.get(attached, {}).get("name") if attached else None
+            (d for d in (node.get("depends_on") or {}).get("nodes", []) if d.startswith(("model.", "source."))), None)
+        model = parents.get(attached, {}).get("name") if attached else None
         generic = ((node.get("test_metadata") or {}).get("name")) or node.get("name")
         out[node["name"]] = (model, generic)
     return out
+
+
+# Python checks judged per column: they catch an incident on the column it was planted in, not on
+# whatever else drifts that night (the demo's predict window drifts on purpose)
+PER_COLUMN = ("feature_drift", "missing_values", "new_categories", "similar_strings")
+
+
+def planted_columns(incident: dict[str, Any]) -> set[str]:
+    """ADS columns a planted incident moves: its recorded column, and the features built on a sales column."""
+    column = incident.get("column")
+    planted = {column} if column else set()
+    source = (incident.get("options") or {}).get("column")
+    if source == "units" or column == "units":
+        planted |= {"units_lag_1", "units_lag_7", "units_lag_14", "units_lag_28", "units_mean_7d", "units_mean_28d",
+                    "units_mean_14d_centered", "units_next_7d"}
+    elif source:
+        planted.add(source)
+    return planted
 
 
 def matches(item: Item, incident: dict[str, Any], tests: dict[str, tuple[str | None, str]]) -> bool:
@@ -45,6 +66,9 @@ def matches(item: Item, incident: dict[str, Any], tests: dict[str, tuple[str | N
                 return True
         elif item.check == name and (item.model in (incident["model"], "landing", "dbt build")
                                      or item.model and item.model.startswith("ads")):
+            columns = planted_columns(incident)
+            if name in PER_COLUMN and item.column and columns and item.column not in columns:
+                continue
             return True
     return False
 

@@ -1,0 +1,117 @@
+{#- Tests scoped to what the run wrote (`+strataqc_scope: new_rows` on an incremental model).
+
+    The model's pre-hook `record_scope_watermark()` runs before the model builds and records,
+    for this invocation, where the rows this run (re)writes begin: the highest value of the
+    scope column already built, minus `strataqc_scope_lookback` periods the model rewrites
+    (its reprocessing window). The tests of the model, later in the same `dbt build`, read
+    that row (see `scope_window`). No row for the invocation (another invocation, a full
+    refresh, a cadence night, an empty model) means the whole table. -#}
+
+{#- The model's scope setting: config `strataqc_scope` (dbt_project.yml or the model), or meta. -#}
+{% macro scope_setting(node_config) %}
+  {%- set value = node_config.get('strataqc_scope') -%}
+  {%- if value is none -%}
+    {%- set value = (node_config.get('meta') or {}).get('strataqc_scope') -%}
+  {%- endif -%}
+  {{ return(value or 'whole_table') }}
+{% endmacro %}
+
+{#- The watermark table, or none when it does not exist: the project's on-run-start creates it
+    (`on-run-start: "{% do strataqc.ensure_scope_watermark() %}"`); without it every test reads its whole table. -#}
+{% macro scope_watermark_table() %}
+  {%- set schema = var('strataqc_audit_schema', 'strataqc_audit') -%}
+  {%- if adapter.get_relation(database=target.database, schema=schema, identifier='scope_watermark') is none -%}
+    {{ return(none) }}
+  {%- endif -%}
+  {{ return(strataqc.quote_identifier(schema) ~ '.' ~ strataqc.quote_identifier('scope_watermark')) }}
+{% endmacro %}
+
+{% macro scope_model_key(relation) %}
+  {{ return((relation.schema ~ '.' ~ relation.identifier) | lower) }}
+{% endmacro %}
+
+{#- Pre-hook of an incremental model (dbt_project.yml: `+pre-hook: "{{ strataqc.record_scope_watermark() }}"`).
+    Renders the insert of tonight's watermark row; renders nothing when the model is not scoped. -#}
+{% macro record_scope_watermark() %}
+  {%- if not execute or config.get('materialized') != 'incremental' -%}{{ return('') }}{%- endif -%}
+  {%- set setting = strataqc.scope_setting(config) -%}
+  {%- if setting not in ['new_rows', 'whole_table'] -%}
+    {{ exceptions.raise_compiler_error("strataqc_scope on " ~ this.identifier ~ ": '" ~ setting
+       ~ "' is not a scope. Fix: set `+strataqc_scope: new_rows` (tests read the rows this run wrote) or `whole_table`") }}
+  {%- endif -%}
+  {%- set table = strataqc.scope_watermark_table() if setting == 'new_rows' else none -%}
+  {%- if table is none -%}{{ return('') }}{%- endif -%}
+  {%- set key = strataqc.scope_model_key(this) -%}
+  {%- set mode, column, low, data_type = 'full', '', '', '' -%}
+  {%- if is_incremental() and not var('strataqc_scope_full_check', false) and not strataqc.scope_cadence_due(table, key) -%}
+    {%- set column = config.get('strataqc_scope_column') or config.get('unique_key') -%}
+    {%- if column is not string or not column -%}
+      {{ exceptions.raise_compiler_error("strataqc_scope on " ~ this.identifier
+         ~ ": no scope column (the model's unique_key is not one column). Fix: set `strataqc_scope_column:` "
+         ~ "to the column that grows with each run, e.g. a load id or a date") }}
+    {%- endif -%}
+    {%- set found = adapter.get_columns_in_relation(this) | selectattr('name', 'equalto', column) | list -%}
+    {%- if not found -%}
+      {%- set found = adapter.get_columns_in_relation(this) | selectattr('name', 'equalto', column | lower) | list -%}
+    {%- endif -%}
+    {%- if not found -%}
+      {{ exceptions.raise_compiler_error("strataqc_scope_column on " ~ this.identifier ~ ": no column '" ~ column
+         ~ "' in " ~ this ~ ". Fix: name a column of the model") }}
+    {%- endif -%}
+    {%- set data_type = found[0].data_type -%}
+    {%- set lookback = config.get('strataqc_scope_lookback') or 0 -%}
+    {%- set newest = 'max(' ~ strataqc.quote_identifier(column) ~ ')' -%}
+    {%- set low_expr = dbt.dateadd('day', -(lookback | int), newest)
+          if strataqc.type_family(data_type) in ['date', 'timestamp'] else newest ~ ' - ' ~ (lookback | int) -%}
+    {%- set low = run_query('select ' ~ strataqc.to_text('cast(' ~ low_expr ~ ' as ' ~ data_type ~ ')') ~ ' from ' ~ this).columns[0].values()[0] -%}
+    {%- if low is not none -%}{%- set mode = 'new_rows' -%}{%- endif -%}
+  {%- endif -%}
+  {#- run with the model, in its transaction: the row exists only if the model was built -#}
+  {%- set values = [] -%}
+  {%- for v in [key, invocation_id, mode, column, low or '', data_type, run_started_at.strftime('%Y-%m-%dT%H:%M:%S')] -%}
+    {%- do values.append(strataqc.string_literal(v | string)) -%}
+  {%- endfor -%}
+  {{ return('insert into ' ~ table ~ ' (model_key, invocation_id, scope_mode, scope_column, low_value, data_type, recorded_at) values ('
+      ~ values | join(', ') ~ ')') }}
+{% endmacro %}
+
+{#- A cadence night reads the whole table: var strataqc_scope_full_every (days, default 7; 0 never)
+    since the model's last whole-table night (a full refresh counts). -#}
+{% macro scope_cadence_due(table, key) %}
+  {%- set every = var('strataqc_scope_full_every', 7) | int -%}
+  {%- if every <= 0 -%}{{ return(false) }}{%- endif -%}
+  {%- set last = run_query('select max(recorded_at) from ' ~ table ~ ' where model_key = ' ~ strataqc.string_literal(key)
+                           ~ " and scope_mode = 'full'").columns[0].values()[0] -%}
+  {%- if not last -%}{{ return(true) }}{%- endif -%}
+  {%- set last = modules.datetime.datetime.strptime(last | string, '%Y-%m-%dT%H:%M:%S') -%}
+  {%- set now = modules.datetime.datetime.strptime(run_started_at.strftime('%Y-%m-%dT%H:%M:%S'), '%Y-%m-%dT%H:%M:%S') -%}
+  {{ return((now - last).days >= every) }}
+{% endmacro %}
+
+{#- The window of a scoped model for the test being compiled: {'column', 'filter'} or none
+    (the whole table). An empty slice is none too: nothing new, and an empty relation would
+    fail every test that refuses empty models. -#}
+{% macro scope_window(relation) %}
+  {%- if not execute or relation.identifier is not defined or not relation.identifier -%}{{ return(none) }}{%- endif -%}
+  {%- set node = namespace(found=none) -%}
+  {%- for n in graph.nodes.values() if n.resource_type == 'model' and node.found is none -%}
+    {%- if (n.alias or n.name) | lower == relation.identifier | lower and (n.schema | lower) == (relation.schema | lower) -%}
+      {%- set node.found = n -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if node.found is none or node.found.config.materialized != 'incremental'
+        or strataqc.scope_setting(node.found.config) != 'new_rows' -%}
+    {{ return(none) }}
+  {%- endif -%}
+  {%- set table = strataqc.scope_watermark_table() -%}
+  {%- if table is none -%}{{ return(none) }}{%- endif -%}
+  {%- set rows = run_query('select scope_mode, scope_column, low_value, data_type from ' ~ table
+        ~ ' where model_key = ' ~ strataqc.string_literal(strataqc.scope_model_key(relation))
+        ~ ' and invocation_id = ' ~ strataqc.string_literal(invocation_id)).rows -%}
+  {%- if rows | length == 0 or rows[0][0] != 'new_rows' -%}{{ return(none) }}{%- endif -%}
+  {%- set column = strataqc.quote_identifier(rows[0][1]) -%}
+  {%- set filter = column ~ ' > cast(' ~ strataqc.string_literal(rows[0][2]) ~ ' as ' ~ rows[0][3] ~ ')' -%}
+  {%- set new_rows = run_query('select count(*) from ' ~ relation ~ ' where ' ~ filter).columns[0].values()[0] -%}
+  {%- if not new_rows -%}{{ return(none) }}{%- endif -%}
+  {{ return({'column': column, 'filter': filter, 'low': rows[0][2]}) }}
+{% endmacro %}

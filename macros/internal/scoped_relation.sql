@@ -1,0 +1,68 @@
+{#- The `model` a generic test reads (see dbt_core/get_where_subquery.sql). -#}
+
+{% macro scope_kind(test_metadata) %}
+  {%- set name = test_metadata.name -%}
+  {#- dbt's own tests carry no namespace key -#}
+  {%- set namespace = test_metadata.get('namespace') -%}
+  {%- if namespace is none and name in ['not_null', 'accepted_values', 'relationships'] -%}{{ return('rows') }}{%- endif -%}
+  {%- if namespace is none and name == 'unique' -%}{{ return('keys') }}{%- endif -%}
+  {%- if namespace != 'strataqc' -%}{{ return('whole') }}{%- endif -%}
+  {%- if name in ['column_checks', 'abnormal_value_ratio', 'valid_type', 'value_range', 'special_characters',
+                  'accepted_values_ratio', 'regex_match', 'regex_not_match', 'string_length', 'expression_is_true',
+                  'relationships_ratio'] -%}
+    {{ return('rows') }}
+  {%- elif name == 'unique_key' -%}
+    {{ return('keys') }}
+  {%- elif name in ['date_continuity', 'value_continuity'] -%}
+    {{ return(name) }}
+  {%- endif -%}
+  {{ return('whole') }}
+{% endmacro %}
+
+{% macro scoped_relation(relation, where) %}
+  {#- the relation, with the test's `where` if any, under an alias -#}
+  {%- set base = ('(select * from ' ~ relation ~ ' where ' ~ where ~ ')') if where else (relation | string) -%}
+  {%- set whole = (base ~ ' dbt_subquery') if where else relation -%}
+  {%- if not execute or model.test_metadata is not defined or not model.test_metadata -%}{{ return(whole) }}{%- endif -%}
+  {%- if (config.get('strataqc_scope') or (config.get('meta') or {}).get('strataqc_scope')) == 'whole_table' -%}
+    {{ return(whole) }}
+  {%- endif -%}
+  {%- set kind = strataqc.scope_kind(model.test_metadata) -%}
+  {%- if kind == 'whole' -%}{{ return(whole) }}{%- endif -%}
+  {%- set window = strataqc.scope_window(relation) -%}
+  {%- if window is none -%}{{ return(whole) }}{%- endif -%}
+  {%- set kwargs = model.test_metadata.kwargs -%}
+  {%- if kind == 'rows' -%}
+    {{ return('(select * from ' ~ base ~ ' where ' ~ window.filter ~ ') strataqc_scoped') }}
+  {%- elif kind == 'keys' -%}
+    {%- set names = [kwargs.column_name] if model.test_metadata.name == 'unique' else kwargs.columns -%}
+    {%- if names is string or not names -%}{{ return(whole) }}{%- endif -%}
+    {%- set same = [] -%}
+    {%- for c in strataqc.quote_all(names) -%}
+      {%- do same.append(strataqc.null_safe_equals('strataqc_new.' ~ c, 'strataqc_all.' ~ c)) -%}
+    {%- endfor -%}
+    {{ return('(select * from ' ~ base ~ ' as strataqc_all where exists (select 1 from ' ~ base ~ ' as strataqc_new where strataqc_new.'
+        ~ window.filter ~ ' and ' ~ same | join(' and ') ~ ')) strataqc_scoped') }}
+  {%- endif -%}
+  {%- set date_column = kwargs.date_column -%}
+  {%- if date_column is not string or not date_column -%}{{ return(whole) }}{%- endif -%}
+  {%- set d = strataqc.quote_identifier(date_column) -%}
+  {%- set first_new = '(select min(' ~ d ~ ') from ' ~ base ~ ' as strataqc_new where ' ~ window.filter ~ ')' -%}
+  {%- if kind == 'date_continuity' -%}
+    {#- a gap touching the new rows lies after each series' last period before them -#}
+    {%- if kwargs.group_by is string -%}{{ return(whole) }}{%- endif -%}
+    {%- set groups = strataqc.quote_all(kwargs.group_by or []) -%}
+    {%- set g = groups | join(', ') ~ (', ' if groups else '') -%}
+    {{ return('(select ' ~ g ~ d ~ ' from ' ~ base ~ ' where ' ~ d ~ ' >= ' ~ first_new
+        ~ ' union all select ' ~ g ~ 'max(' ~ d ~ ') as ' ~ d ~ ' from ' ~ base ~ ' where ' ~ d ~ ' < ' ~ first_new
+        ~ (' group by ' ~ groups | join(', ') if groups else '') ~ ') strataqc_scoped') }}
+  {%- endif -%}
+  {#- value_continuity: a run longer than its limit that reaches the new rows is still longer than the
+      limit inside limit + 1 periods of edge; a change compares with 1 period back (7 days weekly) -#}
+  {%- set edge = [kwargs.max_zero_run or 0, kwargs.max_null_run or 0] | map('int') | max + 1 -%}
+  {%- if kwargs.max_change_ratio is not none -%}
+    {%- set edge = [edge, 8 if kwargs.seasonality == 'weekly' else 2] | max -%}
+  {%- endif -%}
+  {%- set interval = kwargs.interval or 'day' -%}
+  {{ return('(select * from ' ~ base ~ ' where ' ~ d ~ ' > ' ~ dbt.dateadd(interval, -edge, first_new) ~ ') strataqc_scoped') }}
+{% endmacro %}

@@ -1,0 +1,66 @@
+"""Tonight's news apart from what failed last night: the problems an incident may be rooted in tonight.
+
+A warehouse has defects that fail every night (the demo plants them on purpose); a
+defect landing tonight must not be swallowed by their long-running incident. News is
+an anomaly, a problem that was none (or a milder one) in the previous run, or one
+changed in substance since then (substance.py). A `column_checks` record folds every
+rule into one record: when it changed, it is news on the columns whose rules fail
+anew or on more rows only. A problem whose model was not built last night is judged
+against the last night it ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from strataqc.run import QCRun
+from strataqc.substance import changed, facets, moved_facets
+
+PROBLEM_RANK = {"warn": 1, "fail": 2, "error": 3}
+
+
+def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
+    """(tonight's news, the problems unchanged since the previous run); all news without a previous run.
+
+    News: an anomaly; a problem that was none, or a milder one, in the previous run; one changed
+    in substance since then. A column_checks record that changed on some columns is news on
+    those columns only: the others' failures are last night's."""
+    previous = run.context.get("previous")
+    if not previous:
+        return list(found), []
+    series = run.context.get("series") or {}
+    statuses = run.context.get("status_series") or {}
+    fresh, known = [], []
+    for p in found:
+        before = previous.get(p.key)
+        r = p.record
+        if before is not None and str(before.get("status")) == "skip":
+            # not run last night (its model held back): judged against the last night it ran
+            ran = [s for _, s in statuses.get(p.key, []) if str(s) != "skip"]
+            if ran and ran[-1] == str(r.status):
+                known.append(p)
+                continue
+        if p.anomaly or before is None or PROBLEM_RANK.get(str(before.get("status")), 0) < \
+                PROBLEM_RANK.get(str(r.status), 0):
+            fresh.append(p)
+            continue
+        if PROBLEM_RANK.get(str(before.get("status")), 0) > PROBLEM_RANK.get(str(r.status), 0):
+            known.append(p)  # easing off is not news
+            continue
+        moved = moved_facets(before.get("message"), r.message)
+        if moved:
+            narrowed = frozenset(moved & p.columns) if p.columns and moved & p.columns else frozenset(moved)
+            fresh.append(replace(p, columns=narrowed))
+        elif not moved_facets_known(before.get("message"), r.message) and changed(
+                before.get("status"), before.get("failures"), before.get("observed"), r, previous=before,
+                recent=series.get(p.key)):
+            fresh.append(p)
+        else:
+            known.append(p)
+    return fresh, known
+
+
+def moved_facets_known(old_message: Any, new_message: Any) -> bool:
+    """Both messages name column_checks rules: their facets tell what changed, the totals say nothing more."""
+    return bool(facets(old_message)) and bool(facets(new_message))

@@ -1,0 +1,171 @@
+"""Tests scoped to what the run wrote (`+strataqc_scope: new_rows`): on an incremental night the
+tests of the incremental models read the new rows (plus what a key or a continuity check needs),
+and decide what a full check of the same data decides, except for defects in older rows, which the
+full refresh and the cadence night find (docs/sql-tests.md, "Tests scoped to what the run wrote")."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from conftest import load_into, model_errors, run_dbt
+from strataqc.landing.generate import generate
+
+pytestmark = pytest.mark.dbt
+
+INCIDENTS = ["negative_units_spike:share=0.05", "category_renamed:category=Frozen,to=Frozen Foods"]
+SCOPED_MODELS = {"dwd.dwd_sales", "dwd.dwd_sales__rejected", "dws.dws_sales_daily", "ads.ads_demand_features"}
+
+
+def _tests(target) -> dict[str, dict]:
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    return {r["unique_id"].split(".")[2]: r for r in results if r["unique_id"].startswith("test.")}
+
+
+def _marks(duckdb_path) -> dict[str, tuple]:
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        rows = con.execute("select model_key, scope_mode, scope_column, low_value, invocation_id, recorded_at "
+                           "from strataqc_audit.scope_watermark").fetchall()
+    finally:
+        con.close()
+    return rows
+
+
+@pytest.fixture(scope="module")
+def scoped_night(demo_night, tmp_path_factory):
+    """The demo warehouse with an old duplicate line planted, then one more day with incidents built
+    incrementally (tests scoped), then a full check of the same data (`dbt test`, whole tables)."""
+    root = tmp_path_factory.mktemp("scoped_night")
+    landing = root / "landing"
+    shutil.copytree(demo_night.landing_dir, landing)
+    duckdb_path, env = demo_night.copy_warehouse(root)
+    con = duckdb.connect(str(duckdb_path))
+    # a defect in old rows, long before tonight's window: two lines of the first load share an id
+    # (renamed, not added: every row count and total still reconciles)
+    first, second = con.execute("select line_id from dwd.dwd_sales where _load_id = (select min(_load_id) "
+                                "from dwd.dwd_sales) order by line_id limit 2").fetchall()
+    con.execute("update dwd.dwd_sales set line_id = ? where line_id = ?", [first[0], second[0]])
+    old_line = first[0]
+    con.close()
+    generate(landing, extend_days=1, incidents=INCIDENTS)
+    load_into(landing, duckdb_path)
+    build = run_dbt(["build"], env, root / "scoped", root / "logs")
+    assert (root / "scoped" / "run_results.json").exists(), build.stdout[-3000:]
+    assert model_errors(root / "scoped") == []
+    check = run_dbt(["test"], env, root / "whole", root / "logs")
+    assert (root / "whole" / "run_results.json").exists(), check.stdout[-3000:]
+    return {"root": root, "landing": landing, "duckdb": duckdb_path, "env": env, "old_line": old_line,
+            "scoped": _tests(root / "scoped"), "whole": _tests(root / "whole"), "before": _tests(demo_night.target_path)}
+
+
+def test_the_incremental_night_reads_the_rows_it_wrote(scoped_night):
+    marks = [m for m in _marks(scoped_night["duckdb"]) if m[1] == "new_rows"]
+    assert {m[0] for m in marks} == SCOPED_MODELS
+    by_model = {m[0]: m for m in marks}
+    assert by_model["dwd.dwd_sales"][2] == "_load_id" and by_model["dws.dws_sales_daily"][2] == "date_day"
+    scoped = scoped_night["scoped"]
+    # a row test reads the new rows; a key test the rows whose key is new; continuity the window and its edge
+    assert '"_load_id" > cast(' in scoped["dwd_sales__kept_defects"]["compiled_code"]
+    assert "as strataqc_new where strataqc_new." in scoped["dwd_sales__line_id_unique"]["compiled_code"]
+    assert "union all select" in scoped["dws_sales_daily__spine_complete"]["compiled_code"]
+    # totals and reconciliations need the whole table; so do the tests of models that are not incremental
+    assert "strataqc_scoped" not in scoped["dws_sales_daily__units_match_dwd"]["compiled_code"]
+    assert "strataqc_scoped" not in scoped["dwd_store__store_id_unique"]["compiled_code"]
+    # the full check is another invocation: it read whole tables
+    assert not any("strataqc_scoped" in t["compiled_code"] for t in scoped_night["whole"].values())
+
+
+@pytest.mark.parametrize("test", ["dwd_sales__kept_defects", "ads_demand_features__surviving_defects"])
+def test_a_defect_in_tonights_rows_gets_the_full_checks_verdict(scoped_night, test):
+    scoped, whole = scoped_night["scoped"][test], scoped_night["whole"][test]
+    assert (scoped["status"], whole["status"]) == ("warn", "warn")
+    assert 0 < scoped["failures"] <= whole["failures"]
+
+
+def test_verdicts_differ_only_on_defects_in_older_rows(scoped_night):
+    scoped, whole, before = scoped_night["scoped"], scoped_night["whole"], scoped_night["before"]
+    assert scoped.keys() == whole.keys()
+    differ = {t: (scoped[t]["status"], whole[t]["status"]) for t in scoped if scoped[t]["status"] != whole[t]["status"]}
+    # the duplicate planted in the first load: a full check finds it, tonight's rows do not hold it
+    for test in ("dwd_sales__line_id_unique", "unique_dwd_sales_line_id"):
+        assert differ.pop(test) == ("pass", "fail")
+        assert whole[test]["failures"] == 1
+    for test, (s, w) in differ.items():
+        # the rest the demo night's full check reported already, and the full check finds no more
+        assert s == "pass" and w == before[test]["status"], test
+        assert whole[test]["failures"] <= before[test]["failures"], test
+    assert len(differ) < len(scoped) // 4
+
+
+def test_a_new_key_is_checked_against_the_existing_keys(scoped_night, tmp_path):
+    """The scoped key test, as compiled tonight, finds a new row repeating an old key, not the old repeat."""
+    sql = scoped_night["scoped"]["dwd_sales__line_id_unique"]["compiled_code"]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(scoped_night["duckdb"], copy)
+    con = duckdb.connect(str(copy))
+    try:
+        assert con.execute(sql).fetchall() == []
+        # tonight's load brings a line whose id an early load already had
+        reused = con.execute("select line_id from dwd.dwd_sales where _load_id = (select min(_load_id) from dwd.dwd_sales) "
+                             "and line_id <> ? limit 1", [scoped_night["old_line"]]).fetchone()[0]
+        con.execute("insert into dwd.dwd_sales select * replace (? as line_id) from dwd.dwd_sales "
+                    "where _load_id = (select max(_load_id) from dwd.dwd_sales) limit 1", [reused])
+        found = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    assert [row[0] for row in found] == [reused]
+    assert "occurs 2 times" in found[0][-1]
+
+
+def test_the_cadence_night_reads_the_whole_table(scoped_night):
+    """Every strataqc_scope_full_every days the tests read whole tables, and find the old duplicate."""
+    root, env = scoped_night["root"], scoped_night["env"]
+    con = duckdb.connect(str(scoped_night["duckdb"]))
+    # the last whole-table night (the demo's first build) lies far back
+    con.execute("update strataqc_audit.scope_watermark set recorded_at = '2000-01-01T00:00:00' where scope_mode = 'full'")
+    con.close()
+    generate(scoped_night["landing"], extend_days=1)
+    load_into(scoped_night["landing"], scoped_night["duckdb"])
+    build = run_dbt(["build", "--vars", "{strataqc_scope_full_every: 1}"], env, root / "cadence", root / "logs")
+    assert (root / "cadence" / "run_results.json").exists(), build.stdout[-3000:]
+    tests = _tests(root / "cadence")
+    assert not any("strataqc_scoped" in (t["compiled_code"] or "") for t in tests.values())
+    assert (tests["dwd_sales__line_id_unique"]["status"], tests["dwd_sales__line_id_unique"]["failures"]) == ("fail", 1)
+    invocation = json.loads((root / "cadence" / "run_results.json").read_text())["metadata"]["invocation_id"]
+    # the duplicate fails at error severity, so dbt build skips what lies downstream of dwd_sales
+    assert {m[0]: m[1] for m in _marks(scoped_night["duckdb"]) if m[4] == invocation} == {
+        "dwd.dwd_sales": "full", "dwd.dwd_sales__rejected": "full"}
+
+
+def test_a_scope_that_is_not_one_names_the_model_and_the_fix(tmp_path):
+    """In a host project: the pre-hook refuses an unknown `strataqc_scope` before the model builds."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "orders.sql").write_text(
+        "{{ config(materialized='incremental', unique_key='order_day', strataqc_scope='new_row') }}\n"
+        "select cast('2024-03-01' as date) as order_day, 1 as n\n", encoding="utf-8")
+    (tmp_path / "dbt_project.yml").write_text(
+        "name: host_shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: host_shop\n"
+        "models:\n  host_shop:\n    +pre-hook: \"{{ strataqc.record_scope_watermark() }}\"\n", encoding="utf-8")
+    (tmp_path / "packages.yml").write_text(f"packages:\n  - local: {repo}\n", encoding="utf-8")
+    (tmp_path / "profiles.yml").write_text(
+        "host_shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+        f"      path: {tmp_path / 'host.duckdb'}\n      threads: 1\n", encoding="utf-8")
+    env = {**os.environ, "DBT_PROFILES_DIR": str(tmp_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env.pop("STRATAQC_DUCKDB_PATH", None)
+    dbt = str(Path(sys.executable).parent / "dbt")
+    for args in (["deps"], ["run"]):
+        done = subprocess.run([dbt, *args, "--log-path", str(tmp_path / "logs")], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert ("strataqc_scope on orders: 'new_row' is not a scope. Fix: set `+strataqc_scope: new_rows`"
+            in " ".join(done.stdout.split()))

@@ -49,7 +49,8 @@ def check_night(root: Path, demo_night, incidents: list[str] | None) -> dict:
         env["STRATAQC_NOW"] = night_clock(landing)
     done = run_dbt(["test", "--select", *CHECKS], env, root / "target")
     results = json.loads((root / "target" / "run_results.json").read_text())["results"]
-    by_name = {r["unique_id"].split(".")[2]: r for r in results}
+    # the project's on-run-start hooks are results too: only the tests are read here
+    by_name = {r["unique_id"].split(".")[2]: r for r in results if r["unique_id"].startswith("test.")}
     assert set(by_name) == set(CHECKS), (done.stdout[-3000:], sorted(by_name))
     compiled = {name: r["compiled_code"] for name, r in by_name.items()}
     with duckdb.connect(str(duckdb_path), read_only=True) as con:

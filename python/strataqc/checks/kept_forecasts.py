@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
@@ -18,7 +19,7 @@ from sqlglot import exp
 
 from strataqc.checks.prediction_drift import prediction_drift
 from strataqc.checks.realized_accuracy import Tables, realized_accuracy
-from strataqc.model.forecasts import (ForecastsConfig, ForecastsConfigError, beside, keep_forecasts,
+from strataqc.model.forecasts import (ForecastsConfig, ForecastsConfigError, beside, exists, keep_forecasts,
                                       parse_forecasts_config)
 from strataqc.results import CheckResult, CheckType, Status
 from strataqc.warehouse import table
@@ -47,46 +48,97 @@ def _is_date(values: pd.Series) -> bool:
     return not present.empty and isinstance(present.iloc[0], (dt.date, dt.datetime))
 
 
+@dataclass
+class KeptForecasts:
+    """What the kept-forecast records of one model read: its settings and tables, or why it cannot run."""
+    model: str
+    cfg: ForecastsConfig | None = None
+    tables: Tables | None = None
+    predictions: exp.Table | None = None
+    problem: Exception | None = None
+
+    @classmethod
+    def of(cls, wh: Any, model: str, relation: str, target: str, ids: list[str], block: Any,
+           predictions: exp.Table, predict: pd.DataFrame | None, segments: list[str],
+           columns: list[str]) -> "KeptForecasts":
+        try:
+            cfg = parse_forecasts_config(model, block)
+            if not cfg.enabled:
+                return cls(model, cfg)
+            if not ids:
+                raise ForecastsConfigError(f"{model}: kept forecasts are joined with their actuals on "
+                                           "meta.strataqc.ids: declare the ids (or set model.forecasts: false)")
+            date_column = date_column_of(model, cfg, ids, predict)
+            chosen = list(cfg.segments if cfg.segments is not None else segments)
+            unknown = [s for s in chosen if s not in columns]
+            if unknown:
+                raise ForecastsConfigError(f"{model}: meta.strataqc.model.forecasts.segments names column(s) "
+                                           f"{', '.join(unknown)} that {relation} does not have")
+            tables = Tables(forecasts=beside(predictions, cfg.table, f"{model}__forecasts"),
+                            accuracy=beside(predictions, cfg.accuracy_table, f"{model}__realized_accuracy"),
+                            actuals=table(relation), ids=ids, date_column=date_column, target=target,
+                            segments=chosen)
+            return cls(model, cfg, tables, predictions)
+        except Exception as exc:
+            return cls(model, problem=exc)
+
+    def _judges_accuracy(self) -> bool:
+        return self.cfg is not None and self.cfg.enabled and self.problem is None and \
+            self.cfg.realized_accuracy.get("enabled", True) is not False
+
+    def landed(self, wh: Any) -> list[CheckResult]:
+        """Before training: the accuracy of the forecasts already kept whose actuals have landed (tonight's
+        own cannot have), so that a degradation can start a challenger the night it is seen."""
+        if not self._judges_accuracy() or not (exists(wh, self.tables.forecasts) and exists(wh, self.tables.accuracy)):
+            return []
+        return _guarded("realized_accuracy", self.model, lambda: realized_accuracy(wh, self.model, self.tables,
+                                                                                   self.cfg, _now()))
+
+    def records(self, wh: Any, judged: list[CheckResult] | None = None) -> list[CheckResult]:
+        """Keep tonight's predictions (already written) and judge the kept ones; `judged` are the
+        realized_accuracy records already made before training tonight, if any."""
+        start = time.perf_counter()
+        if self.problem is not None:
+            return [_error("forecasts_kept", self.model, self.problem, start)]
+        cfg, tables = self.cfg, self.tables
+        if cfg is None or not cfg.enabled:
+            return []
+        try:
+            kept = keep_forecasts(wh, self.predictions, tables.forecasts, tables.accuracy, tables.ids,
+                                  tables.date_column, cfg)
+        except Exception as exc:
+            return [_error("forecasts_kept", self.model, exc, start)]
+        where = tables.forecasts.sql(dialect="duckdb")
+        records = [CheckResult(check="forecasts_kept", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
+                               model=self.model, duration_s=time.perf_counter() - start,
+                               message=f"kept {kept.rows:,} forecasts made {kept.forecast_date} in {where} "
+                                       f"({kept.dates_kept} forecast date{'' if kept.dates_kept == 1 else 's'} kept; retention {cfg.retention_days} days, "
+                                       f"older than {kept.pruned_before} pruned)",
+                               details={"forecast_date": str(kept.forecast_date), "rows": kept.rows,
+                                        "dates_kept": kept.dates_kept, "table": where,
+                                        "accuracy_table": tables.accuracy.sql(dialect="duckdb")})]
+        if judged:
+            records += judged
+        elif self._judges_accuracy():
+            records += _guarded("realized_accuracy", self.model,
+                                lambda: realized_accuracy(wh, self.model, tables, cfg, _now()))
+        if cfg.prediction_drift.get("enabled", True) is not False:
+            records += _guarded("prediction_drift", self.model,
+                                lambda: prediction_drift(wh, self.model, tables.forecasts, tables.ids,
+                                                         kept.forecast_date, cfg))
+        return records
+
+
 def forecast_records(wh: Any, model: str, relation: str, target: str, ids: list[str], block: Any,
                      predictions: exp.Table, predict: pd.DataFrame | None, segments: list[str],
                      columns: list[str]) -> list[CheckResult]:
     """Keep tonight's predictions (already written to `predictions`) and judge the kept ones."""
-    start = time.perf_counter()
-    try:
-        cfg = parse_forecasts_config(model, block)
-        if not cfg.enabled:
-            return []
-        if not ids:
-            raise ForecastsConfigError(f"{model}: kept forecasts are joined with their actuals on "
-                                       "meta.strataqc.ids: declare the ids (or set model.forecasts: false)")
-        date_column = date_column_of(model, cfg, ids, predict)
-        chosen = list(cfg.segments if cfg.segments is not None else segments)
-        unknown = [s for s in chosen if s not in columns]
-        if unknown:
-            raise ForecastsConfigError(f"{model}: meta.strataqc.model.forecasts.segments names column(s) "
-                                       f"{', '.join(unknown)} that {relation} does not have")
-        tables = Tables(forecasts=beside(predictions, cfg.table, f"{model}__forecasts"),
-                        accuracy=beside(predictions, cfg.accuracy_table, f"{model}__realized_accuracy"),
-                        actuals=table(relation), ids=ids, date_column=date_column, target=target, segments=chosen)
-        kept = keep_forecasts(wh, predictions, tables.forecasts, tables.accuracy, ids, date_column, cfg)
-    except Exception as exc:
-        return [_error("forecasts_kept", model, exc, start)]
-    where = tables.forecasts.sql(dialect="duckdb")
-    records = [CheckResult(check="forecasts_kept", status=Status.PASS, check_type=CheckType.MODEL_QUALITY,
-                           model=model, duration_s=time.perf_counter() - start,
-                           message=f"kept {kept.rows:,} forecasts made {kept.forecast_date} in {where} "
-                                   f"({kept.dates_kept} forecast date{'' if kept.dates_kept == 1 else 's'} kept; retention {cfg.retention_days} days, "
-                                   f"older than {kept.pruned_before} pruned)",
-                           details={"forecast_date": str(kept.forecast_date), "rows": kept.rows,
-                                    "dates_kept": kept.dates_kept, "table": where,
-                                    "accuracy_table": tables.accuracy.sql(dialect="duckdb")})]
-    now = datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
-    if cfg.realized_accuracy.get("enabled", True) is not False:
-        records += _guarded("realized_accuracy", model, lambda: realized_accuracy(wh, model, tables, cfg, now))
-    if cfg.prediction_drift.get("enabled", True) is not False:
-        records += _guarded("prediction_drift", model,
-                            lambda: prediction_drift(wh, model, tables.forecasts, ids, kept.forecast_date, cfg))
-    return records
+    return KeptForecasts.of(wh, model, relation, target, ids, block, predictions, predict, segments,
+                            columns).records(wh)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(tzinfo=None).isoformat(sep=" ", timespec="seconds")
 
 
 def _guarded(check: str, model: str, run: Callable[[], CheckResult]) -> list[CheckResult]:

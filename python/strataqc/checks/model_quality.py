@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
-from strataqc.checks.kept_forecasts import forecast_records
+from strataqc.checks.kept_forecasts import KeptForecasts
 from strataqc.checks.model_retrain import retrain_night
 from strataqc.json_safe import json_safe
 from strataqc.layers import layer_of
@@ -89,6 +89,14 @@ def run_model_quality(model_name: str, relation_name: str, config: dict | Block,
     data = _step("model_data", model_name, lambda: _load_data(night, wh))
     if data:
         return stamp(results + model_records + data)
+    model_block = read_block(model_name, config).model
+    loop = KeptForecasts.of(wh, model_name, night.relation, night.target, night.ids,
+                            model_block.get("forecasts") if isinstance(model_block, dict) else None,
+                            predictions_relation(night.relation, model_name, night.cfg.predictions_table),
+                            night.frames.get("predict"), list(night.cfg.attribution.segments), night.columns)
+    # landed forecasts are judged before training: a degradation seen tonight starts tonight's challenger
+    landed = loop.landed(wh) if night.cfg.retrain is not None else []
+    night.earlier += landed
     if night.cfg.artifact is None:
         model_records = _step("model_artifact", model_name, lambda: _train_or_reuse(night, wh))
     results += model_records
@@ -98,13 +106,7 @@ def run_model_quality(model_name: str, relation_name: str, config: dict | Block,
     written = _step("prediction_source", model_name, lambda: [_write_forecasts(night, wh, gate_results)])
     results = _mark_fallback(results, written[0])
     results += written
-    if written[0].status in (Status.PASS, Status.WARN):
-        # the written predictions are kept under tonight's forecast date and the landed ones judged
-        model_block = read_block(model_name, config).model
-        kept = model_block.get("forecasts") if isinstance(model_block, dict) else None
-        results += forecast_records(wh, model_name, night.relation, night.target, night.ids, kept,
-                                    predictions_relation(night.relation, model_name, night.cfg.predictions_table),
-                                    night.frames.get("predict"), list(night.cfg.attribution.segments), night.columns)
+    results += loop.records(wh, landed) if written[0].status in (Status.PASS, Status.WARN) else landed
     if night.cfg.attribution.enabled:
         results += _step("error_attribution", model_name, lambda: _attribution(night))
     if night.version_dir is not None:

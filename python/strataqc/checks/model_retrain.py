@@ -17,7 +17,8 @@ def retrain_night(model: str, cfg: ModelConfig, features: list[str], earlier: li
                   trained: Callable[[], Trained], evaluate: Evaluate) -> Outcome:
     """Keep the champion or decide on a challenger; `earlier` are the night's records so far."""
     records = list(earlier)
-    if not any(r.check == REALIZED_CHECK and r.model in (None, model) for r in records):
+    # tonight's verdict on the landed forecasts, else (nothing judged tonight) the last stored one
+    if not any(r.check == REALIZED_CHECK and r.model in (None, model) and r.status != Status.SKIP for r in records):
         records += stored_realized_accuracy(wh, model)
 
     def log_decision(entry: dict) -> None:
@@ -33,8 +34,8 @@ def retrain_night(model: str, cfg: ModelConfig, features: list[str], earlier: li
 
 
 def stored_realized_accuracy(wh: Any, model: str) -> list[CheckResult]:
-    """The model's realized_accuracy records of the last run that stored one: the accuracy of forecasts
-    whose actuals have landed is judged in the same model-quality run, after tonight's predictions."""
+    """The model's realized_accuracy records of the last run that stored one, for a night that judged no
+    landed forecast itself (none kept yet, or kept forecasts turned off)."""
     from sqlglot import exp
 
     from strataqc.history import SCHEMA

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,10 @@ def predictions_relation(relation: str, model: str, configured: str | None) -> e
 def _sql_type(series: pd.Series) -> str:
     if pd.api.types.is_datetime64_any_dtype(series):
         return "date" if (series.dropna().dt.normalize() == series.dropna()).all() else "timestamp"
+    present = series.dropna()
+    if series.dtype == object and not present.empty and all(isinstance(v, date) for v in present.iloc[:1000]):
+        # PostgreSQL and Spark hand dates over as date objects: kept as dates, not their text
+        return "timestamp" if any(isinstance(v, datetime) for v in present.iloc[:1000]) else "date"
     if pd.api.types.is_integer_dtype(series):
         return "bigint"
     if pd.api.types.is_numeric_dtype(series):

@@ -177,7 +177,8 @@ def test_champion_decision_shows_in_the_html_report(tmp_path, first):
 
 
 def test_champion_realized_degradation_read_from_the_last_stored_run(tmp_path, first):
-    """realized_accuracy is judged after tonight's predictions: the last stored run's verdict triggers."""
+    """When tonight judges no landed forecast (its realized_accuracy is a skip), the last stored run's
+    verdict triggers."""
     from qc_report_support import make_run
 
     from strataqc.history import History

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlglot import exp
 
-from strataqc.checks.kept_forecasts import forecast_records
+from strataqc.checks.kept_forecasts import KeptForecasts, forecast_records
 from strataqc.model.forecasts import ForecastsConfigError, parse_forecasts_config
 from strataqc.model.predictions import predictions_relation, write_predictions
 from strataqc.results import Status
@@ -275,3 +275,47 @@ def test_realized_accuracy_lasting_degradation_stays_flagged(tmp_path):
         n.close()
     assert all(statuses[d] == Status.PASS for d in range(27, 30 + 7))
     assert all(statuses[d] == Status.FAIL for d in range(30 + 7, 46)), statuses
+
+
+def _before_training(nights: Nights, day: int) -> tuple[KeptForecasts, list]:
+    """The night's table is published (tonight's actuals land) and the landed forecasts judged, before any
+    prediction of tonight is written: what a retrain policy reads its realized_degradation trigger from."""
+    last = START + dt.timedelta(days=day)
+    table = nights.truth[nights.truth["date_day"] <= last].copy()
+    table.loc[table["date_day"] > last - dt.timedelta(days=7), "units_next_7d"] = np.nan
+    nights.publish(table)
+    predict = table[table["date_day"] > last - dt.timedelta(days=7)]
+    predict = predict.assign(date_day=pd.to_datetime(predict["date_day"]))
+    loop = KeptForecasts.of(nights.wh, "feat", nights.relation, "units_next_7d", ["store_id", "sku_id", "date_day"],
+                            nights.block, predictions_relation(nights.relation, "feat", None), predict,
+                            ["store_id", "category"], ["store_id", "sku_id", "date_day", "category", "units_next_7d"])
+    return loop, loop.landed(nights.wh)
+
+
+def test_landed_forecasts_judged_before_training_see_the_degradation_that_night(nights):
+    bad_day = 40
+    for day in range(20, bad_day + 7):
+        nights.night(day, factor=1.6 if day == bad_day else 1.0)
+    loop, landed = _before_training(nights, bad_day + 7)
+    assert [r.check for r in landed] == ["realized_accuracy"]
+    assert landed[0].status == Status.FAIL, landed[0].message
+    assert landed[0].details["forecast_date"] == str(START + dt.timedelta(days=bad_day))
+    # the night goes on: its own records carry that verdict once, not judged a second time
+    target = predictions_relation(nights.relation, "feat", None)
+    last = START + dt.timedelta(days=bad_day + 7)
+    predict = nights.truth[(nights.truth["date_day"] > last - dt.timedelta(days=7)) & (nights.truth["date_day"] <= last)]
+    predict = predict.assign(date_day=pd.to_datetime(predict["date_day"]))
+    write_predictions(nights.wh, target, predict[["store_id", "sku_id", "date_day"]],
+                      predict["units_next_7d"].to_numpy(), "model", "v0001")
+    records = loop.records(nights.wh, landed)
+    assert [r.check for r in records].count("realized_accuracy") == 1
+    assert next(r for r in records if r.check == "realized_accuracy") is landed[0]
+
+
+def test_landed_forecasts_before_training_pass_a_good_forecaster_and_wait_for_kept_ones(nights):
+    loop, landed = _before_training(nights, 20)
+    assert landed == []  # nothing kept yet: nothing to judge, and no error for a first night
+    for day in range(20, 40):
+        nights.night(day)
+    loop, landed = _before_training(nights, 40)
+    assert [r.status for r in landed] == [Status.PASS], landed[0].message

@@ -42,3 +42,13 @@ def test_model_predictions_table_replaced_with_source_and_ids(tmp_path, portable
 def test_model_predictions_default_table_sits_beside_the_model():
     table = predictions_relation('"db"."ads"."ads_demand_features"', "ads_demand_features", None)
     assert table.sql(dialect="duckdb") == '"db"."ads"."ads_demand_features_predictions"'
+
+
+def test_date_objects_as_postgresql_returns_them_are_written_as_dates():
+    import datetime as dt
+
+    from strataqc.model.predictions import _sql_type
+
+    assert _sql_type(pd.Series([dt.date(2026, 3, 1), None, dt.date(2026, 3, 2)], dtype=object)) == "date"
+    assert _sql_type(pd.Series([dt.datetime(2026, 3, 1, 6, 30)], dtype=object)) == "timestamp"
+    assert _sql_type(pd.Series(["2026-03-01"], dtype=object)) == "varchar"

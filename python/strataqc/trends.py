@@ -140,6 +140,26 @@ def judge(value: float | None, history: list[float], *, kind: str = "statistic",
     return out
 
 
+def upper_limit(history: list[float], *, kind: str = "statistic", window: int = WINDOW, min_runs: int = MIN_RUNS,
+                max_z: float = MAX_Z) -> float | None:
+    """The level above which `judge(value, history, direction="up")` calls a value an anomaly (no
+    seasonality, no threshold headroom): what a chart draws as the line a value must not cross.
+    None with too little history (nothing is judged then).
+
+    >>> round(upper_limit([0.20, 0.21, 0.20, 0.22, 0.21, 0.20, 0.21]), 4)
+    0.2625
+    """
+    values = [x for x in history if x is not None and math.isfinite(x)][-window:]
+    if len(values) < min_runs or kind == "count":
+        return None
+    floor = FLOORS.get(kind, FLOORS["statistic"])
+    median = statistics.median(values)
+    mad = statistics.median([abs(x - median) for x in values])
+    scale = max(mad, MAD_FLOOR * abs(median), floor.absolute / 10)
+    # z > max_z and effect >= both floors: the binding one is the largest
+    return median + max(max_z * scale / 0.6745, floor.absolute, floor.relative * abs(median))
+
+
 def direction_of(check: str, median: float | None, threshold: float | None) -> str:
     """The bad way: toward the threshold the check fails beyond; both for signed scores."""
     if check in TWO_SIDED or threshold is None or median is None or median == threshold:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import statistics
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -244,9 +245,31 @@ def realized_accuracy(wh: Any, model: str, t: Tables, cfg: ForecastsConfig, comp
                            "verdict": last.trend.verdict, "median": last.trend.median,
                            "segments_degraded": [s for v in verdicts for s in v.segments],
                            "metrics": {k: _float(row[k]) for k in ("wape", "mae", "bias")} if row is not None else {},
+                           "series": limit_series(series, last.forecast_date, params, degraded),
                            "table": {"title": f"realized accuracy of the forecasts made {last.forecast_date}, "
                                               "overall (*) and per segment",
                                      "rows": _table(frame, last.forecast_date)}})
+
+
+def limit_series(series: dict[tuple[str, str], list[tuple[dt.date, float | None, int]]], day: dt.date,
+                 params: dict[str, Any], degraded: set[dt.date]) -> list[dict[str, Any]]:
+    """The overall metric of the `window` forecast dates up to `day`, each with the level it had to stay
+    under (the trend rule's limit over the dates before it, and `max_value`): the report's chart."""
+    metric, window = params["metric"], int(params["window"])
+    points = [(d, v) for d, v, _ in series.get((OVERALL, OVERALL), []) if d <= day][-window:]
+    everything = series.get((OVERALL, OVERALL), [])
+    cap = params.get("max_value")
+    out = []
+    for d, value in points:
+        before = [v for x, v, _ in everything if x < d and v is not None and x not in degraded][-window:]
+        limit = trends.upper_limit(before, window=window, min_runs=int(params["min_history"]),
+                                   max_z=float(params["max_z"]))
+        if cap is not None:
+            limit = float(cap) if limit is None else min(limit, float(cap))
+        out.append({"forecast_date": str(d), metric: _float(value), "limit": limit,
+                    "median": statistics.median(before) if before else None,
+                    "degraded": d in degraded or (value is not None and cap is not None and value > float(cap))})
+    return out
 
 
 def _why(trend: trends.Trend, min_history: int) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -37,6 +37,17 @@ def champion_or_challenger(model: str, policy: RetrainPolicy, artifact_dir: Path
                            params: dict, records: Iterable[CheckResult], now: dt.datetime,
                            train: Callable[[], Trained], evaluate: Evaluate,
                            log: Callable[[dict[str, Any]], None]) -> Outcome:
+    outcome = _night(model, policy, artifact_dir, features, params, records, now, train, evaluate, log)
+    # the champions in the order they became champion: the report's rollback hint names the one before
+    champions = [c for c in registry.read(artifact_dir)["champions"] if (Path(artifact_dir) / c).is_dir()]
+    outcome.record = replace(outcome.record, details={**outcome.record.details, "champions": champions,
+                                                      "serving": outcome.version_dir.name})
+    return outcome
+
+
+def _night(model: str, policy: RetrainPolicy, artifact_dir: Path, features: list[str], params: dict,
+           records: Iterable[CheckResult], now: dt.datetime, train: Callable[[], Trained], evaluate: Evaluate,
+           log: Callable[[dict[str, Any]], None]) -> Outcome:
     current = registry.champion(artifact_dir)
     if current is None:
         version_dir, predictor, message = train()

@@ -11,6 +11,7 @@ import jinja2
 
 from strataqc.report import svg
 from strataqc.report.incidents_svg import lineage_path
+from strataqc.report.model_loop import model_loops
 from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
@@ -240,7 +241,7 @@ def dashboard_context(run: QCRun) -> dict[str, Any]:
     runs = _runs(run)
     incidents = [{**i, "svg": lineage_path(i.get("path") or {})} for i in run.context.get("incidents") or []]
     return {
-        "incidents": incidents,
+        "incidents": incidents, "model_loops": model_loops(run.results),
         "facets": {name: sorted({str(getattr(x["r"], attr) or "") for x in rows} - {""})
                    for name, attr in (("layer", "layer"), ("status", "status"), ("model", "model"),
                                       ("type", "check_type"))},

@@ -184,3 +184,43 @@ def chunk_series(labels: Sequence[object], values: Sequence[float | None], statu
     return Markup(f'<svg class="chunks" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">'
                   f'{lines}<polyline fill="none" stroke="#5b6770" stroke-width="1.2" points="{" ".join(points)}"/>'
                   f"{''.join(dots)}{ticks}</svg>")
+
+
+def limit_series(labels: Sequence[object], values: Sequence[float | None], limits: Sequence[float | None],
+                 statuses: Sequence[str], *, metric: str = "", width: int = 520, height: int = 170) -> Markup:
+    """A metric per date (oldest left) against the limit each date had to stay under (dashed steps)."""
+    n = min(len(labels), len(values), len(limits))
+    numbers = _finite(list(values[:n]) + list(limits[:n]))
+    if n == 0 or not numbers:
+        return Markup("")
+    top = max(numbers) * 1.1 or 1.0
+    base, left = height - 40, 40
+    step = (width - left - 10) / max(n - 1, 1)
+
+    def y(v: float) -> float:
+        return base - v / top * (base - 20)
+    limit_points = [f"{_f(left + i * step)},{_f(y(limits[i]))}" for i in range(n)
+                    if limits[i] is not None and math.isfinite(limits[i])]
+    limit_line = (f'<polyline class="limit" fill="none" stroke="{COLORS["fail"]}" stroke-dasharray="4 3" '
+                  f'points="{" ".join(limit_points)}"><title>limit: above it the date fails</title></polyline>'
+                  if limit_points else "")
+    points, dots = [], []
+    for i in range(n):
+        v = values[i]
+        if v is None or not math.isfinite(v):
+            continue
+        x = left + i * step
+        points.append(f"{_f(x)},{_f(y(v))}")
+        status = str(statuses[i]) if i < len(statuses) else "pass"
+        limit = limits[i]
+        said = f", limit {limit:.4g}" if limit is not None and math.isfinite(limit) else ", not judged yet"
+        dots.append(f'<circle cx="{_f(x)}" cy="{_f(y(v))}" r="3" fill="{COLORS.get(status, "#555")}">'
+                    f"<title>{escape(str(labels[i]))}: {escape(metric)} {v:.4g}{said} ({escape(status)})</title>"
+                    "</circle>")
+    every = max(1, math.ceil(n / 8))
+    ticks = "".join(f'<text x="{_f(left + i * step)}" y="{base + 14}" font-size="9" text-anchor="middle">'
+                    f"{escape(str(labels[i])[:10])}</text>" for i in range(0, n, every))
+    axis = "".join(f'<text x="2" y="{_f(y(t) + 3)}" font-size="9">{t:.3g}</text>' for t in (0.0, top / 1.1))
+    return Markup(f'<svg class="limit-series" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                  f'role="img">{axis}{limit_line}<polyline fill="none" stroke="#5b6770" stroke-width="1.2" '
+                  f'points="{" ".join(points)}"/>{"".join(dots)}{ticks}</svg>')

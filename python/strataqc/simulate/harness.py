@@ -72,7 +72,8 @@ def _night(out: Path, project_dir: Path, n: int, when: dt.datetime, alerts: Path
     report = out / "nights" / f"night-{n:03d}.json"
     cmd = [sys.executable, "-m", "strataqc.cli", "night", "--landing", str(out / "landing"),
            "--project-dir", str(project_dir), "--target-path", str(out / "target"), "--alerts", str(alerts),
-           "--fail-on", "never", "-f", "json", "-o", str(report), "--lock-wait", "10",
+           "--fail-on", "never", "-f", "json", "-o", str(report), "--html", str(report.with_suffix(".html")),
+           "--lock-wait", "10",
            "--python-checks" if python_checks else "--no-python-checks", *extra]
     try:
         return subprocess.run(cmd, env=_env(out, project_dir, when), capture_output=True, text=True,

@@ -60,12 +60,12 @@ def _night(model: str, policy: RetrainPolicy, artifact_dir: Path, features: list
 
     champion_dir = Path(artifact_dir) / current
     card = read_card(champion_dir)
-    triggers = fired_triggers(policy, records, features, registry.champion_since(artifact_dir, current), now)
+    triggers = fired_triggers(policy, records, features, registry.schedule_since(artifact_dir, current), now)
     if card.get("features") != list(features) or card.get("params") != json_safe(params):
         triggers.append(("config", f"the champion {current} was trained with other features or parameters"))
     if not triggers:
         champion = load_version(champion_dir)
-        since = registry.champion_since(artifact_dir, current)
+        since = registry.schedule_since(artifact_dir, current)
         left = policy.every_days - (now - since).total_seconds() / 86400.0 if since else math.nan
         due = f"; scheduled retrain in {left:.1f} days" if "schedule" in policy.on and math.isfinite(left) else ""
         return Outcome(champion_dir, champion, f"champion {current} forecasts (no retrain trigger fired)",

@@ -75,6 +75,18 @@ def champion_since(artifact_dir: Path, version: str) -> dt.datetime | None:
     return parsed[-1] if parsed else None
 
 
+def schedule_since(artifact_dir: Path, version: str) -> dt.datetime | None:
+    """Where the `schedule` trigger counts from: the champion's last promotion, or the last challenger
+    judged against it and rejected, whichever is later. A rejected challenger was tonight's scheduled
+    retrain: counting from the promotion alone would train (and reject) one every night after."""
+    since = champion_since(artifact_dir, version)
+    stamps = [d.get("decided_at") for d in read(artifact_dir)["decisions"]
+              if d.get("decision") == "rejected" and d.get("champion") == version and d.get("decided_at")]
+    parsed = [dt.datetime.fromisoformat(s.replace("Z", "+00:00")) for s in stamps]
+    parsed = [p if p.tzinfo else p.replace(tzinfo=dt.timezone.utc) for p in parsed]
+    return max([p for p in [since, *parsed] if p is not None], default=None)
+
+
 def record(artifact_dir: Path, entry: dict[str, Any]) -> dict[str, Any]:
     """Apply one decision: `role: champion` makes `version` the champion (the one before is retired),
     anything else only marks the version. The decision is kept in the registry and on the card."""

@@ -86,7 +86,8 @@ def fired_triggers(policy: RetrainPolicy, records: Iterable[CheckResult], featur
     if "schedule" in policy.on and champion_since is not None:
         age = (now - champion_since).total_seconds() / 86400.0
         if age >= policy.every_days:
-            out.append(("schedule", f"the champion has served {age:.1f} days (retrain every {policy.every_days:g} days)"))
+            out.append(("schedule", f"{age:.1f} days since the champion was promoted or last challenged "
+                                    f"(retrain every {policy.every_days:g} days)"))
     return out
 
 

@@ -79,7 +79,7 @@ def test_champion_challenger_not_better_by_margin_is_not_promoted(tmp_path, firs
     results = night(wh, relation, tmp_path)
     decided = results["model_retrain"]
     assert decided.status == Status.WARN
-    assert "retrain triggered (the champion has served 8.0 days (retrain every 7 days))" in decided.message
+    assert "retrain triggered (8.0 days since the champion was promoted or last challenged (retrain every 7 days))" in decided.message
     assert "not better by the margin 2%; champion v0001 kept" in decided.message
     assert decided.threshold == pytest.approx(0.98) and decided.observed > 0.98
     assert [row[:2] for row in decided.details["table"]["rows"]] == [["champion", "v0001"], ["challenger", "v0002"]]
@@ -94,6 +94,25 @@ def test_champion_challenger_not_better_by_margin_is_not_promoted(tmp_path, firs
     assert list(logged["decision"]) == ["initial", "rejected"]
     assert list(logged["version"]) == ["v0001", "v0002"]
     assert logged["champion_metric"].iloc[-1] > 0 and logged["valid_metric"].iloc[-1] > 0
+
+
+def test_champion_schedule_counts_from_the_last_rejected_challenger(tmp_path, first, monkeypatch):
+    """A rejected scheduled challenger was that week's retrain: the next night trains none, a week later one."""
+    wh, relation, _ = first
+    wh.execute("update ads.feat set units_next_7d = units_next_7d + 0.5 where dataset_split = 'train' "
+               "and sku_id = 'K001'")
+    later(monkeypatch, 8)
+    assert "champion v0001 kept" in night(wh, relation, tmp_path)["model_retrain"].message
+    wh.execute("update ads.feat set units_next_7d = units_next_7d + 0.5 where dataset_split = 'train' "
+               "and sku_id = 'K002'")
+    later(monkeypatch, 9)
+    quiet = night(wh, relation, tmp_path)["model_retrain"]
+    assert quiet.status == Status.PASS and quiet.message.startswith("no retrain trigger fired"), quiet.message
+    assert "scheduled retrain in 6.0 days" in quiet.message and not (tmp_path / "artifacts" / "v0003").exists()
+    later(monkeypatch, 15)
+    again = night(wh, relation, tmp_path)["model_retrain"]
+    assert "7.0 days since the champion was promoted or last challenged" in again.message, again.message
+    assert list(registry.logged(wh, "feat")["decision"]) == ["initial", "rejected", "rejected"]
 
 
 def test_champion_challenger_better_by_margin_and_gated_is_promoted(tmp_path, first):
@@ -214,5 +233,5 @@ def test_champion_schedule_follows_the_simulated_clock(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV, "2026-01-08T03:00:00Z")
     decided = night(wh, relation, tmp_path)["model_retrain"]
     wh.close()
-    assert "the champion has served 7.0 days (retrain every 7 days)" in decided.message
+    assert "7.0 days since the champion was promoted or last challenged (retrain every 7 days)" in decided.message
     assert registry.read(tmp_path / "artifacts")["decisions"][-1]["decided_at"] == "2026-01-08T03:00:00+00:00"

@@ -80,7 +80,7 @@ def test_retrain_schedule_counts_days_since_champion(age_days, fires):
                          NOW - dt.timedelta(days=age_days), NOW)
     assert bool(got) == fires
     if fires:
-        assert got[0][1] == "the champion has served 7.0 days (retrain every 7 days)"
+        assert got[0][1] == "7.0 days since the champion was promoted or last challenged (retrain every 7 days)"
 
 
 @pytest.mark.parametrize(("challenger", "blocking", "promoted", "says"), [

@@ -15,6 +15,8 @@ from typing import Any
 import pandas as pd
 from sqlglot import exp
 
+from strataqc.model import kept_writes
+
 # the accuracy of one forecast date: overall (segment '*') and per value of each segment column
 ACCURACY_COLUMNS = {
     "forecast_date": "date", "forecaster": "varchar", "segment": "varchar", "segment_value": "varchar",
@@ -153,9 +155,7 @@ def ensure_schema(wh: Any, relation: exp.Table) -> None:
 
 def create_table(wh: Any, relation: exp.Table, columns: dict[str, str]) -> None:
     ensure_schema(wh, relation)
-    wh.execute(exp.Create(this=exp.Schema(this=relation.copy(), expressions=[
-        exp.ColumnDef(this=exp.to_identifier(name, quoted=True), kind=exp.DataType.build(kind))
-        for name, kind in columns.items()]), kind="TABLE", exists=True))
+    kept_writes.create_with(wh, relation, columns)
 
 
 @dataclass(frozen=True)
@@ -180,21 +180,19 @@ def keep_forecasts(wh: Any, predictions: exp.Table, forecasts: exp.Table, accura
     source = exp.select(*selects).from_(predictions.copy())
     if not exists(wh, forecasts):
         ensure_schema(wh, forecasts)
-        wh.execute(exp.Create(this=forecasts.copy(), kind="TABLE",
-                              expression=source.copy().where(exp.false())))
+        kept_writes.create_like(wh, forecasts, source)
     have = columns_of(wh, forecasts)
-    if [c.lower() for c in have] != [c.lower() for c in kept_columns]:
+    # compared as sets: Spark keeps its partition column (forecast_date) last
+    if sorted(c.lower() for c in have) != sorted(c.lower() for c in kept_columns):
         raise ValueError(f"{forecasts.sql(dialect='duckdb')} holds columns {', '.join(have)}, not "
                          f"{', '.join(kept_columns)} (were the ids changed?): rename or drop it, or set "
                          "model.forecasts.table to a new table")
     this_date = col("forecast_date").eq(date_literal(newest))
-    wh.execute(exp.delete(forecasts.copy(), where=this_date))
-    wh.execute(exp.insert(source, forecasts.copy(), columns=[exp.to_identifier(c, quoted=True) for c in kept_columns]))
+    kept_writes.replace_date(wh, forecasts, newest, source, kept_columns, have)
     cutoff = newest - dt.timedelta(days=cfg.retention_days)
-    old = exp.LT(this=col("forecast_date"), expression=date_literal(cutoff))
-    wh.execute(exp.delete(forecasts.copy(), where=old))
+    kept_writes.drop_before(wh, forecasts, cutoff)
     create_table(wh, accuracy, ACCURACY_COLUMNS)
-    wh.execute(exp.delete(accuracy.copy(), where=old.copy()))
+    kept_writes.drop_before(wh, accuracy, cutoff)
     counts = wh.query(exp.select(exp.Count(this=exp.Distinct(expressions=[col("forecast_date")])).as_("dates"),
                                  exp.Sum(this=exp.Case(ifs=[exp.If(this=this_date.copy(), true=exp.Literal.number(1))],
                                                        default=exp.Literal.number(0))).as_("rows"))

@@ -78,7 +78,9 @@ def model_loops(results: Iterable[CheckResult]) -> list[dict[str, Any]]:
             "records": [records[c] for c in LOOP_CHECKS if c in records],
             "accuracy": accuracy_chart(accuracy) if accuracy is not None else None,
             "retrain": retrain,
-            "decision": decision if isinstance(decision, dict) else {},
+            # every key the page reads, present: a night without a decision has none of them
+            "decision": {"decision": None, "triggers": [], "fingerprint": None, "champion_fingerprint": None,
+                         **(decision if isinstance(decision, dict) else {})},
             "versions": table if isinstance(table, dict) and isinstance(table.get("rows"), list) else None,
             "serving": retrain.details.get("serving") if retrain is not None else None,
             "hints": hints(model, retrain),

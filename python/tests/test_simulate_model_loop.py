@@ -74,7 +74,7 @@ def test_shift_degrades_realized_accuracy_the_night_its_forecasts_land_and_start
     made = dt.date.fromisoformat(nights[3]["forecasts_kept"]["message"].split("forecasts made ")[1][:10])
     assert realized["status"] == "fail", realized["message"]
     assert realized["message"].startswith(f"WAPE of forecasts made {made}: ")
-    assert realized["observed"] > 1.25 * nights[SHIFT_NIGHT - 1]["realized_accuracy"]["observed"]
+    assert realized["observed"] >= 1.25 * realized["details"]["median"]  # the trend rule's relative floor
     retrain = night["model_retrain"]
     decision = retrain["details"]["decision"]
     assert decision["triggers"] == ["realized_degradation"], retrain["message"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
+from strataqc import clock
 from strataqc.json_safe import json_safe
 from strataqc.model.predictor import Predictor
 
@@ -59,7 +60,7 @@ def save_version(artifact_dir: Path, predictor: Predictor, card: dict[str, Any])
         except FileExistsError:
             number += 1
     predictor.model.save_model(str(version_dir / BOOSTER))
-    full_card = {"version": version_dir.name, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    full_card = {"version": version_dir.name, "created_at": clock.now().astimezone(timezone.utc).isoformat(timespec="seconds"),
                  "kind": predictor.kind, "file": BOOSTER, "features": predictor.features,
                  "categorical": predictor.categorical, **json_safe(card)}
     _write_card(version_dir, full_card)

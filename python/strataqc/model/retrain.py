@@ -82,7 +82,8 @@ def fired_triggers(policy: RetrainPolicy, records: Iterable[CheckResult], featur
     if "realized_degradation" in policy.on:
         failed = [r for r in records if r.check == REALIZED_CHECK and r.status == Status.FAIL]
         if failed:
-            out.append(("realized_degradation", f"{REALIZED_CHECK} failed: {failed[0].message}"))
+            # its verdict, not the summary and segments after it (the record itself has those)
+            out.append(("realized_degradation", f"{REALIZED_CHECK} failed: {failed[0].message.split('; ')[0]}"))
     if "schedule" in policy.on and champion_since is not None:
         age = (now - champion_since).total_seconds() / 86400.0
         if age >= policy.every_days:

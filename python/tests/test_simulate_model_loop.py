@@ -30,6 +30,7 @@ def project_judging_after(tmp_path: Path, min_history: int) -> Path:
     """The demo project, its realized accuracy judged after `min_history` landed forecast dates (7 by
     default, which takes 15 nights before the first verdict)."""
     project = tmp_path / "project"
+    project.mkdir()
     for name in ("dbt_project.yml", "models", "macros", "seeds", "tests", "profiles"):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)

@@ -49,6 +49,7 @@ class AlertConfig:
     fixed_alone: bool = False  # a fix waits for the next message instead of sending its own
     remind_alone: bool = False  # a due reminder waits for the next message with news instead of sending its own
     trend_host_values: bool = False  # trend values that measure the host (inference latency)
+    crossing_margin: float = 0.10  # a new failure within this share of its threshold, after a milder night, crept
 
     def secrets(self) -> list[str]:
         """Values to mask wherever text leaves StrataQC."""
@@ -130,7 +131,8 @@ def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
                            flap_hours=_non_negative(data.get("flap_hours", 96), "flap_hours"),
                            fixed_alone=_flag(data.get("fixed_alone", False), "fixed_alone"),
                            remind_alone=_flag(data.get("remind_alone", False), "remind_alone"),
-                           trend_host_values=_flag(data.get("trend_host_values", False), "trend_host_values"))
+                           trend_host_values=_flag(data.get("trend_host_values", False), "trend_host_values"),
+                           crossing_margin=_non_negative(data.get("crossing_margin", 0.10), "crossing_margin"))
     except (TypeError, ValueError) as exc:
         raise AlertConfigError(f"{source}: {exc}") from exc
 

@@ -17,6 +17,8 @@ Configuration (YAML, `strataqc_alerts.yml` in the project by default):
     fixed_alone: false        # true: a fix sends a message of its own; false: it rides with the next one
     remind_alone: false       # true: a due reminder sends a message of its own; false: it rides with news
     trend_host_values: false  # true: also trend values that measure the host (inference latency)
+    crossing_margin: 0.1      # a new failure this close to its threshold after a milder night crept over it:
+                              # it rides with the next message instead of sending one (0: off)
     retries: 2                # extra attempts per channel
     retry_delay_s: 1.0        # doubled after each attempt
     timeout_s: 10             # per HTTP attempt
@@ -42,10 +44,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from strataqc import flapping, incidents
+from strataqc import crossing, flapping, incidents
 from strataqc.alert_config import (  # noqa: F401  (the public names of the alert configuration)
     ALERTING, CONFIG_NAME, ENV_URLS, AlertConfig, AlertConfigError, Channel, load_config)
 from strataqc.flapping import _parse_time
+from strataqc.news import PROBLEM_RANK
 from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
@@ -56,7 +59,11 @@ log = logging.getLogger(__name__)
 @dataclass
 class Item:
     result: CheckResult
-    reason: str  # new | changed | reminder
+    reason: str  # new | changed | reminder | crept
+
+
+# what rides along with a message but never sends one
+RIDERS = ("reminder", "crept")
 
 
 @dataclass
@@ -65,19 +72,30 @@ class Plan:
     fixed: list[CheckResult] = field(default_factory=list)
     anomalies: list[dict[str, Any]] = field(default_factory=list)
     quiet: dict[str, int] = field(default_factory=dict)
-    state_rows: list[dict[str, Any]] = field(default_factory=list)
+    state_rows: list[dict[str, Any]] = field(default_factory=list)  # saved when the message goes out
     cleared: list[str] = field(default_factory=list)
     settled: list[str] = field(default_factory=list)  # anomalies back to normal
+    kept_rows: list[dict[str, Any]] = field(default_factory=list)  # saved whether a message goes out or not
+    pending_rows: list[dict[str, Any]] = field(default_factory=list)  # saved when nothing goes out: still to tell
+    dropped: list[str] = field(default_factory=list)  # forgotten whether a message goes out or not
 
     fixed_alone: bool = False
     remind_alone: bool = False
 
     @property
     def empty(self) -> bool:
-        """Nothing new to send: fixes and reminders alone wait for the next message with news."""
-        news = any(i.reason != "reminder" for i in self.items) or self.anomalies
+        """Nothing new to send: fixes, reminders and creeps alone wait for the next message with news."""
+        news = any(i.reason not in RIDERS for i in self.items) or self.anomalies
         return not (news or (self.fixed and self.fixed_alone)
                     or (self.remind_alone and any(i.reason == "reminder" for i in self.items)))
+
+    def saved(self, sent: bool) -> tuple[list[dict[str, Any]], list[str]]:
+        """(alert-state rows to write, checks to forget) once the message went out, or did not."""
+        if sent:
+            told = {row["check_key"] for row in self.state_rows}
+            return (self.state_rows + [r for r in self.kept_rows if r["check_key"] not in told],
+                    self.cleared + self.dropped)
+        return self.kept_rows + self.pending_rows, self.dropped
 
 
 def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks: Any,
@@ -92,10 +110,16 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     alerting = ALERTING[config.min_status]
     out = Plan(fixed_alone=config.fixed_alone, remind_alone=config.remind_alone)
 
+    def row(key: str, status: str, failures: Any, observed: Any, prev: dict[str, Any] | None,
+            remind: bool = True) -> dict[str, Any]:
+        first = (prev or {}).get("first_alerted_at") if not crossing.is_pending(prev) else None
+        if not remind:  # told by its incident: counted as reminded already
+            first = (now - reminder).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return {"check_key": key, "status": status, "failures": failures, "observed": observed,
+                "first_alerted_at": first or stamp, "last_alerted_at": stamp, "run_id": run.run_id}
+
     def remember(key: str, status: str, failures: Any, observed: Any, prev: dict[str, Any] | None) -> None:
-        out.state_rows.append({"check_key": key, "status": status, "failures": failures, "observed": observed,
-                               "first_alerted_at": (prev or {}).get("first_alerted_at") or stamp,
-                               "last_alerted_at": stamp, "run_id": run.run_id})
+        out.state_rows.append(row(key, status, failures, observed, prev))
 
     def quiet(reason: str) -> None:
         out.quiet[reason] = out.quiet.get(reason, 0) + 1
@@ -103,15 +127,19 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     previous = run.context.get("previous") or {}
     series = run.context.get("series") or {}  # earlier nights' values: a steady drift is not a change
     statuses = run.context.get("status_series") or {}
+    followups = run.context.get("followups") or {}  # check key -> the earlier incident that explains it
     for r in run.results:
         key = check_key(r)
         prev = state.get(key)
-        remembered = flapping.is_fixed(prev)
+        remembered, pending = flapping.is_fixed(prev), crossing.is_pending(prev)
         if remembered and flapping.expired(prev, now, config.flap_hours, statuses.get(key)):
             out.cleared.append(key)
             prev, remembered = None, False
         if r.status not in alerting:
-            if prev is not None and prev.get("status") != "anomaly" and r.status is not Status.SKIP and not remembered:
+            if pending:
+                out.dropped.append(key)  # back under its threshold before anyone was told: nothing to say
+            elif prev is not None and prev.get("status") != "anomaly" and r.status is not Status.SKIP \
+                    and not remembered:
                 out.fixed.append(r)
                 if config.flap_hours > 0:
                     out.state_rows.append(flapping.fixed_row(key, prev, run.run_id))
@@ -124,16 +152,31 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         if incidents.quieted(r, run, acks):
             quiet("symptom of an acknowledged root")
             continue
+        told = str(prev.get("status") or "").removeprefix(crossing.PENDING) if prev else ""
         if prev is None:
             reason = "new"
-        elif changed(flapping.alerted_status(prev), prev.get("failures"), prev.get("observed"), r, previous=previous.get(key),
-                     tolerance=config.change_tolerance, recent=series.get(key)):
+        elif changed(flapping.alerted_status({"status": told}), prev.get("failures"), prev.get("observed"), r,
+                     previous=previous.get(key), tolerance=config.change_tolerance, recent=series.get(key)):
             reason = "changed"
+        elif pending:
+            reason = "crept"  # still creeping: waits for the next message
         elif _reminder_due(prev, now, reminder):
             reason = "reminder"
         else:
             quiet("re-crossed its threshold, unchanged" if remembered else "already alerted, unchanged")
             continue
+        if key in followups and reason != "reminder":
+            # tonight's news that an incident alerted before explains: told by that incident's message
+            quiet("follow-up of an incident already alerted")
+            out.kept_rows.append(row(key, str(r.status), r.failures, r.observed, prev, remind=False))
+            continue
+        escalated = prev is None or pending or \
+            PROBLEM_RANK.get(str(r.status), 0) > PROBLEM_RANK.get(flapping.alerted_status(prev), 0)
+        if reason in ("new", "changed") and escalated and crossing.crept(r, previous.get(key),
+                                                                          config.crossing_margin):
+            reason = "crept"
+        if reason == "crept":
+            out.pending_rows.append(crossing.pending_row(key, r, prev, stamp, run.run_id))
         out.items.append(Item(r, reason))
         remember(key, str(r.status), r.failures, r.observed, prev)
 
@@ -141,14 +184,32 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     for anomaly in run.context.get("anomalies") or []:
         key = "anomaly|" + anomaly["check_key"]
         tonight.add(key)
-        if key in state:
+        prev = state.get(key)
+        if prev is not None and flapping.is_fixed(prev) and \
+                not flapping.expired(prev, now, config.flap_hours):
+            # off its history again soon after settling: the same departure coming and going
+            quiet("anomaly back within flap_hours")
+            out.kept_rows.append({**prev, "status": "anomaly", "run_id": run.run_id})
+            continue
+        if prev is not None and not flapping.is_fixed(prev):
             # still off its history since it was alerted: not news until it has been normal again
             quiet("anomaly already alerted")
             continue
+        if anomaly["check_key"] in followups:
+            quiet("follow-up of an incident already alerted")
+            out.kept_rows.append(row(key, "anomaly", None, anomaly.get("observed"), None, remind=False))
+            continue
         out.anomalies.append(anomaly)
         remember(key, "anomaly", None, anomaly.get("observed"), None)
-    # an anomaly back to normal is forgotten quietly: the next departure is news again
+    # an anomaly back to normal is remembered as settled for flap_hours: coming back then is no news
     out.settled = [k for k, v in state.items() if v.get("status") == "anomaly" and k not in tonight]
+    for k in out.settled:
+        if config.flap_hours > 0:
+            out.kept_rows.append({**flapping.fixed_row(k, state[k], run.run_id), "last_alerted_at": stamp})
+        else:
+            out.dropped.append(k)
+    out.dropped += [k for k, v in state.items() if k.startswith("anomaly|") and k not in tonight
+                    and flapping.is_fixed(v) and flapping.expired(v, now, config.flap_hours)]
     return out
 
 
@@ -266,8 +327,8 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
     p = plan(run, config, state, acks, now)
     outcome = Outcome()
     if p.empty:
-        if history is not None and p.settled:
-            history.save_alert_state([], p.settled)
+        if history is not None:
+            history.save_alert_state(*p.saved(sent=False))
         if history is not None and (p.quiet or p.fixed):
             waiting = [f"{len(p.fixed)} fixed (announced with the next message)"] if p.fixed else []
             log.info("alerts: nothing new to say (%s)",
@@ -288,8 +349,8 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
             log.error("alert to %s not delivered: %s", channel.name, reason)
     outcome.sent = bool(outcome.delivered)
     # remembered once someone was told; what did not arrive is in the spool, not lost
-    if history is not None and outcome.sent:
-        history.save_alert_state(p.state_rows, p.cleared + p.settled)
+    if history is not None:
+        history.save_alert_state(*p.saved(sent=outcome.sent))
     if outcome.delivered:
         log.info("alert sent to %s", ", ".join(outcome.delivered))
     return outcome

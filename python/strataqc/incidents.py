@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlglot import exp
 
+from strataqc import followups
 from strataqc.layers import layer_rank
 from strataqc.lineage import Lineage
 from strataqc.results import CheckResult, CheckType, Status, worst
@@ -68,6 +69,7 @@ class Problem:
     record: CheckResult
     columns: frozenset[str] | None  # None: the whole model (its rows, or all its values)
     anomaly: bool = False
+    why: str = ""  # tonight's news: new | worse | changed | anomaly (news.py); "" when unchanged
 
     @property
     def rows(self) -> bool:
@@ -363,8 +365,11 @@ def describe(incident: Incident, lineage: Lineage, run: QCRun, acked: set[str]) 
             "acknowledged": incident.root.key in acked, "path": _path(lineage, incident, run)}
 
 
-def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
-    """Group tonight's problems into incidents; stamp `incident_id` and `role` on their records."""
+def attach(run: QCRun, lineage: Lineage, history: Any = None,
+           aftermath_hours: float = followups.AFTERMATH_HOURS) -> list[Incident]:
+    """Group tonight's problems into incidents; stamp `incident_id` and `role` on their records.
+
+    News that an incident told before explains joins it (followups.py): `run.context["followups"]`."""
     grouping = Grouping(lineage)
     fresh, known = news(problems(run), run)
     old, new = grouping.incidents(known), grouping.siblings(grouping.incidents(fresh))
@@ -372,7 +377,11 @@ def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
     previous = store.previous(run.generated_at) if store is not None else {}
     if run.context.get("previous"):
         assign_ids(old, previous, run)
-        start_tonight(new, {i.id for i in old}, run)
+        recent = followups.recent_roots(store, run.generated_at) if store is not None else []
+        new, continued, run.context["followups"] = followups.absorb(new, old, recent, grouping, run.generated_at,
+                                                                    aftermath_hours)
+        start_tonight(new, {i.id for i in old + continued}, run)
+        new += continued
     else:  # no previous run to tell news from: every incident continues by its members, as ever
         assign_ids(new, previous, run)
     found = sorted(old + new, key=lambda i: grouping.rank(i.root))
@@ -403,7 +412,7 @@ def quieted(r: CheckResult, run: QCRun, acks: Any = None) -> bool:
     return root is not None and active_ack(root, acks) is not None
 
 
-REASONS = ("new", "changed", "reminder", "anomaly")
+REASONS = ("new", "changed", "anomaly", "reminder", "crept")
 
 
 def alert_lines(run: QCRun, reasons: dict[str, str]) -> tuple[list[str], set[str]]:

@@ -28,14 +28,14 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
     those columns only: the others' failures are last night's."""
     previous = run.context.get("previous")
     if not previous:
-        return list(found), []
+        return [replace(p, why="new") for p in found], []
     series = run.context.get("series") or {}
     statuses = run.context.get("status_series") or {}
     fresh, known = [], []
     for p in found:
         before = previous.get(p.key)
         r = p.record
-        if before is not None and str(before.get("status")) == "skip":
+        if before is not None and str(before.get("status")) == "skip" and not p.anomaly:
             # not run last night (its model held back): judged against the last night it ran
             ran = [s for _, s in statuses.get(p.key, []) if str(s) != "skip"]
             if ran and ran[-1] == str(r.status):
@@ -43,7 +43,7 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
                 continue
         if p.anomaly or before is None or PROBLEM_RANK.get(str(before.get("status")), 0) < \
                 PROBLEM_RANK.get(str(r.status), 0):
-            fresh.append(p)
+            fresh.append(replace(p, why="anomaly" if p.anomaly else "new" if before is None else "worse"))
             continue
         if PROBLEM_RANK.get(str(before.get("status")), 0) > PROBLEM_RANK.get(str(r.status), 0):
             known.append(p)  # easing off is not news
@@ -51,11 +51,11 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
         moved = moved_facets(before.get("message"), r.message)
         if moved:
             narrowed = frozenset(moved & p.columns) if p.columns and moved & p.columns else frozenset(moved)
-            fresh.append(replace(p, columns=narrowed))
+            fresh.append(replace(p, columns=narrowed, why="changed"))
         elif not moved_facets_known(before.get("message"), r.message) and changed(
                 before.get("status"), before.get("failures"), before.get("observed"), r, previous=before,
                 recent=series.get(p.key)):
-            fresh.append(p)
+            fresh.append(replace(p, why="changed"))
         else:
             known.append(p)
     return fresh, known

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 FAILURE = re.compile(r"^\s+- \[(?P<status>\w+)\] (?P<check>[^\s.:]+)(?:\.(?P<column>[^:]+))?: (?P<text>.*?)"
-                     r"(?: — (?P<reason>new|changed|reminder))?$")
+                     r"(?: — (?P<reason>new|changed|reminder|crept))?$")
 ON_MODEL = re.compile(r"^\s+- (?P<check>\S+) on (?P<model>[^\s.:()]+)(?:\.(?P<column>[^\s:()]+))?(?P<text>.*)$")
 MODEL = re.compile(r"^(?P<model>[^\s#-][^\s:]*):$")
 # "  - [warn] root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads (INC-1a2b3c4d, since 2026-04-01) — new"

@@ -1,0 +1,163 @@
+"""Follow-ups: tonight's news that an incident told before already explains.
+
+An incident unfolds over more than one night, and a known drift reaches more
+than one feature. Such news joins the earlier incident (its id, its first
+seen) instead of starting one, and the alert leaves it out (told by that
+incident's message); the report shows it under the incident.
+
+- Aftermath: in the AFTERMATH_HOURS after an incident was first seen, news its
+  root feeds (lineage, as incidents.Grouping.reaches) is that incident still
+  unfolding: the silent store's missing day shows as a gap once the next day
+  lands, a day of missing lines as a broken run the night after.
+- Spread: a feature newly failing, failing worse or off its history, built
+  from exactly the same columns as a feature of a known incident on the same
+  model, is that drift reaching another window of the same column (units x3
+  on one day reaches units_lag_7 a week later). A value that jumped at the
+  same status (changed in substance) is news still.
+
+A follow-up never fails worse than its host: then it is news.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlglot import exp
+
+from strataqc.news import PROBLEM_RANK
+from strataqc.results import CheckResult, CheckType, Status
+
+# how long after an incident was first seen the news its root feeds is that incident unfolding
+AFTERMATH_HOURS = 36.0
+# news that a known drift spreading explains: a first failure or a departure, not a jump in substance
+SPREADING = ("new", "anomaly")
+
+
+def _rank(p: Any) -> int:
+    return max(PROBLEM_RANK.get(str(p.record.status), 0), 1 if p.anomaly else 0)
+
+
+def _present(value: Any) -> Any:
+    return None if value is None or value != value or str(value) == "<NA>" else value
+
+
+def recent_roots(store: Any, before: str, hours: float = AFTERMATH_HOURS) -> list[tuple[str, str, Any]]:
+    """(incident id, first seen, root problem as first seen) of the incidents first seen in the `hours`
+    before `before`, newest first."""
+    from strataqc.incidents import TABLE, Problem, problem_columns
+
+    try:
+        since = (dt.datetime.fromisoformat(before.replace("Z", "+00:00")) - dt.timedelta(hours=hours))
+    except ValueError:
+        return []
+    store.ensure()
+    history = store.history
+    col = lambda name: exp.column(name, quoted=True)  # noqa: E731
+    members = history.wh.query(exp.select("*").from_(history._table(TABLE)).where(exp.and_(
+        col("role").eq(exp.Literal.string("root")), col("first_seen").eq(col("generated_at")),
+        exp.LT(this=col("generated_at"), expression=exp.Literal.string(before)),
+        exp.GTE(this=col("generated_at"), expression=exp.Literal.string(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))))))
+    if members.empty:
+        return []
+    records = history._select("check_results", col("run_id").isin(
+        *[exp.Literal.string(str(r)) for r in members["run_id"].unique()]))
+    by_key = {(row["run_id"], row["check_key"]): row for row in records.to_dict(orient="records")}
+    found = []
+    for m in members.sort_values("generated_at", ascending=False).to_dict(orient="records"):
+        key = str(m["check_key"])
+        stored = by_key.get((m["run_id"], key.partition("#")[0]))
+        if stored is None:
+            continue
+        record = CheckResult(check=stored["check_name"], status=Status(stored["status"]), model=_present(stored["model"]),
+                             column=_present(stored["column_name"]), check_type=CheckType(stored["check_type"]),
+                             layer=_present(stored["layer"]), observed=_present(stored["observed"]),
+                             threshold=_present(stored["threshold"]), message=_present(stored["message"]) or "")
+        columns = problem_columns(record) or _rule_columns(record)
+        anomaly = record.status not in (Status.FAIL, Status.ERROR, Status.WARN)
+        found.append((str(m["incident_id"]), str(m["first_seen"]), Problem(key, record, columns, anomaly=anomaly)))
+    return found
+
+
+def _rule_columns(record: CheckResult) -> frozenset[str] | None:
+    """column_checks: the columns its failing rules name in the stored message."""
+    from strataqc.substance import facets
+
+    named = {facet.split(":", 1)[0] for facet in facets(record.message)}
+    return frozenset(named) or None
+
+
+def _spread_host(p: Any, known: list[Any], grouping: Any) -> Any:
+    """The known incident with a feature built from exactly p's columns, failing at least as badly."""
+    if p.why not in SPREADING:
+        return None
+    sources = grouping._sources(p)
+    if not sources:
+        return None
+    for host in known:
+        if any(q.model == p.model and _rank(q) >= _rank(p) and grouping._sources(q) == sources
+               for q in host.members):
+            return host
+    return None
+
+
+def _aftermath_host(p: Any, recent: list[tuple[str, str, Any]], grouping: Any, tonight: str,
+                    aftermath_hours: float = AFTERMATH_HOURS) -> tuple[str, str] | None:
+    """The recent incident whose root feeds p (or is built from the same columns), failing at least as badly."""
+    sources = grouping._sources(p)
+    for incident_id, first_seen, root in recent:
+        if _rank(root) < _rank(p) or _hours(first_seen, tonight) > aftermath_hours:
+            continue
+        if grouping.reaches(root, p) or root.key == p.key or (
+                sources and root.model == p.model and grouping._sources(root) == sources):
+            return incident_id, first_seen
+    return None
+
+
+def _hours(earlier: str, later: str) -> float:
+    try:
+        a, b = (dt.datetime.fromisoformat(x.replace("Z", "+00:00")) for x in (earlier, later))
+    except ValueError:
+        return float("inf")
+    return (b - a).total_seconds() / 3600
+
+
+def absorb(news: list[Any], known: list[Any], recent: list[tuple[str, str, Any]], grouping: Any, tonight: str,
+           aftermath_hours: float = AFTERMATH_HOURS) -> tuple[list[Any], list[Any], dict[str, str]]:
+    """(tonight's incidents still news, incidents continuing a recent one, check key -> host incident id)."""
+    from strataqc.incidents import Incident
+
+    followups: dict[str, str] = {}
+    by_id = {i.id: i for i in known}
+    continuing: dict[tuple[str, str], list[Any]] = {}
+    kept = []
+    for incident in news:
+        moved = set()
+        for p in incident.members:
+            host = _spread_host(p, known, grouping)
+            found = (host.id, host.first_seen) if host is not None else \
+                _aftermath_host(p, recent, grouping, tonight, aftermath_hours)
+            if found is None:
+                continue
+            moved.add(p.key)
+            followups[p.key] = found[0]
+            if found[0] in by_id:
+                by_id[found[0]].symptoms.append(p)
+            else:
+                continuing.setdefault(found, []).append(p)
+        kept += _regroup(incident, moved, grouping)
+    continued = []
+    for (incident_id, first_seen), members in continuing.items():
+        members = sorted(members, key=grouping.rank)
+        continued.append(Incident(members[0], members[1:], incident_id, first_seen))
+    return kept, continued, followups
+
+
+def _regroup(incident: Any, moved: set[str], grouping: Any) -> list[Any]:
+    """Tonight's incident without the problems that joined earlier ones."""
+    if not moved:
+        return [incident]
+    if incident.root.key not in moved:
+        incident.symptoms = [p for p in incident.symptoms if p.key not in moved]
+        return [incident]
+    return grouping.incidents([p for p in incident.symptoms if p.key not in moved])

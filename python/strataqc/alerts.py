@@ -173,13 +173,16 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         escalated = prev is None or pending or \
             PROBLEM_RANK.get(str(r.status), 0) > PROBLEM_RANK.get(flapping.alerted_status(prev), 0)
         if reason in ("new", "changed") and escalated and crossing.crept(r, previous.get(key),
-                                                                          config.crossing_margin):
+                                                                          config.crossing_margin, series.get(key)):
             reason = "crept"
-        if reason == "crept":
-            out.pending_rows.append(crossing.pending_row(key, r, prev, stamp, run.run_id))
         out.items.append(Item(r, reason))
-        remember(key, str(r.status), r.failures, r.observed, prev)
+        if reason == "crept":  # told once it rides along; a creep needs no reminder after that
+            out.pending_rows.append(crossing.pending_row(key, r, prev, stamp, run.run_id))
+            out.state_rows.append(row(key, str(r.status), r.failures, r.observed, prev, remind=False))
+        else:
+            remember(key, str(r.status), r.failures, r.observed, prev)
 
+    _remind_per_incident(run, out, state, row, alerting)
     tonight = set()
     for anomaly in run.context.get("anomalies") or []:
         key = "anomaly|" + anomaly["check_key"]
@@ -211,6 +214,18 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     out.dropped += [k for k, v in state.items() if k.startswith("anomaly|") and k not in tonight
                     and flapping.is_fixed(v) and flapping.expired(v, now, config.flap_hours)]
     return out
+
+
+def _remind_per_incident(run: QCRun, out: Plan, state: dict[str, dict[str, Any]], row: Any, alerting: Any) -> None:
+    """One reminder an incident: its line reminds of all its members, so none of them is due again later."""
+    reminded = {i.result.incident_id for i in out.items if i.reason == "reminder" and i.result.incident_id}
+    said = {check_key(i.result) for i in out.items}
+    for r in run.results:
+        key = check_key(r)
+        prev = state.get(key)
+        if r.incident_id in reminded and key not in said and r.status in alerting and prev is not None \
+                and not flapping.is_fixed(prev) and not crossing.is_pending(prev):
+            out.state_rows.append(row(key, str(r.status), r.failures, r.observed, prev, remind=False))
 
 
 def _reminder_due(prev: dict[str, Any], now: dt.datetime, reminder: dt.timedelta) -> bool:

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from strataqc.results import CheckResult
+from strataqc.substance import _jump
 
 PENDING = "pending:"
 # a crossing by less than this share of the threshold is a creep (`crossing_margin`)
@@ -37,8 +38,10 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def crept(r: CheckResult, last: dict[str, Any] | None, margin: float = CROSSING_MARGIN) -> bool:
-    """Did tonight's failure only creep over its threshold? `last`: the check's record of last night."""
+def crept(r: CheckResult, last: dict[str, Any] | None, margin: float = CROSSING_MARGIN,
+          recent: list[float] | None = None) -> bool:
+    """Did tonight's failure only creep over its threshold? `last`: the check's record of last night;
+    `recent`: its earlier values, oldest first (a steady climb's nightly moves are not jumps)."""
     value, limit = _number(r.observed), _number(r.threshold)
     if margin <= 0 or value is None or not limit or last is None:
         return False
@@ -46,8 +49,11 @@ def crept(r: CheckResult, last: dict[str, Any] | None, margin: float = CROSSING_
     if abs(value - limit) > band:
         return False  # well past the limit: a real effect
     before = _before(r, value, limit, last)
-    if before is None or abs(value - before) > band:
-        return False  # a jump since last night, or nothing to compare with
+    if before is None:
+        return False  # nothing to compare with: news
+    named = bool(STATISTIC.search(str(r.message or "")))  # the earlier values may be other statistics
+    if abs(value - before) > band and (named or _jump(recent, value, before)):
+        return False  # a jump since last night
     # failing already at a milder limit, or passing just under this one
     return str(last.get("status")) in FAILING or abs(before - limit) <= band
 

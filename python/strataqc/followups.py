@@ -9,10 +9,12 @@ incident's message); the report shows it under the incident.
   root feeds (lineage, as incidents.Grouping.reaches) is that incident still
   unfolding: the silent store's missing day shows as a gap once the next day
   lands, a day of missing lines as a broken run the night after.
+- Echo: for ECHO_HOURS after an incident rooted clearly past its limit on a
+  feature, news on a feature built from exactly the same columns is that
+  incident again (units x3 on one day reaches units_lag_7 a week later).
 - Spread: a feature newly failing, failing worse or off its history, built
   from exactly the same columns as a feature of a known incident on the same
-  model, is that drift reaching another window of the same column (units x3
-  on one day reaches units_lag_7 a week later). A value that jumped at the
+  model, is that drift reaching another window of the same column. A value that jumped at the
   same status (changed in substance) is news still.
 
 A follow-up never fails worse than its host: then it is news.
@@ -30,6 +32,8 @@ from strataqc.results import CheckResult, CheckType, Status
 
 # how long after an incident was first seen the news its root feeds is that incident unfolding
 AFTERMATH_HOURS = 36.0
+# how long an incident on a feature explains news on features of the same columns: a lag echoes it
+ECHO_HOURS = 7 * 24.0
 # news that a known drift spreading explains: a first failure or a departure, not a jump in substance
 SPREADING = ("new", "anomaly")
 
@@ -42,7 +46,7 @@ def _present(value: Any) -> Any:
     return None if value is None or value != value or str(value) == "<NA>" else value
 
 
-def recent_roots(store: Any, before: str, hours: float = AFTERMATH_HOURS) -> list[tuple[str, str, Any]]:
+def recent_roots(store: Any, before: str, hours: float = ECHO_HOURS) -> list[tuple[str, str, Any]]:
     """(incident id, first seen, root problem as first seen) of the incidents first seen in the `hours`
     before `before`, newest first."""
     from strataqc.incidents import TABLE, Problem, problem_columns
@@ -106,12 +110,24 @@ def _aftermath_host(p: Any, recent: list[tuple[str, str, Any]], grouping: Any, t
     """The recent incident whose root feeds p (or is built from the same columns), failing at least as badly."""
     sources = grouping._sources(p)
     for incident_id, first_seen, root in recent:
-        if _rank(root) < _rank(p) or _hours(first_seen, tonight) > aftermath_hours:
+        if _rank(root) < _rank(p):
             continue
-        if grouping.reaches(root, p) or root.key == p.key or (
-                sources and root.model == p.model and grouping._sources(root) == sources):
+        hours = _hours(first_seen, tonight)
+        siblings = bool(sources) and root.model == p.model and grouping._sources(root) == sources
+        if hours <= aftermath_hours and (grouping.reaches(root, p) or root.key == p.key or siblings):
             return incident_id, first_seen
+        if hours <= ECHO_HOURS and siblings and _clear(root.record):
+            return incident_id, first_seen  # the same columns' incident echoing in a lagged feature
     return None
+
+
+def _clear(r: CheckResult) -> bool:
+    """A failure well past its limit (not a creep): a real effect whose echoes are expected."""
+    from strataqc.crossing import CROSSING_MARGIN
+
+    if r.observed is None or not r.threshold:
+        return False
+    return abs(float(r.observed) - float(r.threshold)) > CROSSING_MARGIN * abs(float(r.threshold))
 
 
 def _hours(earlier: str, later: str) -> float:

@@ -26,6 +26,9 @@ class Item:
 
     @property
     def key(self) -> tuple[str, str | None, str, str | None]:
+        """What is said: an incident's line is its incident (its root's columns narrow to tonight's news)."""
+        if self.incident and self.section != "fixed":
+            return ("incident", None, self.incident, None)
         return ("fixed" if self.section == "fixed" else "alert", self.model, self.check, self.column)
 
     def as_dict(self) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from typing import Any
 from sqlglot import exp
 
 from strataqc.news import PROBLEM_RANK
+from strataqc.problems import Incident, Problem, problem_columns
 from strataqc.results import CheckResult, CheckType, Status
 
 # how long after an incident was first seen the news its root feeds is that incident unfolding
@@ -49,21 +50,17 @@ def _present(value: Any) -> Any:
 def recent_roots(store: Any, before: str, hours: float = ECHO_HOURS) -> list[tuple[str, str, Any]]:
     """(incident id, first seen, root problem as first seen) of the incidents first seen in the `hours`
     before `before`, newest first."""
-    from strataqc.incidents import TABLE, Problem, problem_columns
-
     try:
         since = (dt.datetime.fromisoformat(before.replace("Z", "+00:00")) - dt.timedelta(hours=hours))
     except ValueError:
         return []
-    store.ensure()
-    history = store.history
-    col = lambda name: exp.column(name, quoted=True)  # noqa: E731
-    members = history.wh.query(exp.select("*").from_(history._table(TABLE)).where(exp.and_(
-        col("role").eq(exp.Literal.string("root")), col("first_seen").eq(col("generated_at")),
-        exp.LT(this=col("generated_at"), expression=exp.Literal.string(before)),
-        exp.GTE(this=col("generated_at"), expression=exp.Literal.string(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))))))
+    members = store.roots_first_seen(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), before)
     if members.empty:
         return []
+    # a first night has nothing to tell news from: its incidents are the warehouse as found, not news
+    members = members[members["generated_at"] != store.history.runs()["generated_at"].min()]
+    history = store.history
+    col = lambda name: exp.column(name, quoted=True)  # noqa: E731
     records = history._select("check_results", col("run_id").isin(
         *[exp.Literal.string(str(r)) for r in members["run_id"].unique()]))
     by_key = {(row["run_id"], row["check_key"]): row for row in records.to_dict(orient="records")}
@@ -141,8 +138,6 @@ def _hours(earlier: str, later: str) -> float:
 def absorb(news: list[Any], known: list[Any], recent: list[tuple[str, str, Any]], grouping: Any, tonight: str,
            aftermath_hours: float = AFTERMATH_HOURS) -> tuple[list[Any], list[Any], dict[str, str]]:
     """(tonight's incidents still news, incidents continuing a recent one, check key -> host incident id)."""
-    from strataqc.incidents import Incident
-
     followups: dict[str, str] = {}
     by_id = {i.id: i for i in known}
     continuing: dict[tuple[str, str], list[Any]] = {}

@@ -162,20 +162,35 @@ def stored_night(history: History, n: int, records: list[CheckResult]) -> QCRun:
 def test_a_persisting_failure_keeps_its_incident_and_first_seen():
     with memory_warehouse() as wh:
         history = History(wh)
-        first = stored_night(history, 0, PRICE_CHAIN[:1])
+        stored_night(history, 0, [rec("value_range", "dwd_sales", "unit_price", "pass")])
+        first = stored_night(history, 1, PRICE_CHAIN[:1])
         (one,) = first.context["incidents"]
-        # night 1: the root still fails, unchanged: same incident, same first_seen; ADS drifting from
-        # tonight is tonight's news, an incident of its own (DESIGN §7: news is not grouped under last night)
-        second = stored_night(history, 1, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3])
-        by_root = {i["root"]["model"]: i for i in second.context["incidents"]}
-        two = by_root["dwd_sales"]
-        assert (two["id"], two["first_seen"]) == (one["id"], first.generated_at) and two["symptoms"] == []
-        assert by_root["ads_demand_features"]["first_seen"] == second.generated_at
-        # night 2 fixed; night 3 it fails again: a new incident
-        stored_night(history, 2, [rec("value_range", "dwd_sales", "unit_price", "pass")])
-        fourth = stored_night(history, 3, PRICE_CHAIN[:1])
+        # night 2: the root still fails, unchanged: same incident, same first_seen; ADS drifting from
+        # tonight, fed by that root within a day of it, is the incident unfolding (followups.py)
+        second = stored_night(history, 2, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3])
+        (two,) = second.context["incidents"]
+        assert (two["id"], two["first_seen"]) == (one["id"], first.generated_at)
+        assert [s["model"] for s in two["symptoms"]] == ["ads_demand_features"]
+        assert set(second.context["followups"].values()) == {one["id"]}
+        # night 3 fixed; night 4 it fails again: a new incident
+        stored_night(history, 3, [rec("value_range", "dwd_sales", "unit_price", "pass")])
+        fourth = stored_night(history, 4, PRICE_CHAIN[:1])
         (four,) = fourth.context["incidents"]
         assert four["id"] != one["id"] and four["first_seen"] == fourth.generated_at
+
+
+def test_news_long_after_an_incident_is_an_incident_of_its_own():
+    """The aftermath lasts a night and a half: ADS drifting two nights after the root failed is news."""
+    with memory_warehouse() as wh:
+        history = History(wh)
+        stored_night(history, 0, [rec("value_range", "dwd_sales", "unit_price", "pass")])
+        first = stored_night(history, 1, PRICE_CHAIN[:1])
+        stored_night(history, 2, PRICE_CHAIN[:1])
+        third = stored_night(history, 3, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3])
+        by_root = {i["root"]["model"]: i for i in third.context["incidents"]}
+        assert by_root["dwd_sales"]["first_seen"] == first.generated_at and by_root["dwd_sales"]["symptoms"] == []
+        assert by_root["ads_demand_features"]["first_seen"] == third.generated_at
+        assert third.context["followups"] == {}
 
 
 def test_a_new_failure_upstream_of_a_known_incident_is_tonights_news():

@@ -52,19 +52,23 @@ def night(n, *items):
 
 def test_score_counts_same_night_catches_repeats_and_the_one_reminder():
     dup = messages.Item("failure", "dwd_sales", "unique_key", None, "changed")
-    other = messages.Item("anomaly", "ads_x", "missing_values", "price")
+    dup_reminder = messages.Item("failure", "dwd_sales", "unique_key", None, "reminder")
+    other = messages.Item("failure", "ads_x", "missing_values", "price", "new")
+    other_reminder = messages.Item("failure", "ads_x", "missing_values", "price", "reminder")
     incidents = [{"night": 2, "kind": "duplicate_burst", "model": "dwd_sales", "checks": ["dwd_sales__line_id_unique"]},
                  {"night": 4, "kind": "late_file", "model": "dwd_sales", "checks": [], "missing_check": "freshness"}]
-    nights = [night(0, other), night(1, other), night(2, dup), night(3), night(4), night(5, other, dup), night(6)]
-    doc = score(nights, incidents, TESTS, reminder_hours=24)
+    nights = [night(0, other), night(1, other), night(2, dup), night(3), night(4),
+              night(5, other_reminder, dup_reminder), night(6, other_reminder)]
+    doc = score(nights, incidents, TESTS, reminder_hours=48)
     caught, missed = doc["incidents"]
-    assert (caught["alerted_night"], caught["same_night"], caught["messages"]) == (2, True, 2)
+    # night 5 mentions the duplicates again as their reminder: a rider, not a message they caused
+    assert (caught["alerted_night"], caught["same_night"], caught["messages"], caught["mentioned"]) == (2, True, 1, 2)
     assert (missed["alerted_night"], missed["messages"]) == (None, 0)
     t = doc["totals"]
-    # night 1 repeats `other` as its one reminder, night 5 once more: a repeat; `dup` on night 5 is its reminder
-    assert [(r["night"], r["check"]) for r in doc["repeated_items"]] == [(5, "missing_values")]
-    assert (t["alerted_same_night"], t["quiet_nights"], t["quiet_nights_with_message"]) == (1, 4, 2)
-    assert t["messages_per_incident"] == 1.0 and t["in_exactly_one_message"] == 0
+    # night 1 says `other` again within 48 h: a repeat; night 5 is its one reminder; night 6 a second one
+    assert [(r["night"], r["check"]) for r in doc["repeated_items"]] == [(1, "missing_values"), (6, "missing_values")]
+    assert (t["alerted_same_night"], t["quiet_nights"], t["quiet_nights_with_message"]) == (1, 4, 3)
+    assert t["messages_per_incident"] == 0.5 and t["in_exactly_one_message"] == 1
 
 
 @pytest.mark.parametrize(("column", "caught"), [

@@ -12,7 +12,7 @@ incident's message); the report shows it under the incident.
 - Echo: for ECHO_HOURS after an incident rooted clearly past its limit on a
   feature, news on a feature built from exactly the same columns is that
   incident again (units x3 on one day reaches units_lag_7 a week later).
-- Spread: a feature newly failing, failing worse or off its history, built
+- Spread: tonight's incident rooted in a feature newly failing or off its history, built
   from exactly the same columns as a feature of a known incident on the same
   model, is that drift reaching another window of the same column. A value that jumped at the
   same status (changed in substance) is news still.
@@ -142,12 +142,10 @@ def absorb(news: list[Any], known: list[Any], recent: list[tuple[str, str, Any]]
     by_id = {i.id: i for i in known}
     continuing: dict[tuple[str, str], list[Any]] = {}
     kept = []
-    for incident in news:
+    for incident in _without_spread(news, known, grouping, followups):
         moved = set()
         for p in incident.members:
-            host = _spread_host(p, known, grouping)
-            found = (host.id, host.first_seen) if host is not None else \
-                _aftermath_host(p, recent, grouping, tonight, aftermath_hours)
+            found = _aftermath_host(p, recent, grouping, tonight, aftermath_hours)
             if found is None:
                 continue
             moved.add(p.key)
@@ -162,6 +160,22 @@ def absorb(news: list[Any], known: list[Any], recent: list[tuple[str, str, Any]]
         members = sorted(members, key=grouping.rank)
         continued.append(Incident(members[0], members[1:], incident_id, first_seen))
     return kept, continued, followups
+
+
+def _without_spread(news: list[Any], known: list[Any], grouping: Any, followups: dict[str, str]) -> list[Any]:
+    """Tonight's incidents once a root that is a known drift spreading joined that drift's incident; what
+    it fed is grouped anew (a symptom tonight's root explains stays with it)."""
+    todo, out = list(news), []
+    while todo:
+        incident = todo.pop(0)
+        host = _spread_host(incident.root, known, grouping)
+        if host is None:
+            out.append(incident)
+            continue
+        host.symptoms.append(incident.root)
+        followups[incident.root.key] = host.id
+        todo += grouping.incidents(incident.symptoms)
+    return out
 
 
 def _regroup(incident: Any, moved: set[str], grouping: Any) -> list[Any]:

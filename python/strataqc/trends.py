@@ -140,9 +140,17 @@ def judge(value: float | None, history: list[float], *, kind: str = "statistic",
     return out
 
 
-def direction_of(check: str, median: float | None, threshold: float | None) -> str:
-    """The bad way: toward the threshold the check fails beyond; both for signed scores."""
-    if check in TWO_SIDED or threshold is None or median is None or median == threshold:
+def direction_of(check: str, median: float | None, threshold: float | None, observed: float | None = None,
+                 failing: bool | None = None) -> str:
+    """The bad way: toward the side of the threshold the check fails on; both for signed scores.
+
+    Tonight's record tells the side: a failing value is on it, a passing one across. Without it, the
+    side away from the usual value (a drift that already warns every night is bad going up, not down)."""
+    if check in TWO_SIDED or threshold is None or median is None:
+        return "both"
+    if observed is not None and failing is not None and observed != threshold:
+        return "up" if (observed > threshold) == failing else "down"
+    if median == threshold:
         return "both"
     return "up" if median < threshold else "down"
 

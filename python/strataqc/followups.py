@@ -59,6 +59,8 @@ def recent_roots(store: Any, before: str, hours: float = ECHO_HOURS) -> list[tup
         return []
     # a first night has nothing to tell news from: its incidents are the warehouse as found, not news
     members = members[members["generated_at"] != store.history.runs()["generated_at"].min()]
+    told = _told(store, members)
+    members = members[members["incident_id"].isin(told)]
     history = store.history
     col = lambda name: exp.column(name, quoted=True)  # noqa: E731
     records = history._select("check_results", col("run_id").isin(
@@ -78,6 +80,25 @@ def recent_roots(store: Any, before: str, hours: float = ECHO_HOURS) -> list[tup
         anomaly = record.status not in (Status.FAIL, Status.ERROR, Status.WARN)
         found.append((str(m["incident_id"]), str(m["first_seen"]), Problem(key, record, columns, anomaly=anomaly)))
     return found
+
+
+def _told(store: Any, roots: Any) -> set[str]:
+    """The incidents someone was told of: a member alerted (not pending) on or after the night it was first
+    seen. An incident nobody was told of explains nothing: its news would never be heard."""
+    from strataqc.crossing import is_pending
+
+    state = store.history.alert_state()
+    members = store.members_of(list(roots["run_id"].unique()))
+    told = set()
+    for row in members[["run_id", "incident_id", "check_key"]].merge(
+            roots[["run_id", "incident_id", "first_seen"]], on=["run_id", "incident_id"]
+                             ).to_dict(orient="records"):
+        for key in (row["check_key"], "anomaly|" + str(row["check_key"])):
+            alerted = state.get(key)
+            if alerted is not None and not is_pending(alerted) and \
+                    str(alerted.get("last_alerted_at") or "") >= str(row["first_seen"]):
+                told.add(str(row["incident_id"]))
+    return told
 
 
 def _rule_columns(record: CheckResult) -> frozenset[str] | None:

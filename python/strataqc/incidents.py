@@ -238,6 +238,12 @@ class IncidentStore:
             exp.LT(this=col("generated_at"), expression=exp.Literal.string(before)),
             exp.GTE(this=col("generated_at"), expression=exp.Literal.string(since)))))
 
+    def members_of(self, run_ids: list[str]) -> Any:
+        """Every member stored for these runs."""
+        self.ensure()
+        return self.history.wh.query(exp.select("*").from_(self.history._table(TABLE)).where(
+            exp.column("run_id", quoted=True).isin(*[exp.Literal.string(str(r)) for r in run_ids])))
+
     def save(self, run: QCRun, incidents: list[Incident]) -> None:
         self.ensure()
         rows = [{"run_id": run.run_id, "generated_at": run.generated_at, "incident_id": i.id, "check_key": p.key,
@@ -353,8 +359,24 @@ def alert_lines(run: QCRun, reasons: dict[str, str]) -> tuple[list[str], set[str
         covered |= member_keys
         why = min(said, key=lambda r: REASONS.index(r) if r in REASONS else len(REASONS))
         lines.append(f"  - [{incident['root']['status']}] {incident['headline']} ({incident['id']}, since "
-                     f"{str(incident['first_seen'])[:10]}) — {why}")
+                     f"{str(incident['first_seen'])[:10]}) — {why}{_news_of(incident, reasons, why)}")
     return lines, covered
+
+
+SAID_SYMPTOMS = 3  # symptoms named on an incident's line, beyond its root
+
+
+def _news_of(incident: dict[str, Any], reasons: dict[str, str], why: str) -> str:
+    """": feature_drift on ads_demand_features.units_mean_7d, …": the symptoms that are tonight's news
+    (the root's line alone would hide what failed where)."""
+    if why not in ("new", "changed", "anomaly"):
+        return ""
+    named = [f"{m['check']} on {m['model']}" + (f".{m['column']}" if m.get("column") else "")
+             for m in incident["symptoms"] if reasons.get(m["check_key"]) in ("new", "changed", "anomaly")]
+    if not named:
+        return ""
+    more = f" and {len(named) - SAID_SYMPTOMS} more" if len(named) > SAID_SYMPTOMS else ""
+    return ": " + ", ".join(named[:SAID_SYMPTOMS]) + more
 
 
 def for_night(run: QCRun, artifacts: Any, history: Any = None) -> None:

@@ -11,8 +11,10 @@ FAILURE = re.compile(r"^\s+- \[(?P<status>\w+)\] (?P<check>[^\s.:]+)(?:\.(?P<col
 ON_MODEL = re.compile(r"^\s+- (?P<check>\S+) on (?P<model>[^\s.:()]+)(?:\.(?P<column>[^\s:()]+))?(?P<text>.*)$")
 MODEL = re.compile(r"^(?P<model>[^\s#-][^\s:]*):$")
 # "  - [warn] root: dwd_sales.unit_price value_range; 2 symptoms in dws, ads (INC-1a2b3c4d, since 2026-04-01) — new"
+# and the symptoms that are news: "— new: feature_drift on ads_demand_features.unit_price, … and 2 more"
 INCIDENT = re.compile(r"^\s+- \[(?P<status>\w+)\] root: (?P<model>[^\s.]+)(?:\.(?P<column>\S+))? (?P<check>[^\s;(]+)"
-                      r".*\((?P<incident>INC-\w+), since [^)]*\)(?: — (?P<reason>\w+))?$")
+                      r".*\((?P<incident>INC-\w+), since [^)]*\)(?: — (?P<reason>\w+)(?:: (?P<said>.*))?)?$")
+SAID = re.compile(r"(?P<check>[^\s,]+) on (?P<model>[^\s.,]+)(?:\.(?P<column>[^\s,]+))?")
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,8 @@ def parse(body: str) -> list[Item]:
             if m:
                 items.append(Item("failure", m.group("model"), m.group("check"), m.group("column"),
                                   m.group("reason"), m.group("incident")))
+                items += [Item("failure", s.group("model"), s.group("check"), s.group("column"), m.group("reason"),
+                               m.group("incident")) for s in SAID.finditer(m.group("said") or "")]
         elif section in ("anomaly", "fixed"):
             m = ON_MODEL.match(line)
             if m:

@@ -95,6 +95,7 @@ def score(nights: list[dict[str, Any]], incidents: list[dict[str, Any]], tests: 
         for message in night["messages"]:
             owners: set[int] = set()
             caused: set[int] = set()  # incidents with news in this message: riders do not send one
+            said: set[tuple] = set()  # an incident's line names more than one check: one mention
             for item in message["items"]:
                 owner = None
                 for i, inc in enumerate(per_incident):
@@ -114,6 +115,9 @@ def score(nights: list[dict[str, Any]], incidents: list[dict[str, Any]], tests: 
                     continue
                 key = item.key
                 fresh_cause = owner is not None and per_incident[owner]["night"] == n
+                if key in said:
+                    continue
+                said.add(key)
                 if key in last_said and not fresh_cause:
                     # the one reminder of an alert, `reminder_hours` after it: anything else is a repeat
                     due = (n - last_said[key]) * 24 >= reminder_hours and key not in reminded

@@ -7,9 +7,9 @@ reason to wake anyone: the failure is kept *pending* and rides with the next
 message that has news ("crept over its threshold"), like a fix or a reminder.
 
 A failure crept when tonight's value is within `crossing_margin` (relative) of
-the threshold it crossed, moved less than that since last night (the same
-statistic: a drift record names each), and last night the check already failed
-at a milder limit or passed within that margin below this one. A pending failure that moves in substance (substance.changed) is news; one that
+the threshold it crossed and moved since last night less than that margin (the
+same statistic: a drift record names each) or, for a check of one value, no
+more than its usual nightly moves (substance._jump): a climb, not a jump. A pending failure that moves in substance (substance.changed) is news; one that
 passes again before it was told is forgotten.
 """
 
@@ -25,7 +25,6 @@ from strataqc.substance import _jump
 PENDING = "pending:"
 # a crossing by less than this share of the threshold is a creep (`crossing_margin`)
 CROSSING_MARGIN = 0.10
-FAILING = ("warn", "fail", "error")
 # a drift record names each statistic with its value: the one near `observed` is what was judged
 STATISTIC = re.compile(r"(PSI|binned Wasserstein|Wasserstein|Jensen-Shannon|KS ≥|Cramér's V) (\d[\d.]*(?:e[-+]?\d+)?)")
 
@@ -52,10 +51,8 @@ def crept(r: CheckResult, last: dict[str, Any] | None, margin: float = CROSSING_
     if before is None:
         return False  # nothing to compare with: news
     named = bool(STATISTIC.search(str(r.message or "")))  # the earlier values may be other statistics
-    if abs(value - before) > band and (named or _jump(recent, value, before)):
-        return False  # a jump since last night
-    # failing already at a milder limit, or passing just under this one
-    return str(last.get("status")) in FAILING or abs(before - limit) <= band
+    # a move within the margin, or (by one value) no more than the usual nightly moves: a climb, not a jump
+    return abs(value - before) <= band or (not named and not _jump(recent, value, before))
 
 
 def _before(r: CheckResult, value: float, limit: float, last: dict[str, Any]) -> float | None:

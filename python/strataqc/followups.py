@@ -47,52 +47,57 @@ def _present(value: Any) -> Any:
     return None if value is None or value != value or str(value) == "<NA>" else value
 
 
-def recent_roots(store: Any, before: str, hours: float = ECHO_HOURS) -> list[tuple[str, str, Any]]:
-    """(incident id, first seen, root problem as first seen) of the incidents first seen in the `hours`
-    before `before`, newest first."""
+def recent_roots(store: Any, before: str, hours: float = ECHO_HOURS) -> list[tuple[str, str, Any, list[Any]]]:
+    """(incident id, first seen, root, members) as first seen, of the incidents someone was told of that
+    were first seen in the `hours` before `before`, newest first."""
     try:
         since = (dt.datetime.fromisoformat(before.replace("Z", "+00:00")) - dt.timedelta(hours=hours))
     except ValueError:
         return []
-    members = store.roots_first_seen(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), before)
-    if members.empty:
+    roots = store.roots_first_seen(since.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), before)
+    if roots.empty:
         return []
     # a first night has nothing to tell news from: its incidents are the warehouse as found, not news
-    members = members[members["generated_at"] != store.history.runs()["generated_at"].min()]
+    roots = roots[roots["generated_at"] != store.history.runs()["generated_at"].min()]
+    members = store.members_of(list(roots["run_id"].unique()))[["run_id", "incident_id", "check_key", "role"]]
+    members = members.merge(roots[["run_id", "incident_id", "first_seen"]], on=["run_id", "incident_id"])
     told = _told(store, members)
-    members = members[members["incident_id"].isin(told)]
-    history = store.history
     col = lambda name: exp.column(name, quoted=True)  # noqa: E731
-    records = history._select("check_results", col("run_id").isin(
-        *[exp.Literal.string(str(r)) for r in members["run_id"].unique()]))
+    records = store.history._select("check_results", col("run_id").isin(
+        *[exp.Literal.string(str(r)) for r in roots["run_id"].unique()]))
     by_key = {(row["run_id"], row["check_key"]): row for row in records.to_dict(orient="records")}
-    found = []
-    for m in members.sort_values("generated_at", ascending=False).to_dict(orient="records"):
-        key = str(m["check_key"])
-        stored = by_key.get((m["run_id"], key.partition("#")[0]))
-        if stored is None:
+    found: dict[str, tuple[str, str, Any, list[Any]]] = {}
+    for m in members.sort_values("first_seen", ascending=False).to_dict(orient="records"):
+        incident_id = str(m["incident_id"])
+        stored = by_key.get((m["run_id"], str(m["check_key"]).partition("#")[0]))
+        if incident_id not in told or stored is None:
             continue
-        record = CheckResult(check=stored["check_name"], status=Status(stored["status"]), model=_present(stored["model"]),
-                             column=_present(stored["column_name"]), check_type=CheckType(stored["check_type"]),
-                             layer=_present(stored["layer"]), observed=_present(stored["observed"]),
-                             threshold=_present(stored["threshold"]), message=_present(stored["message"]) or "")
-        columns = problem_columns(record) or _rule_columns(record)
-        anomaly = record.status not in (Status.FAIL, Status.ERROR, Status.WARN)
-        found.append((str(m["incident_id"]), str(m["first_seen"]), Problem(key, record, columns, anomaly=anomaly)))
-    return found
+        p = _stored_problem(str(m["check_key"]), stored)
+        entry = found.setdefault(incident_id, (incident_id, str(m["first_seen"]), None, []))
+        entry[3].append(p)
+        if m["role"] == "root":
+            found[incident_id] = (incident_id, entry[1], p, entry[3])
+    return [entry for entry in found.values() if entry[2] is not None]
 
 
-def _told(store: Any, roots: Any) -> set[str]:
+def _stored_problem(key: str, stored: dict[str, Any]) -> Any:
+    """A problem as the history stored it (columns from its column, else its failing rules)."""
+    record = CheckResult(check=stored["check_name"], status=Status(stored["status"]), model=_present(stored["model"]),
+                         column=_present(stored["column_name"]), check_type=CheckType(stored["check_type"]),
+                         layer=_present(stored["layer"]), observed=_present(stored["observed"]),
+                         threshold=_present(stored["threshold"]), message=_present(stored["message"]) or "")
+    anomaly = record.status not in (Status.FAIL, Status.ERROR, Status.WARN)
+    return Problem(key, record, problem_columns(record) or _rule_columns(record), anomaly=anomaly)
+
+
+def _told(store: Any, members: Any) -> set[str]:
     """The incidents someone was told of: a member alerted (not pending) on or after the night it was first
     seen. An incident nobody was told of explains nothing: its news would never be heard."""
     from strataqc.crossing import is_pending
 
     state = store.history.alert_state()
-    members = store.members_of(list(roots["run_id"].unique()))
     told = set()
-    for row in members[["run_id", "incident_id", "check_key"]].merge(
-            roots[["run_id", "incident_id", "first_seen"]], on=["run_id", "incident_id"]
-                             ).to_dict(orient="records"):
+    for row in members.to_dict(orient="records"):
         for key in (row["check_key"], "anomaly|" + str(row["check_key"])):
             alerted = state.get(key)
             if alerted is not None and not is_pending(alerted) and \
@@ -123,29 +128,22 @@ def _spread_host(p: Any, known: list[Any], grouping: Any) -> Any:
     return None
 
 
-def _aftermath_host(p: Any, recent: list[tuple[str, str, Any]], grouping: Any, tonight: str,
+def _aftermath_host(p: Any, recent: list[tuple[str, str, Any, list[Any]]], grouping: Any, tonight: str,
                     aftermath_hours: float = AFTERMATH_HOURS) -> tuple[str, str] | None:
-    """The recent incident whose root feeds p (or is built from the same columns), failing at least as badly."""
+    """The recent incident whose root feeds p (or with a member built from the same columns), failing at
+    least as badly."""
     sources = grouping._sources(p)
-    for incident_id, first_seen, root in recent:
-        if _rank(root) < _rank(p):
+    for incident_id, first_seen, root, members in recent:
+        if max(_rank(q) for q in members) < _rank(p):
             continue
         hours = _hours(first_seen, tonight)
-        siblings = bool(sources) and root.model == p.model and grouping._sources(root) == sources
-        if hours <= aftermath_hours and (grouping.reaches(root, p) or root.key == p.key or siblings):
+        siblings = [q for q in members if sources and q.model == p.model and grouping._sources(q) == sources]
+        if hours <= aftermath_hours and (grouping.reaches(root, p) or siblings
+                                         or any(q.key == p.key for q in members)):
             return incident_id, first_seen
-        if hours <= ECHO_HOURS and siblings and _clear(root.record):
+        if hours <= ECHO_HOURS and any(_clear(q.record) for q in siblings):
             return incident_id, first_seen  # the same columns' incident echoing in a lagged feature
     return None
-
-
-def _clear(r: CheckResult) -> bool:
-    """A failure well past its limit (not a creep): a real effect whose echoes are expected."""
-    from strataqc.crossing import CROSSING_MARGIN
-
-    if r.observed is None or not r.threshold:
-        return False
-    return abs(float(r.observed) - float(r.threshold)) > CROSSING_MARGIN * abs(float(r.threshold))
 
 
 def _hours(earlier: str, later: str) -> float:
@@ -207,3 +205,12 @@ def _regroup(incident: Any, moved: set[str], grouping: Any) -> list[Any]:
         incident.symptoms = [p for p in incident.symptoms if p.key not in moved]
         return [incident]
     return grouping.incidents([p for p in incident.symptoms if p.key not in moved])
+
+
+def _clear(r: CheckResult) -> bool:
+    """A failure well past its limit (not a creep): a real effect whose echoes are expected."""
+    from strataqc.crossing import CROSSING_MARGIN
+
+    if r.observed is None or not r.threshold:
+        return False
+    return abs(float(r.observed) - float(r.threshold)) > CROSSING_MARGIN * abs(float(r.threshold))

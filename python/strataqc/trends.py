@@ -155,10 +155,14 @@ def direction_of(check: str, median: float | None, threshold: float | None, obse
     return "up" if median < threshold else "down"
 
 
+# checks whose observed value counts something (the longest run of days): a count's floors apply
+COUNTED = frozenset({"value_continuity", "date_continuity"})
+
+
 def kind_of(check: str, observed: float | None, threshold: float | None) -> str:
     if check in HOST_CHECKS:
         return "duration"
-    if observed is None:
+    if observed is None or check in COUNTED:
         return "count"
     if 0 <= observed <= 1 and (threshold is None or 0 <= threshold <= 1):
         return "ratio"  # shares and scores on [0, 1]: a move of half a point and +50% is an effect

@@ -64,6 +64,7 @@ class Item:
 
 # what rides along with a message but never sends one
 RIDERS = ("reminder", "crept")
+INCIDENT = "incident|"  # alert-state key of an incident reminded once
 
 
 @dataclass
@@ -198,6 +199,11 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
             # still off its history since it was alerted: not news until it has been normal again
             quiet("anomaly already alerted")
             continue
+        if _unmoved(anomaly, previous):
+            # off its history as it was last night (a plateau): the departure was news the night it came
+            quiet("anomaly, as last night")
+            out.kept_rows.append(row(key, "anomaly", None, anomaly.get("observed"), None, remind=False))
+            continue
         if anomaly["check_key"] in followups:
             quiet("follow-up of an incident already alerted")
             out.kept_rows.append(row(key, "anomaly", None, anomaly.get("observed"), None, remind=False))
@@ -216,9 +222,34 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     return out
 
 
+def _unmoved(anomaly: dict[str, Any], previous: dict[str, dict[str, Any]]) -> bool:
+    """Is an anomaly's value last night's? (A rule of column_checks is trended on its own: not judged here.)"""
+    key, _, facet = str(anomaly["check_key"]).partition("#")
+    last = previous.get(key)
+    if facet or last is None or anomaly.get("observed") is None:
+        return False
+    before = last.get("observed") if last.get("observed") is not None else last.get("failures")
+    try:
+        return before is not None and abs(float(anomaly["observed"]) - float(before)) <= \
+            1e-9 + 0.01 * abs(float(before))
+    except (TypeError, ValueError):
+        return False
+
+
 def _remind_per_incident(run: QCRun, out: Plan, state: dict[str, dict[str, Any]], row: Any, alerting: Any) -> None:
-    """One reminder an incident: its line reminds of all its members, so none of them is due again later."""
+    """One reminder an incident: its line reminds of all its members, so none of them is due again later,
+    and an incident reminded once is not reminded again through a member that joined it since."""
+    again = {i.result.incident_id for i in out.items if i.reason == "reminder"
+             and f"{INCIDENT}{i.result.incident_id}" in state}
+    for item in [i for i in out.items if i.reason == "reminder" and i.result.incident_id in again]:
+        out.items.remove(item)
+        out.state_rows = [r for r in out.state_rows if r["check_key"] != check_key(item.result)]
+        out.quiet["incident reminded before"] = out.quiet.get("incident reminded before", 0) + 1
+        r = item.result
+        out.kept_rows.append(row(check_key(r), str(r.status), r.failures, r.observed, state.get(check_key(r)),
+                                 remind=False))
     reminded = {i.result.incident_id for i in out.items if i.reason == "reminder" and i.result.incident_id}
+    out.state_rows += [row(f"{INCIDENT}{i}", "reminded", None, None, None) for i in sorted(reminded)]
     said = {check_key(i.result) for i in out.items}
     for r in run.results:
         key = check_key(r)

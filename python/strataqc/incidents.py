@@ -92,6 +92,8 @@ class Grouping:
                 p.columns is None, p.anomaly, status_rank(p.record.status), p.key)
 
     def reaches(self, a: Problem, b: Problem) -> bool:
+        if a.model != b.model and self._load_record(a.model):
+            return True  # the load's own record (its log): a late or refused file reaches all it loads
         if a.model == b.model:
             if b.columns is None and not b.rows:
                 return True  # a check on all of a model's values sees any defect of the model
@@ -103,6 +105,10 @@ class Grouping:
         ups = [None] if a.columns is None else sorted(a.columns)
         downs = [None] if b.columns is None else sorted(b.columns)
         return any(self.lineage.feeds((a.model, u), (b.model, d)) for u in ups for d in downs)
+
+    def _load_record(self, model: str) -> bool:
+        """A source nothing is built from: a record of the load itself (the load log), not loaded data."""
+        return self.lineage.layers.get(model) == "source" and not self.lineage.downstream_models(model)
 
     def feeds(self, a: Problem, b: Problem) -> bool:
         if a is b or not self.reaches(a, b):

@@ -41,6 +41,8 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
             if ran and ran[-1] == str(r.status):
                 known.append(p)
                 continue
+        if p.anomaly and _as_last_night(p, before):
+            p = replace(p, anomaly=False)  # off its history as it was last night: that was the news
         if p.anomaly or before is None or PROBLEM_RANK.get(str(before.get("status")), 0) < \
                 PROBLEM_RANK.get(str(r.status), 0):
             fresh.append(replace(p, why="anomaly" if p.anomaly else "new" if before is None else "worse"))
@@ -59,6 +61,19 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
         else:
             known.append(p)
     return fresh, known
+
+
+def _as_last_night(p: Any, before: dict[str, Any] | None) -> bool:
+    """Is a warning's value (off its history) the same as last night's? A rule's own trend is not judged here."""
+    r = p.record
+    if before is None or "#" in p.key or str(before.get("status")) != str(r.status):
+        return False
+    now = r.observed if r.observed is not None else r.failures
+    last = before.get("observed") if before.get("observed") is not None else before.get("failures")
+    try:
+        return now is not None and last is not None and abs(float(now) - float(last)) <= 1e-9 + 0.01 * abs(float(last))
+    except (TypeError, ValueError):
+        return False
 
 
 def moved_facets_known(old_message: Any, new_message: Any) -> bool:

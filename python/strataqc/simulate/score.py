@@ -96,11 +96,23 @@ def score(nights: list[dict[str, Any]], incidents: list[dict[str, Any]], tests: 
             owners: set[int] = set()
             caused: set[int] = set()  # incidents with news in this message: riders do not send one
             said: set[tuple] = set()  # an incident's line names more than one check: one mention
-            for item in message["items"]:
-                owner = None
+            def owner_of(item: Item) -> int | None:
+                found = None
                 for i, inc in enumerate(per_incident):
                     if inc["night"] <= n and matches(item, inc, tests):
-                        owner = i if owner is None or per_incident[owner]["night"] <= inc["night"] else owner
+                        found = i if found is None or per_incident[found]["night"] <= inc["night"] else found
+                return found
+
+            # an incident's line (its root and named symptoms) is about the latest incident any of it matches
+            line_owner: dict[str, int] = {}
+            for item in message["items"]:
+                found = owner_of(item)
+                if item.incident and found is not None and (
+                        item.incident not in line_owner
+                        or per_incident[line_owner[item.incident]]["night"] < per_incident[found]["night"]):
+                    line_owner[item.incident] = found
+            for item in message["items"]:
+                owner = line_owner.get(item.incident) if item.incident else owner_of(item)
                 if owner is not None:
                     owners.add(owner)
                     if item.reason not in RIDERS:

@@ -9,9 +9,11 @@ incident's message); the report shows it under the incident.
   root feeds (lineage, as incidents.Grouping.reaches) is that incident still
   unfolding: the silent store's missing day shows as a gap once the next day
   lands, a day of missing lines as a broken run the night after.
-- Echo: for ECHO_HOURS after an incident rooted clearly past its limit on a
-  feature, news on a feature built from exactly the same columns is that
-  incident again (units x3 on one day reaches units_lag_7 a week later).
+- Echo: for ECHO_HOURS after an incident with a feature clearly past its
+  limit, news on a feature built from exactly the same columns is that
+  incident again (units x3 on one day reaches units_lag_7 a week later), and so
+  is news on the model's output (prediction drift, realized accuracy) once its
+  input clearly drifted.
 - Spread: tonight's incident rooted in a feature newly failing or off its history, built
   from exactly the same columns as a feature of a known incident on the same
   model, is that drift reaching another window of the same column. A value that jumped at the
@@ -143,6 +145,9 @@ def _aftermath_host(p: Any, recent: list[tuple[str, str, Any, list[Any]]], group
             return incident_id, first_seen
         if hours <= ECHO_HOURS and any(_clear(q.record) for q in siblings):
             return incident_id, first_seen  # the same columns' incident echoing in a lagged feature
+        if hours <= ECHO_HOURS and p.record.check_type is CheckType.MODEL_QUALITY and any(
+                q.model == p.model and q.record.check_type is CheckType.DRIFT and _clear(q.record) for q in members):
+            return incident_id, first_seen  # the model's output moving after its input clearly drifted
     return None
 
 

@@ -153,3 +153,16 @@ def test_an_incident_is_reminded_once_not_once_per_member():
         rows_, cleared = p.saved(sent=not p.empty)
         state = {k: v for k, v in state.items() if k not in cleared} | {r["check_key"]: r for r in rows_}
     assert reminders == [["dwd_sales"], [], []]
+
+
+def test_an_anomaly_on_a_plateau_is_told_the_night_it_came_only():
+    """A warning off its history stays at the same value night after night: news the first night only."""
+    cfg = AlertConfig()
+    run = anomaly_night(0, True)
+    key = check_key(run.results[0])
+    run.context["previous"] = {key: {"status": "pass", "observed": 0.01}}
+    assert [a["check"] for a in plan(run, cfg, {}, None, T0).anomalies] == ["missing_values"]
+    same = anomaly_night(1, True)
+    same.context["previous"] = {key: {"status": "pass", "observed": 0.3}}
+    p = plan(same, cfg, {}, None, T0 + dt.timedelta(days=1))
+    assert p.empty and p.quiet == {"anomaly, as last night": 1}

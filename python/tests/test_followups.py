@@ -96,24 +96,26 @@ def test_news_no_recent_incident_feeds_stays_news():
 def test_a_lag_echoing_a_clear_feature_incident_days_later_joins_it():
     with memory_warehouse() as wh:
         history = History(wh)
-        stored(history, 0, QUIET)
+        alert(history, stored(history, 0, QUIET))
         landed = stored(history, 1, [rows(), drift("units_lag_1", "fail", 0.9), *QUIET[2:]])
         (incident,) = [i for i in landed.context["incidents"] if i["root"]["column"] == "units_lag_1"]
+        alert(history, landed)
         for n in range(2, 7):
-            stored(history, n, [rows(), drift("units_lag_1", "fail", 0.9), *QUIET[2:]])
+            alert(history, stored(history, n, [rows(), drift("units_lag_1", "fail", 0.9), *QUIET[2:]]))
         # a week on, the lag of 7 days reads the same bad day: the same columns' incident, not news
         echo = stored(history, 7, [rows(), drift("units_lag_1", "fail", 0.9), drift("units_lag_7", "fail", 0.8),
                                    QUIET[3]])
         assert echo.context["followups"].get("drift|ads_demand_features|feature_drift|units_lag_7") == incident["id"]
 
 
-def test_a_creep_over_the_limit_hosts_no_echo():
+def test_a_failure_just_past_its_limit_hosts_no_echo():
     with memory_warehouse() as wh:
         history = History(wh)
-        stored(history, 0, QUIET)
-        stored(history, 1, [rows(), drift("units_lag_1", "fail", 0.26), *QUIET[2:]])  # 4% past 0.25: a creep
+        alert(history, stored(history, 0, QUIET))
+        # 4% past 0.25, a jump from 0.05 (news, told), but no clear effect whose echoes are expected
+        alert(history, stored(history, 1, [rows(), drift("units_lag_1", "fail", 0.26), *QUIET[2:]]))
         for n in range(2, 5):
-            stored(history, n, [rows(), drift("units_lag_1", "fail", 0.26), *QUIET[2:]])
+            alert(history, stored(history, n, [rows(), drift("units_lag_1", "fail", 0.26), *QUIET[2:]]))
         later = stored(history, 5, [rows(), drift("units_lag_1", "fail", 0.26), drift("units_lag_7", "fail", 0.8),
                                     QUIET[3]])
         assert "drift|ads_demand_features|feature_drift|units_lag_7" not in later.context["followups"]
@@ -132,3 +134,48 @@ def test_a_known_drift_spreading_to_a_sibling_feature_is_no_news_but_a_jump_is()
         jump = stored(history, 4, [rows(), drift("units_lag_1", "warn", 0.2), drift("units_lag_7", "pass", 0.09),
                                    QUIET[3]])
         assert "drift|ads_demand_features|feature_drift|units_lag_1" not in jump.context["followups"]
+
+
+def quality(check: str, status: str = "fail", observed: float = 0.3) -> CheckResult:
+    return CheckResult(check=check, status=Status(status), model="ads_demand_features", column=None, layer="ads",
+                       check_type=CheckType.MODEL_QUALITY, observed=observed, threshold=0.2,
+                       message=f"{check} {status}")
+
+
+def test_the_model_output_moving_after_its_input_clearly_drifted_is_that_incident():
+    with memory_warehouse() as wh:
+        history = History(wh)
+        alert(history, stored(history, 0, QUIET + [quality("realized_accuracy", "pass", 0.1)]))
+        landed = stored(history, 1, [rows(), drift("units_lag_1", "fail", 0.9), *QUIET[2:],
+                                     quality("realized_accuracy", "pass", 0.1)])
+        (incident,) = [i for i in landed.context["incidents"] if i["root"]["column"] == "units_lag_1"]
+        alert(history, landed)
+        for n in range(2, 5):
+            alert(history, stored(history, n, [rows(), drift("units_lag_1", "fail", 0.9), *QUIET[2:],
+                                               quality("realized_accuracy", "pass", 0.1)]))
+        # the actuals of that day land: realized accuracy degrades, told already by the drift's incident
+        later = stored(history, 5, [rows(), drift("units_lag_1", "fail", 0.9), *QUIET[2:],
+                                    quality("realized_accuracy", "fail", 0.4)])
+        assert later.context["followups"].get("model_quality|ads_demand_features|realized_accuracy|") == incident["id"]
+        assert alert(history, later).empty
+
+
+def test_the_model_output_degrading_without_a_told_input_drift_is_news():
+    with memory_warehouse() as wh:
+        history = History(wh)
+        for n in range(3):
+            alert(history, stored(history, n, QUIET + [quality("realized_accuracy", "pass", 0.1)]))
+        later = stored(history, 3, QUIET + [quality("realized_accuracy", "fail", 0.4)])
+        assert later.context["followups"] == {}
+        assert [(i.result.check, i.reason) for i in alert(history, later).items] == [("realized_accuracy", "new")]
+
+
+def test_an_incident_nobody_was_told_of_explains_nothing():
+    """A warning below min_status roots an incident no message told: what it feeds the next night is news."""
+    with memory_warehouse() as wh:
+        history = History(wh)
+        alert(history, stored(history, 0, QUIET))
+        quiet_root = stored(history, 1, [rows("warn"), *QUIET[1:]])
+        assert alert(history, quiet_root).empty  # a warning: not alerted with min_status fail
+        after = stored(history, 2, [rows("warn"), drift("units_lag_1", "warn", 0.15), *QUIET[2:]])
+        assert after.context["followups"] == {}

@@ -153,3 +153,17 @@ def test_a_short_schedule_runs_every_night_and_scores_it(tmp_path):
     replay = json.loads((out / "replay.json").read_text())
     with_incidents = [n["night"] for n in replay["per_night"] for m in n["messages"] if "## Incidents" in m["body"]]
     assert with_incidents, replay["per_night"]  # the planted nights' failures are said as incidents
+
+
+def test_an_incident_line_counts_once_for_the_latest_incident_it_names():
+    """The line's root is a check an older incident was caught by; a symptom it names is tonight's planted
+    one: the line is tonight's incident's message, once, and not the older incident's."""
+    root = messages.Item("failure", "dwd_sales", "unique_key", None, "new", "INC-1")
+    symptom = messages.Item("failure", "ads_demand_features", "feature_drift", "units_lag_1", "new", "INC-1")
+    incidents = [{"night": 1, "kind": "duplicate_burst", "model": "dwd_sales", "checks": ["dwd_sales__line_id_unique"]},
+                 {"night": 3, "kind": "feature_shift", "model": "ads_demand_features", "column": "units_lag_1",
+                  "checks": ["feature_drift"]}]
+    doc = score([night(0), night(1, root), night(2), night(3, root, symptom)], incidents, TESTS, reminder_hours=24)
+    dup, shift = doc["incidents"]
+    assert (dup["messages"], shift["messages"], shift["same_night"]) == (1, 1, True)
+    assert doc["repeated_items"] == []

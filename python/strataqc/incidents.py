@@ -83,8 +83,9 @@ def problems(run: QCRun) -> list[Problem]:
 class Grouping:
     """Which problem feeds which, through one lineage."""
 
-    def __init__(self, lineage: Lineage):
+    def __init__(self, lineage: Lineage, load_records: bool = False):
         self.lineage = lineage
+        self.load_records = load_records  # tonight's news: a load record reaches all it loads
 
     def rank(self, p: Problem) -> tuple:
         # upstream first: layer, then depth in the DAG; row checks before column checks; worst first
@@ -92,8 +93,8 @@ class Grouping:
                 p.columns is None, p.anomaly, status_rank(p.record.status), p.key)
 
     def reaches(self, a: Problem, b: Problem) -> bool:
-        if a.model != b.model and self._load_record(a.model):
-            return True  # the load's own record (its log): a late or refused file reaches all it loads
+        if self.load_records and a.model != b.model and self._load_record(a.model):
+            return True  # the load's own record (its log): a late file tonight reaches all it loads
         if a.model == b.model:
             if b.columns is None and not b.rows:
                 return True  # a check on all of a model's values sees any defect of the model
@@ -311,7 +312,10 @@ def attach(run: QCRun, lineage: Lineage, history: Any = None,
     News that an incident told before explains joins it (followups.py): `run.context["followups"]`."""
     grouping = Grouping(lineage)
     fresh, known = news(problems(run), run)
-    old, new = grouping.incidents(known), grouping.siblings(grouping.incidents(fresh))
+    # tonight's news against last night: a load record that is news reaches all it loads (not the
+    # everyday rejects grouping the everyday defects)
+    tonight = Grouping(lineage, load_records=bool(run.context.get("previous")))
+    old, new = grouping.incidents(known), tonight.siblings(tonight.incidents(fresh))
     store = IncidentStore(history) if history is not None else None
     previous = store.previous(run.generated_at) if store is not None else {}
     if run.context.get("previous"):

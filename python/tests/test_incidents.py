@@ -385,7 +385,8 @@ def test_the_load_log_reaches_everything_the_load_feeds():
                     dict(COLUMN_PARENTS), [])
     late = CheckResult(check="assert_landing_sales_file_on_time", status=Status.FAIL, model="load_log", column="file",
                        layer="ods", message="the newest file is a day late")
-    run = night(0, [late, rec("date_continuity", "dwd_sales"), rec("value_range", "dws_sales_daily", "units")])
+    run = night(1, [late, rec("date_continuity", "dwd_sales"), rec("value_range", "dws_sales_daily", "units")])
+    run.context["previous"] = {"an earlier night": {}}  # all of it news against last night
     (incident,) = incidents.attach(run, graph)
     assert incident.root.model == "load_log" and sorted(p.model for p in incident.symptoms) == [
         "dwd_sales", "dws_sales_daily"]
@@ -394,8 +395,13 @@ def test_the_load_log_reaches_everything_the_load_feeds():
                     {**COLUMNS, "pos_sales": ["file"]}, dict(COLUMN_PARENTS), [])
     loaded = CheckResult(check="not_null", status=Status.FAIL, model="pos_sales", column="file", layer="ods",
                          message="not_null fail")
-    run = night(0, [loaded, rec("not_null", "ods_erp__skus", "category")])
+    run = night(1, [loaded, rec("not_null", "ods_erp__skus", "category")])
+    run.context["previous"] = {"an earlier night": {}}
     assert len(incidents.attach(run, graph)) == 2
+    # on a first night (nothing to tell news from) the load log roots nothing beyond lineage either
+    first = night(0, [late, rec("date_continuity", "dwd_sales")])
+    assert len(incidents.attach(first, Lineage({**LAYERS, "load_log": "source"}, {**PARENTS, "load_log": []},
+                                               {**COLUMNS, "load_log": ["file"]}, dict(COLUMN_PARENTS), []))) == 2
 
 
 def test_an_incident_line_names_its_symptoms_that_are_news():

@@ -1,7 +1,34 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='_load_id',
+    on_schema_change='fail'
+) }}
+{#- An incremental run adds the loads after its own watermark: a load's totals never change once
+    dwd_sales and dwd_sales__rejected took it, so the night reads only tonight's loads. -#}
 -- One row per load: landed lines = clean + rejected + duplicates removed, or unexplained_rows says by how much not.
-with arrivals as (
-    select _load_id, _source_file, {{ strataqc.demo_line_arrival() }} as arrival
+with landed_lines as (
+    select _load_id, _source_file, line_id, _line_number
     from {{ ref('ods_pos__sales') }}
+    {%- if is_incremental() %}
+    where _load_id > (select coalesce(max(_load_id), 0) from {{ this }})
+    {%- endif %}
+),
+
+arrivals as (
+    select
+        _load_id,
+        _source_file,
+        {{ strataqc.demo_line_arrival() }} as arrival
+        {%- if is_incremental() %},
+        -- a line first landed in an earlier load is a re-send tonight (as dwd_sales counts it)
+        nullif(trim(line_id), '') is not null and exists (
+            select 1 from {{ ref('ods_pos__sales') }} as earlier
+            where earlier.line_id = landed_lines.line_id
+                and earlier._load_id <= (select coalesce(max(_load_id), 0) from {{ this }})
+        ) as landed_before
+        {%- endif %}
+    from landed_lines
 ),
 
 -- one pass over the landed lines: a load is one file, so its rows and re-sends count together
@@ -10,17 +37,25 @@ landed as (
         _load_id,
         _source_file,
         count(*) as landed_rows,
-        count(case when arrival > 1 then 1 end) as duplicate_rows
+        count(case when arrival > 1 {%- if is_incremental() %} or landed_before{% endif %} then 1 end) as duplicate_rows
     from arrivals
     group by _load_id, _source_file
 ),
 
 clean as (
-    select _load_id, count(*) as clean_rows from {{ ref('dwd_sales') }} group by _load_id
+    select _load_id, count(*) as clean_rows from {{ ref('dwd_sales') }}
+    {%- if is_incremental() %}
+    where _load_id > (select coalesce(max(_load_id), 0) from {{ this }})
+    {%- endif %}
+    group by _load_id
 ),
 
 rejected as (
-    select _load_id, count(*) as rejected_rows from {{ ref('dwd_sales__rejected') }} group by _load_id
+    select _load_id, count(*) as rejected_rows from {{ ref('dwd_sales__rejected') }}
+    {%- if is_incremental() %}
+    where _load_id > (select coalesce(max(_load_id), 0) from {{ this }})
+    {%- endif %}
+    group by _load_id
 )
 
 select

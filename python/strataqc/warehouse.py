@@ -81,6 +81,7 @@ class Warehouse:
     def __init__(self, target: Target, *, read_only: bool = False):
         self.target = target
         self.dialect = target.dialect
+        self.read_only = read_only  # nothing can be stored (profiles, history): readers fall back
         self._conn = _connect(target, read_only=read_only)
 
     @classmethod

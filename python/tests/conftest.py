@@ -5,6 +5,9 @@ file with its own dbt target and log paths, so test runs of several people on
 one machine never lock or clobber each other's files. Read it, don't change it:
 open the DuckDB file read-only (`demo_night.connect()`), and run dbt against a
 copy (`demo_night.copy_warehouse(tmp_path)`) when a test must write.
+
+`wh` is an empty in-memory DuckDB warehouse; `pg` a PostgreSQL one (skipped without a server) with
+the schema named by the test module's `SCHEMA` made fresh and dropped after.
 """
 
 from __future__ import annotations
@@ -132,3 +135,21 @@ def demo_night(tmp_path_factory: pytest.TempPathFactory) -> DemoNight:
     if errors:
         pytest.fail("demo models failed to build:\n" + "\n".join(errors), pytrace=False)
     return DemoNight(PROJECT_DIR, duckdb_path, target_path, landing_dir, log_path, manifest, env, summary)
+
+
+@pytest.fixture
+def wh():
+    """An empty in-memory DuckDB warehouse; a module that needs another one defines its own `wh`."""
+    from qc_report_support import memory_warehouse
+
+    warehouse = memory_warehouse()
+    yield warehouse
+    warehouse.close()
+
+
+@pytest.fixture
+def pg(request):
+    """(Warehouse, database) on the PostgreSQL server with the test module's SCHEMA fresh; skipped without one."""
+    from engine_support import postgres_schema
+
+    yield from postgres_schema(request.module.SCHEMA)

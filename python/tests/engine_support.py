@@ -29,6 +29,11 @@ def postgres_schema(schema: str) -> Iterator[tuple[Warehouse, str]]:
             wh._conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+def create_seeded(wh: Warehouse, table: str, select: str, seed: float = 0.42) -> None:
+    """CREATE TABLE `table` AS `select` on PostgreSQL, its random() repeatable: setseed in the same call."""
+    wh._conn.execute(f"SELECT setseed({seed}); CREATE TABLE {table} AS {select}")
+
+
 SPARK_MARKS = [pytest.mark.spark,
                pytest.mark.skipif(not os.environ.get("STRATAQC_SPARK_DIR"),
                                   reason="no local Spark set up: `make test-spark` runs it")]
@@ -67,3 +72,12 @@ def run_on_spark(body: str, tmp_path) -> dict:
                           timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def spark_statuses(out: dict) -> dict[tuple[str, str | None], str]:
+    """(check, column) -> status of the records a Spark run reported, once it had no config error and
+    no `error` record (those messages shown when it had)."""
+    assert out["errors"] == []
+    status = {(check, column): s for check, column, s, _ in out["records"]}
+    assert "error" not in status.values(), [m for *_, s, m in out["records"] if s == "error"]
+    return status

@@ -10,14 +10,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import duckdb
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-DBT = str(Path(sys.executable).parent / "dbt")
+from host_project import DBT, host_project
 
 HOST_YML = """
 version: 2
@@ -64,19 +61,7 @@ def host(tmp_path_factory):
     (root / "models").mkdir()
     (root / "models" / "shop_orders.sql").write_text(HOST_MODEL, encoding="utf-8")
     (root / "models" / "_models.yml").write_text(HOST_YML, encoding="utf-8")
-    (root / "dbt_project.yml").write_text(
-        "name: host_shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: host_shop\n"
-        "packages-install-path: dbt_packages\n", encoding="utf-8")
-    (root / "packages.yml").write_text(f"packages:\n  - local: {REPO}\n", encoding="utf-8")
-    (root / "profiles.yml").write_text(
-        "host_shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {root / 'host.duckdb'}\n      threads: 1\n", encoding="utf-8")
-    env = {**os.environ, "DBT_PROFILES_DIR": str(root), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    env.pop("STRATAQC_DUCKDB_PATH", None)
-
-    def dbt(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([DBT, *args, "--log-path", str(root / "logs")], cwd=root, env=env,
-                              capture_output=True, text=True, timeout=300)
+    dbt = host_project(root, "packages-install-path: dbt_packages\n")
 
     deps = dbt("deps")
     assert deps.returncode == 0, deps.stdout + deps.stderr

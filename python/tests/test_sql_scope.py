@@ -26,14 +26,10 @@ def _tests(target) -> dict[str, dict]:
     return {r["unique_id"].split(".")[2]: r for r in results if r["unique_id"].startswith("test.")}
 
 
-def _marks(duckdb_path) -> dict[str, tuple]:
-    con = duckdb.connect(str(duckdb_path), read_only=True)
-    try:
-        rows = con.execute("select model_key, scope_mode, scope_column, low_value, invocation_id, recorded_at "
+def _marks(duckdb_path) -> list[tuple]:
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        return con.execute("select model_key, scope_mode, scope_column, low_value, invocation_id, recorded_at "
                            "from strataqc_audit.scope_watermark").fetchall()
-    finally:
-        con.close()
-    return rows
 
 
 @pytest.fixture(scope="module")
@@ -145,29 +141,15 @@ def test_the_cadence_night_reads_the_whole_table(scoped_night):
 
 def test_a_scope_that_is_not_one_names_the_model_and_the_fix(tmp_path):
     """In a host project: the pre-hook refuses an unknown `strataqc_scope` before the model builds."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from host_project import host_project
 
-    repo = Path(__file__).resolve().parents[2]
     (tmp_path / "models").mkdir()
     (tmp_path / "models" / "orders.sql").write_text(
         "{{ config(materialized='incremental', unique_key='order_day', strataqc_scope='new_row') }}\n"
         "select cast('2024-03-01' as date) as order_day, 1 as n\n", encoding="utf-8")
-    (tmp_path / "dbt_project.yml").write_text(
-        "name: host_shop\nversion: '1.0.0'\nconfig-version: 2\nprofile: host_shop\n"
-        "models:\n  host_shop:\n    +pre-hook: \"{{ strataqc.record_scope_watermark() }}\"\n", encoding="utf-8")
-    (tmp_path / "packages.yml").write_text(f"packages:\n  - local: {repo}\n", encoding="utf-8")
-    (tmp_path / "profiles.yml").write_text(
-        "host_shop:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
-        f"      path: {tmp_path / 'host.duckdb'}\n      threads: 1\n", encoding="utf-8")
-    env = {**os.environ, "DBT_PROFILES_DIR": str(tmp_path), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    env.pop("STRATAQC_DUCKDB_PATH", None)
-    dbt = str(Path(sys.executable).parent / "dbt")
+    dbt = host_project(tmp_path, "models:\n  host_shop:\n    +pre-hook: \"{{ strataqc.record_scope_watermark() }}\"\n")
     for args in (["deps"], ["run"]):
-        done = subprocess.run([dbt, *args, "--log-path", str(tmp_path / "logs")], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=300)
+        done = dbt(*args)
     assert done.returncode == 1
     assert ("strataqc_scope on orders: 'new_row' is not a scope. Fix: set `+strataqc_scope: new_rows`"
             in " ".join(done.stdout.split()))

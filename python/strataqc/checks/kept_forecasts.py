@@ -91,8 +91,12 @@ class KeptForecasts:
         own cannot have), so that a degradation can start a challenger the night it is seen."""
         if not self._judges_accuracy() or not (exists(wh, self.tables.forecasts) and exists(wh, self.tables.accuracy)):
             return []
-        return _guarded("realized_accuracy", self.model, lambda: realized_accuracy(wh, self.model, self.tables,
-                                                                                   self.cfg, _now()))
+        return self._judge(wh)
+
+    def _judge(self, wh: Any) -> list[CheckResult]:
+        """The realized_accuracy record: one measuring scan of the landed dates, then the trend verdict."""
+        return _guarded("realized_accuracy", self.model,
+                        lambda: realized_accuracy(wh, self.model, self.tables, self.cfg, _now()))
 
     def records(self, wh: Any, judged: list[CheckResult] | None = None) -> list[CheckResult]:
         """Keep tonight's predictions (already written) and judge the kept ones; `judged` are the
@@ -120,8 +124,7 @@ class KeptForecasts:
         if judged:
             records += judged
         elif self._judges_accuracy():
-            records += _guarded("realized_accuracy", self.model,
-                                lambda: realized_accuracy(wh, self.model, tables, cfg, _now()))
+            records += self._judge(wh)
         if cfg.prediction_drift.get("enabled", True) is not False:
             records += _guarded("prediction_drift", self.model,
                                 lambda: prediction_drift(wh, self.model, tables.forecasts, tables.ids,

@@ -9,25 +9,12 @@ import pytest
 from strataqc.checks.config import build_spec
 from strataqc.checks.drift import run_drift_checks
 from strataqc.results import CheckType, Status
-from strataqc.warehouse import Target, Warehouse
+
+from drift_samples import hash_samplers
 
 SPLIT = {"column": "split", "reference": "train", "current": "predict"}
 
-
-@pytest.fixture
-def wh():
-    warehouse = Warehouse(Target("strataqc", "test", "duckdb", {"path": ":memory:"}))
-    yield warehouse
-    warehouse.close()
-
-
-def uniform(salt: str) -> str:
-    """A deterministic uniform (0, 1) per row, from a hash of the row number (no RNG state)."""
-    return f"((hash(i, '{salt}') % 1000000) + 0.5) / 1000000.0"
-
-
-def normal(salt: str) -> str:
-    return f"sqrt(-2 * ln({uniform(salt + 'a')})) * cos(2 * pi() * {uniform(salt + 'b')})"
+uniform, normal = hash_samplers("i")
 
 
 def make_features(wh, *, rows: int = 20_000, price_shift: float = 0.0, new_category: bool = False,

@@ -9,26 +9,14 @@ from strataqc.checks.drift import run_drift_checks
 from strataqc.checks.drift.chunks import chunks_of
 from strataqc.checks.profiles.settings import ChunkSettings, chunk_settings
 from strataqc.results import Status
-from strataqc.warehouse import Target, Warehouse
+
+from drift_samples import hash_samplers
 
 # reference: 2024-01-01 .. 2024-02-25 (8 weeks); current: 2024-02-26 .. 2024-04-21 (8 weeks, Monday first)
 WINDOWS = {"column": "date_day", "reference": ["2024-01-01", "2024-02-25"], "current": ["2024-02-26", "2024-04-21"]}
 LAST_WEEK = 105  # 2024-04-15, the last week's Monday
 
-
-@pytest.fixture
-def wh():
-    warehouse = Warehouse(Target("strataqc", "test", "duckdb", {"path": ":memory:"}))
-    yield warehouse
-    warehouse.close()
-
-
-def uniform(salt: str) -> str:
-    return f"((hash(i, d, '{salt}') % 1000000) + 0.5) / 1000000.0"
-
-
-def normal(salt: str) -> str:
-    return f"sqrt(-2 * ln({uniform(salt + 'a')})) * cos(2 * pi() * {uniform(salt + 'b')})"
+uniform, normal = hash_samplers("i", "d")
 
 
 def make_days(wh, shift: float = 0.0, promo_last_week: float = 0.1) -> None:

@@ -11,23 +11,17 @@ from strataqc.checks.config import build_spec
 from strataqc.checks.drift import run_drift_checks
 from strataqc.results import Status
 
-from engine_support import postgres_schema
+from engine_support import create_seeded
 
 pytestmark = pytest.mark.postgres
 
 SCHEMA = "strataqc_drift_test"
 
 
-@pytest.fixture
-def pg():
-    yield from postgres_schema(SCHEMA)
-
-
 def test_drift_checks_on_postgres_with_hostile_names(pg):
     wh, database = pg
     # PostgreSQL SQL on purpose: the fixture is made by the engine itself (setseed: repeatable)
-    wh._conn.execute(f"""SELECT setseed(0.42);
-        CREATE TABLE {SCHEMA}."fe""ats" AS SELECT i AS "row id",
+    create_seeded(wh, f'{SCHEMA}."fe""ats"', """SELECT i AS "row id",
           CASE WHEN i < 8000 THEN 'train' WHEN i < 9000 THEN 'valid' ELSE 'predict' END AS "split's",
           random() + CASE WHEN i >= 9000 THEN 0.5 ELSE 0 END AS "pr""ice; --",
           random() * 3 AS stable,
@@ -59,13 +53,12 @@ def test_drift_from_stored_profiles_on_postgres_equals_the_table_and_profiles_on
     from strataqc.checks.profiles.store import TABLES, ProfileStore
 
     wh, database = pg
-    wh._conn.execute(f"""SELECT setseed(0.17);
-        CREATE TABLE {SCHEMA}."da""ys" AS SELECT i AS "row id", DATE '2024-01-01' + (i / 100) AS "day's",
+    create_seeded(wh, f'{SCHEMA}."da""ys"', """SELECT i AS "row id", DATE '2024-01-01' + (i / 100) AS "day's",
           CASE WHEN i < 4000 THEN 'train' ELSE 'predict' END AS split,
           random() + CASE WHEN i >= 4000 THEN 0.5 ELSE 0 END AS "pr""ice",
           CASE WHEN i % 50 = 0 THEN 'NaN'::float8 WHEN i % 70 = 0 THEN NULL ELSE random() END AS noisy,
           CASE WHEN i >= 4000 AND i % 10 = 0 THEN 'O''Neil' ELSE (ARRAY['a', 'b', 'c'])[1 + i % 3] END AS cat
-        FROM generate_series(0, 4999) AS t(i)""")
+        FROM generate_series(0, 4999) AS t(i)""", seed=0.17)
     store = ProfileStore(wh, "pg_profiles")
     store.ensure()
     for name in TABLES:

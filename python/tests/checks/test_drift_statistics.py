@@ -12,7 +12,7 @@ from strataqc.checks.config import build_spec
 from strataqc.checks.drift import psi, run_drift_checks
 from strataqc.results import Status
 
-from test_drift import SPLIT, normal, only, uniform, wh  # noqa: F401  (wh: the in-memory warehouse fixture)
+from test_drift import SPLIT, normal, only, uniform
 
 
 def drift_table(wh, rows_per_set: int, shift: float, promo_current: float, name: str = "t") -> None:

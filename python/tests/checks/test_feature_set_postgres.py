@@ -12,23 +12,17 @@ from strataqc.checks.feature_set import run_feature_set_checks
 from strataqc.checks.runner import check_relation
 from strataqc.results import Status
 
-from engine_support import postgres_schema
+from engine_support import create_seeded
 
 pytestmark = pytest.mark.postgres
 
 SCHEMA = "strataqc_feature_set_test"
 
 
-@pytest.fixture
-def pg():
-    yield from postgres_schema(SCHEMA)
-
-
 def test_feature_set_checks_on_postgres_with_hostile_names(pg):
     wh, database = pg
     # PostgreSQL SQL on purpose: the fixture is made by the engine itself (setseed: repeatable)
-    wh._conn.execute(f"""SELECT setseed(0.42);
-        CREATE TABLE {SCHEMA}."fe""ats" AS
+    create_seeded(wh, f'{SCHEMA}."fe""ats"', """
         SELECT i AS "row id", i % 2 = 0 AS promo,
           CASE WHEN i < 1500 THEN 'train' ELSE 'predict' END AS "split's",
           past, y, (past + y) / 2 AS "cent""red; --", random() AS noise, 7.0 AS constant,

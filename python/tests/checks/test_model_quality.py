@@ -301,8 +301,8 @@ def test_model_bad_config_is_one_clear_error_record(tmp_path, clean, model_block
     assert "Traceback" not in errors[0].message and errors[0].model == "feat"
 
 
-def test_model_quality_on_demo_night(request, tmp_path):
-    """The demo ADS model end to end: the planted leak trips importance_spike and the predictions fall back."""
+def demo_ads(request) -> tuple[object, dict, dict]:
+    """The shared demo night, its ads_demand_features manifest node and that model's meta.strataqc block."""
     import yaml
 
     try:
@@ -313,6 +313,12 @@ def test_model_quality_on_demo_night(request, tmp_path):
                 if n["resource_type"] == "model" and n["name"] == "ads_demand_features")
     models = yaml.safe_load((Path(demo_night.project_dir) / "models/ads/_ads__models.yml").read_text())["models"]
     config = next(m for m in models if m["name"] == "ads_demand_features")["config"]["meta"]["strataqc"]
+    return demo_night, node, config
+
+
+def test_model_quality_on_demo_night(request, tmp_path):
+    """The demo ADS model end to end: the planted leak trips importance_spike and the predictions fall back."""
+    demo_night, node, config = demo_ads(request)
     config = {**config, "model": {**(config.get("model") or {}), "artifact_dir": str(tmp_path / "artifacts")}}
     # the shared warehouse is never written: a copy (same file name, so the same catalog) takes the predictions
     copy, _ = demo_night.copy_warehouse(tmp_path / "copy")
@@ -346,17 +352,12 @@ def test_model_quality_on_postgres(tmp_path):
     """The same SQL (samples, fingerprint, predictions table) transpiled to PostgreSQL:
     `scripts/postgres.sh start` and its exported STRATAQC_PG_* variables."""
     import io
-    import os
+    from contextlib import contextmanager
 
-    if not os.environ.get("STRATAQC_PG_PORT"):
-        pytest.skip("no PostgreSQL: run scripts/postgres.sh start and export its env")
-    settings = {"host": os.environ.get("STRATAQC_PG_HOST", "127.0.0.1"), "port": int(os.environ["STRATAQC_PG_PORT"]),
-                "user": os.environ.get("STRATAQC_PG_USER", "postgres"),
-                "dbname": os.environ.get("STRATAQC_PG_DATABASE", "strataqc")}
+    from engine_support import postgres_schema
+
     frame = demand_table()
-    with Warehouse(Target("strataqc", "pg", "postgres", settings)) as wh:
-        wh.execute("drop schema if exists strataqc_model_test cascade")
-        wh.execute("create schema strataqc_model_test")
+    with contextmanager(postgres_schema)("strataqc_model_test") as (wh, database):
         wh.execute("create table strataqc_model_test.feat (store_id text, sku_id text, date_day date, category text, "
                    "promo_planned int, price_index double precision, temperature double precision, "
                    "noise double precision, units_lag_7 double precision, units_mean_7d double precision, "
@@ -366,33 +367,21 @@ def test_model_quality_on_postgres(tmp_path):
         buffer.seek(0)
         with wh._conn.conn.cursor() as cur:
             cur.copy_expert("copy strataqc_model_test.feat from stdin with csv", buffer)
-        try:
-            relation = f'"{settings["dbname"]}"."strataqc_model_test"."feat"'
-            results = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))
-            assert results["baseline_comparison"].status == Status.PASS, results["baseline_comparison"].message
-            assert results["model_artifact"].message.startswith("trained v0001 on 1,600 rows")
-            written = wh.query("select source, count(*) as n from strataqc_model_test.feat_predictions group by source")
-            assert written.to_dict("records") == [{"source": "model", "n": 240}]
-        finally:
-            wh.execute("drop schema strataqc_model_test cascade")
+        relation = f'"{database}"."strataqc_model_test"."feat"'
+        results = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))
+        assert results["baseline_comparison"].status == Status.PASS, results["baseline_comparison"].message
+        assert results["model_artifact"].message.startswith("trained v0001 on 1,600 rows")
+        written = wh.query("select source, count(*) as n from strataqc_model_test.feat_predictions group by source")
+        assert written.to_dict("records") == [{"source": "model", "n": 240}]
 
 
 def test_model_retrain_on_demo_night_keeps_champion_when_challenger_fails_its_gates(request, tmp_path):
     """The demo's policy: the first version is champion; degraded realized accuracy trains a challenger on
     the next train split, which the planted leak keeps from promotion; the baseline still forecasts."""
-    import yaml
-
     from strataqc.model import registry
     from strataqc.results import CheckResult
 
-    try:
-        demo_night = request.getfixturevalue("demo_night")
-    except pytest.FixtureLookupError:
-        pytest.skip("the shared demo_night fixture is not in conftest.py yet")
-    node = next(n for n in demo_night.dbt_manifest["nodes"].values()
-                if n["resource_type"] == "model" and n["name"] == "ads_demand_features")
-    models = yaml.safe_load((Path(demo_night.project_dir) / "models/ads/_ads__models.yml").read_text())["models"]
-    config = next(m for m in models if m["name"] == "ads_demand_features")["config"]["meta"]["strataqc"]
+    demo_night, node, config = demo_ads(request)
     assert config["model"]["retrain"]["on"] == ["realized_degradation", "schedule"]
     config = {**config, "model": {**config["model"], "artifact_dir": str(tmp_path / "artifacts"),
                                   "attribution": False}}

@@ -14,25 +14,13 @@ from strataqc.checks.drift.profiled import refresh_profile
 from strataqc.checks.profiles import Merged, Side
 from strataqc.checks.profiles.store import ProfileStore
 from strataqc.results import Status
-from strataqc.warehouse import Target, Warehouse
+
+from drift_samples import hash_samplers
 
 SPLIT = {"column": "split", "reference": "train", "current": "predict"}
 DAYS = 60
 
-
-@pytest.fixture
-def wh():
-    warehouse = Warehouse(Target("strataqc", "test", "duckdb", {"path": ":memory:"}))
-    yield warehouse
-    warehouse.close()
-
-
-def uniform(salt: str) -> str:
-    return f"((hash(i, d, '{salt}') % 1000000) + 0.5) / 1000000.0"
-
-
-def normal(salt: str) -> str:
-    return f"sqrt(-2 * ln({uniform(salt + 'a')})) * cos(2 * pi() * {uniform(salt + 'b')})"
+uniform, normal = hash_samplers("i", "d")
 
 
 def day_rows(first: int, last: int, per_day: int = 200, shift_from: int | None = None, shift: float = 0.0,

@@ -228,22 +228,15 @@ def test_forecasts_measure_sql_is_portable():
 @pytest.mark.postgres
 def test_realized_accuracy_on_postgres(tmp_path):
     """The same SQL (keep, prune, measure, drift) transpiled to PostgreSQL: `scripts/postgres.sh start`."""
-    import os
+    from contextlib import contextmanager
 
-    if not os.environ.get("STRATAQC_PG_PORT"):
-        pytest.skip("no PostgreSQL: run scripts/postgres.sh start and export its env")
-    settings = {"host": os.environ.get("STRATAQC_PG_HOST", "127.0.0.1"), "port": int(os.environ["STRATAQC_PG_PORT"]),
-                "user": os.environ.get("STRATAQC_PG_USER", "postgres"),
-                "dbname": os.environ.get("STRATAQC_PG_DATABASE", "strataqc")}
-    with Warehouse(Target("strataqc", "pg", "postgres", settings)) as wh:
-        wh.execute("drop schema if exists strataqc_forecasts_test cascade")
-        try:
-            caught_on_the_night_it_lands(Nights(tmp_path, wh=wh, relation=f'"{settings["dbname"]}".'
-                                                                          '"strataqc_forecasts_test"."feat"'))
-            kept = wh.query("select count(distinct forecast_date) as n from strataqc_forecasts_test.feat__forecasts")
-            assert int(kept["n"].iloc[0]) == 32
-        finally:
-            wh.execute("drop schema strataqc_forecasts_test cascade")
+    from engine_support import postgres_schema
+
+    with contextmanager(postgres_schema)("strataqc_forecasts_test") as (wh, database):
+        caught_on_the_night_it_lands(Nights(tmp_path, wh=wh, relation=f'"{database}".'
+                                                                      '"strataqc_forecasts_test"."feat"'))
+        kept = wh.query("select count(distinct forecast_date) as n from strataqc_forecasts_test.feat__forecasts")
+        assert int(kept["n"].iloc[0]) == 32
 
 
 @pytest.mark.parametrize(("frame", "expected"), [

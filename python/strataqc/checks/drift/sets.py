@@ -57,10 +57,9 @@ class Sets:
 
 
 def set_name(spec: CheckSpec, which: str) -> str:
-    if spec.windows is not None:
-        low, high = spec.windows[which]
-        return f"{which} {low}..{high}"
-    return str(spec.reference if which == "reference" else spec.current)
+    """The set `which` in messages: its split value, or `reference 2024-01-01..2024-02-25`."""
+    side = side_of(spec, which)
+    return side.set_value if side.set_value is not None else f"{which} {side.low}..{side.high}"
 
 
 def side_of(spec: CheckSpec, which: str) -> Side:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 PROFILE_KEYS = ("column", "rewrite_days", "verify", "edges_refresh", "max_levels")
 CHUNK_KEYS = ("column", "size")
@@ -58,15 +58,30 @@ def _unknown(where: str, raw: dict, keys: tuple[str, ...], problems: list[str]) 
             problems.append(f"{where}: unknown key {key!r}; keys are {', '.join(keys)}")
 
 
-def profile_settings(raw: Any, columns: dict[str, str]) -> tuple[ProfileSettings | None, list[str]]:
-    """The checked `profiles:` block (None when absent or unusable) and what is wrong with it."""
+def _checked(kind: type, where: str, raw: Any, keys: tuple[str, ...], example: str, columns: dict[str, str],
+             values: Callable[[dict, str, list[str]], dict[str, Any]]) -> tuple[Any, list[str]]:
+    """A block's settings of `kind` (None when absent or unusable) and what is wrong with it: the
+    mapping, its keys and its date column checked here, the rest by `values` (raw, where, problems)."""
     if raw is None:
         return None, []
-    where, problems = "meta.strataqc.profiles", []
     if not isinstance(raw, dict):
-        return None, [f"{where}: a mapping such as {PROFILE_EXAMPLE}; got {raw!r}"]
-    _unknown(where, raw, PROFILE_KEYS, problems)
-    name = _date_column(where, raw, columns, problems, PROFILE_EXAMPLE)
+        return None, [f"{where}: a mapping such as {example}; got {raw!r}"]
+    problems: list[str] = []
+    _unknown(where, raw, keys, problems)
+    name = _date_column(where, raw, columns, problems, example)
+    checked = values(raw, where, problems)
+    if name is None or problems:
+        return None, problems
+    return kind(column=name, **checked), []
+
+
+def profile_settings(raw: Any, columns: dict[str, str]) -> tuple[ProfileSettings | None, list[str]]:
+    """The checked `profiles:` block (None when absent or unusable) and what is wrong with it."""
+    return _checked(ProfileSettings, "meta.strataqc.profiles", raw, PROFILE_KEYS, PROFILE_EXAMPLE, columns,
+                    _profile_values)
+
+
+def _profile_values(raw: dict, where: str, problems: list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, low in (("rewrite_days", 0), ("max_levels", 1)):
         if key in raw:
@@ -87,9 +102,7 @@ def profile_settings(raw: Any, columns: dict[str, str]) -> tuple[ProfileSettings
             problems.append(f"{where}.verify: one of {', '.join(VERIFY)}, got {raw['verify']!r}")
         else:
             values["verify"] = raw["verify"]
-    if name is None or problems:
-        return None, problems
-    return ProfileSettings(column=name, **values), []
+    return values
 
 
 _DAYS = re.compile(r"^\s*(\d+)\s*(days?)?\s*$")
@@ -97,13 +110,10 @@ _DAYS = re.compile(r"^\s*(\d+)\s*(days?)?\s*$")
 
 def chunk_settings(raw: Any, columns: dict[str, str]) -> tuple[ChunkSettings | None, list[str]]:
     """The checked `chunks:` block (None when absent or unusable) and what is wrong with it."""
-    if raw is None:
-        return None, []
-    where, problems = "meta.strataqc.chunks", []
-    if not isinstance(raw, dict):
-        return None, [f"{where}: a mapping such as {CHUNK_EXAMPLE}; got {raw!r}"]
-    _unknown(where, raw, CHUNK_KEYS, problems)
-    name = _date_column(where, raw, columns, problems, CHUNK_EXAMPLE)
+    return _checked(ChunkSettings, "meta.strataqc.chunks", raw, CHUNK_KEYS, CHUNK_EXAMPLE, columns, _chunk_values)
+
+
+def _chunk_values(raw: dict, where: str, problems: list[str]) -> dict[str, Any]:
     size = raw.get("size")
     days = 0
     if size in ("week", "month"):
@@ -114,6 +124,4 @@ def chunk_settings(raw: Any, columns: dict[str, str]) -> tuple[ChunkSettings | N
         size = f"{days} days"
     else:
         problems.append(f"{where}.size: week, month or a number of days such as '14 days'; got {size!r}")
-    if name is None or problems:
-        return None, problems
-    return ChunkSettings(column=name, size=str(size), days=days), []
+    return {"size": str(size), "days": days}

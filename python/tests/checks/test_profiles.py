@@ -14,6 +14,7 @@ from strataqc.checks.drift.profiled import refresh_profile
 from strataqc.checks.profiles import Merged, Side
 from strataqc.checks.profiles.store import ProfileStore
 from strataqc.results import Status
+from strataqc.warehouse import Target, Warehouse
 
 from drift_samples import hash_samplers
 

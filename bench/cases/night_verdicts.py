@@ -59,6 +59,29 @@ def scope_rows(duckdb_path: Path, invocation_id: str) -> dict[str, dict[str, Any
     return out
 
 
+def rows_read(duckdb_path: Path, scope: dict[str, dict[str, Any]], full: bool) -> dict[str, Any]:
+    """What each phase of a night read, in rows: the landed lines it loaded, the rows the incremental models
+    rewrote and their scoped tests read, the ADS rows qc-report profiled tonight and the ADS rows it still
+    reads whole (the feature-set and model-quality checks)."""
+    conn = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        q = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
+        landed = q("select count(*) from landing.pos_sales") if full else \
+            q("select count(*) from landing.pos_sales where _load_id = (select max(_load_id) from landing.pos_sales)")
+        ads = q("select count(*) from ads.ads_demand_features")
+        profiled = None
+        try:  # the rows of the days the night's profile refresh (re)profiled: its newest version
+            profiled = q("select coalesce(sum(n), 0) from strataqc_history.profile_days where model = "
+                         "'ads_demand_features' and version = (select max(version) from strataqc_history.profile_days "
+                         "where model = 'ads_demand_features')")
+        except duckdb.Error:
+            pass  # profiles not enabled
+    finally:
+        conn.close()
+    return {"load": landed, "dbt_scoped_rows": {m: v["rows_in_scope"] for m, v in scope.items()},
+            "qc_report_profiled_rows": profiled, "qc_report_whole_table_rows": ads}
+
+
 def compare(scoped: dict[str, dict[str, Any]], whole: dict[str, dict[str, Any]],
             before: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Verdicts of the scoped night against a full check of the same data; `before` is the last full night."""

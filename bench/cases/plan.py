@@ -198,6 +198,9 @@ def _night_facts(row: Any, wd: Path, run_results: Path) -> None:
     split = nv.dbt_split(run_results)
     row.phases.update({k: v for k, v in split.items() if k != "invocation_id"})
     row.phases["scope"] = nv.scope_rows(wd / "warehouse.duckdb", split["invocation_id"])
+    if "dbt_build_s" in row.phases:  # a night, not a check
+        row.phases["rows_read"] = nv.rows_read(wd / "warehouse.duckdb", row.phases["scope"],
+                                               full="full" in run_results.name)
 
 
 # -- case 1 ---------------------------------------------------------------------------------------

@@ -1,10 +1,10 @@
-{% test volume_anomaly(model, date_column=none, lookback=28, max_z=3, interval='day', seasonality=none, min_history=none, allow_empty=false) %}
+{% test volume_anomaly(model, date_column=none, lookback=28, max_z=3, interval='day', seasonality=none, min_history=none, allow_empty=false, min_change=none) %}
   {#- kwargs: a misplaced test's column_name is accepted here, then named (Jinja would refuse it) -#}
   {%- do strataqc.require_model_level('volume_anomaly', model, kwargs) -%}
-  {{ return(adapter.dispatch('test_volume_anomaly', 'strataqc')(model, date_column, lookback, max_z, interval, seasonality, min_history, allow_empty)) }}
+  {{ return(adapter.dispatch('test_volume_anomaly', 'strataqc')(model, date_column, lookback, max_z, interval, seasonality, min_history, allow_empty, min_change)) }}
 {% endtest %}
 
-{% macro default__test_volume_anomaly(model, date_column, lookback, max_z, interval, seasonality, min_history, allow_empty) %}
+{% macro default__test_volume_anomaly(model, date_column, lookback, max_z, interval, seasonality, min_history, allow_empty, min_change=none) %}
   {#- arguments are judged when dbt executes: parsing stays query-free and one bad test cannot stop the project -#}
   {%- if not execute %}{{ return('select 1 as parsing') }}{% endif -%}
   {%- set label = strataqc.check_label('volume_anomaly', model) -%}
@@ -20,6 +20,8 @@
   {%- set min_history = strataqc.require_number(label, 'min_history', min_history, minimum=1, integer=true, example='7')
         or (3 if seasonality == 'weekly' else 7) -%}
   {%- set allow_empty = strataqc.require_bool(label, 'allow_empty', allow_empty, false) -%}
+  {#- a near-constant history makes any change many z: a real effect must also move the count this share -#}
+  {%- set min_change = strataqc.require_number(label, 'min_change', min_change, minimum=0, example='0.1') or 0 -%}
   {%- set dcol = strataqc.quote_identifier(date_column) -%}
 with per_period as (
   select {{ strataqc.truncate_period(dcol, interval) }} as period, count(*) as row_count
@@ -87,9 +89,12 @@ select latest_period, latest_count, history_points, baseline_median, observed, {
   end as message
 from scored
 where (latest_period is not null and history_points < {{ min_history }})
-   or (latest_period is not null and scale is null and latest_count <> baseline_median)
+   or (latest_period is not null and scale is null
+       and abs(latest_count - baseline_median) > {{ strataqc.as_double(min_change) }} * baseline_median
+       and latest_count <> baseline_median)
    -- strict: |z| equal to max_z passes
-   or abs(observed) > {{ max_z }}
+   or (abs(observed) > {{ max_z }}
+       and abs(latest_count - baseline_median) > {{ strataqc.as_double(min_change) }} * baseline_median)
 {%- if not allow_empty %}
    or latest_period is null
 {%- endif %}

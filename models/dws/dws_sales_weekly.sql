@@ -1,6 +1,24 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='week_start',
+    on_schema_change='fail',
+    strataqc_scope_lookback=var('strataqc_reprocess_days', 2) | int + 14
+) }}
+{#- An incremental run rebuilds the weeks that hold a day dws_sales_daily may have rewritten: its
+    overlap (var strataqc_reprocess_days) reaches back from the last day built, so the weeks from
+    the one holding (last week built − overlap − 7 days) on are summed again, whole. The scope
+    lookback (overlap + 14 days) reaches the first rebuilt week's start. -#}
+{%- set overlap = var('strataqc_reprocess_days', 2) | int -%}
 -- Store × SKU × week (weeks start on Monday), summed from the daily spine
 with daily as (
     select * from {{ ref('dws_sales_daily') }}
+    {%- if is_incremental() %}
+    where (select max(week_start) from {{ this }}) is null or date_day >= (
+        select cast({{ dbt.date_trunc('week', dbt.dateadd('day', -(overlap + 7), 'max(week_start)')) }} as date)
+        from {{ this }}
+    )
+    {%- endif %}
 )
 
 select

@@ -17,6 +17,8 @@ Configuration (YAML, `strataqc_alerts.yml` in the project by default):
     fixed_alone: false        # true: a fix sends a message of its own; false: it rides with the next one
     remind_alone: false       # true: a due reminder sends a message of its own; false: it rides with news
     trend_host_values: false  # true: also trend values that measure the host (inference latency)
+    crossing_margin: 0.1      # a new failure this close to its threshold after a milder night crept over it:
+                              # it rides with the next message instead of sending one (0: off)
     retries: 2                # extra attempts per channel
     retry_delay_s: 1.0        # doubled after each attempt
     timeout_s: 10             # per HTTP attempt
@@ -36,161 +38,33 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
-import yaml
-
-from strataqc import flapping, incidents
+from strataqc import crossing, flapping, incidents
+from strataqc.alert_config import (  # noqa: F401  (the public names of the alert configuration)
+    ALERTING, CONFIG_NAME, ENV_URLS, AlertConfig, AlertConfigError, Channel, load_config)
 from strataqc.flapping import _parse_time
+from strataqc.news import PROBLEM_RANK
 from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
 log = logging.getLogger(__name__)
-
-CONFIG_NAME = "strataqc_alerts.yml"
-ENV_URLS = "STRATAQC_ALERT_URLS"
-ALERTING = {"fail": {Status.FAIL, Status.ERROR}, "warn": {Status.FAIL, Status.ERROR, Status.WARN}}
-SECRET_QUERY = re.compile(r"pass|secret|token|key|auth|sig", re.IGNORECASE)
-ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-
-
-class AlertConfigError(Exception):
-    """The alert configuration is wrong; the message names the file and the fix."""
-
-
-@dataclass(frozen=True)
-class Channel:
-    name: str
-    url: str = field(repr=False)  # may hold a token: never logged, never spooled
-
-
-@dataclass
-class AlertConfig:
-    channels: list[Channel] = field(default_factory=list)
-    reminder_hours: float = 24.0
-    min_status: str = "fail"
-    retries: int = 2
-    retry_delay_s: float = 1.0
-    timeout_s: float = 10.0
-    spool_dir: Path = Path("reports/alert-spool")
-    dashboard_url: str | None = None
-    env_secrets: list[str] = field(default_factory=list, repr=False)
-    change_tolerance: float = 0.10  # relative move of a failure's value that makes it "changed"
-    flap_hours: float = 96.0  # a fixed failure failing again before passing this long is a repeat
-    fixed_alone: bool = False  # a fix waits for the next message instead of sending its own
-    remind_alone: bool = False  # a due reminder waits for the next message with news instead of sending its own
-    trend_host_values: bool = False  # trend values that measure the host (inference latency)
-
-    def secrets(self) -> list[str]:
-        """Values to mask wherever text leaves StrataQC."""
-        found = list(self.env_secrets)
-        for channel in self.channels:
-            found.append(channel.url)
-            parts = urlsplit(channel.url)
-            found += [p for p in (parts.password, parts.username) if p]
-            found += [seg for seg in parts.path.split("/") if len(seg) >= 12]  # tokens in the path
-            found += [v for k, v in parse_qsl(parts.query) if SECRET_QUERY.search(k)]
-        return found
-
-
-def _inline_url(name: str, url: str, source: Path, secrets: list[str]) -> str:
-    """An inline URL may carry secrets only as ${ENV} references."""
-    parts = urlsplit(url)
-    # a secret-looking part is fine only when it is an ${ENV} reference
-    literal = [v for k, v in parse_qsl(parts.query) if SECRET_QUERY.search(k)]
-    literal += [parts.password] if parts.password else []
-    if any(not ENV_REF.fullmatch(v) for v in literal):
-        raise AlertConfigError(f"{source}: channel '{name}' has a secret inline; write it as ${{VAR}} or use "
-                               f"url_env, and export the variable")
-
-    def resolve(match: re.Match[str]) -> str:
-        value = os.environ.get(match.group(1))
-        if value is None:
-            raise AlertConfigError(f"{source}: channel '{name}' needs the environment variable {match.group(1)}")
-        secrets.append(value)
-        return value
-
-    return ENV_REF.sub(resolve, url)
-
-
-def load_config(path: Path | None, project_dir: Path) -> AlertConfig | None:
-    """The alert config from `path`, the project's strataqc_alerts.yml, or STRATAQC_ALERT_URLS; None if none."""
-    source = path or Path(project_dir) / CONFIG_NAME
-    data: dict[str, Any] = {}
-    if path is not None and not path.exists():
-        raise AlertConfigError(f"{path} not found: pass an existing alert config or leave --alerts out")
-    if source.exists():
-        try:
-            data = yaml.safe_load(source.read_text()) or {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            raise AlertConfigError(f"{source} is not valid YAML{where}: {getattr(exc, 'problem', None) or exc}; "
-                                   "fix it (see examples/strataqc_alerts.yml)") from exc
-        if not isinstance(data, dict):
-            raise AlertConfigError(f"{source}: expected a mapping with 'channels'")
-    channels, secrets = [], []
-    for i, entry in enumerate(data.get("channels") or []):
-        name = str(entry.get("name") or f"channel-{i + 1}")
-        if entry.get("url_env"):
-            url = os.environ.get(str(entry["url_env"]))
-            if not url:
-                raise AlertConfigError(f"{source}: channel '{name}' reads its URL from ${entry['url_env']}, "
-                                       "which is not set: export it")
-        elif entry.get("url"):
-            url = _inline_url(name, str(entry["url"]), source, secrets)
-        else:
-            raise AlertConfigError(f"{source}: channel '{name}' needs url_env or url")
-        channels.append(Channel(name, url))
-    for i, url in enumerate(re.split(r"[\s,]+", os.environ.get(ENV_URLS, "").strip())):
-        if url:
-            channels.append(Channel(f"{ENV_URLS.lower()}-{i + 1}", url))
-    if not channels and not source.exists():
-        return None
-    min_status = str(data.get("min_status", "fail"))
-    if min_status not in ALERTING:
-        raise AlertConfigError(f"{source}: min_status must be fail or warn, not {min_status!r}")
-    try:
-        return AlertConfig(channels=channels, reminder_hours=float(data.get("reminder_hours", 24)),
-                           min_status=min_status, retries=max(int(data.get("retries", 2)), 0),
-                           retry_delay_s=float(data.get("retry_delay_s", 1.0)),
-                           timeout_s=float(data.get("timeout_s", 10)),
-                           spool_dir=Path(data.get("spool_dir") or Path(project_dir) / "reports" / "alert-spool"),
-                           dashboard_url=data.get("dashboard_url"), env_secrets=secrets,
-                           change_tolerance=_non_negative(data.get("change_tolerance", 0.10), "change_tolerance"),
-                           flap_hours=_non_negative(data.get("flap_hours", 96), "flap_hours"),
-                           fixed_alone=_flag(data.get("fixed_alone", False), "fixed_alone"),
-                           remind_alone=_flag(data.get("remind_alone", False), "remind_alone"),
-                           trend_host_values=_flag(data.get("trend_host_values", False), "trend_host_values"))
-    except (TypeError, ValueError) as exc:
-        raise AlertConfigError(f"{source}: {exc}") from exc
-
-
-def _non_negative(value: Any, name: str) -> float:
-    number = float(value)
-    if not number >= 0:
-        raise ValueError(f"{name} must be a number >= 0, not {value!r}")
-    return number
-
-
-def _flag(value: Any, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{name} must be true or false, not {value!r}")
-    return value
-
 
 # -- what to say -----------------------------------------------------------------------------------
 
 @dataclass
 class Item:
     result: CheckResult
-    reason: str  # new | changed | reminder
+    reason: str  # new | changed | reminder | crept
+
+
+# what rides along with a message but never sends one
+RIDERS = ("reminder", "crept")
+INCIDENT = "incident|"  # alert-state key of an incident reminded once
 
 
 @dataclass
@@ -199,19 +73,30 @@ class Plan:
     fixed: list[CheckResult] = field(default_factory=list)
     anomalies: list[dict[str, Any]] = field(default_factory=list)
     quiet: dict[str, int] = field(default_factory=dict)
-    state_rows: list[dict[str, Any]] = field(default_factory=list)
+    state_rows: list[dict[str, Any]] = field(default_factory=list)  # saved when the message goes out
     cleared: list[str] = field(default_factory=list)
     settled: list[str] = field(default_factory=list)  # anomalies back to normal
+    kept_rows: list[dict[str, Any]] = field(default_factory=list)  # saved whether a message goes out or not
+    pending_rows: list[dict[str, Any]] = field(default_factory=list)  # saved when nothing goes out: still to tell
+    dropped: list[str] = field(default_factory=list)  # forgotten whether a message goes out or not
 
     fixed_alone: bool = False
     remind_alone: bool = False
 
     @property
     def empty(self) -> bool:
-        """Nothing new to send: fixes and reminders alone wait for the next message with news."""
-        news = any(i.reason != "reminder" for i in self.items) or self.anomalies
+        """Nothing new to send: fixes, reminders and creeps alone wait for the next message with news."""
+        news = any(i.reason not in RIDERS for i in self.items) or self.anomalies
         return not (news or (self.fixed and self.fixed_alone)
                     or (self.remind_alone and any(i.reason == "reminder" for i in self.items)))
+
+    def saved(self, sent: bool) -> tuple[list[dict[str, Any]], list[str]]:
+        """(alert-state rows to write, checks to forget) once the message went out, or did not."""
+        if sent:
+            told = {row["check_key"] for row in self.state_rows}
+            return (self.state_rows + [r for r in self.kept_rows if r["check_key"] not in told],
+                    self.cleared + self.dropped)
+        return self.kept_rows + self.pending_rows, self.dropped
 
 
 def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks: Any,
@@ -226,10 +111,16 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     alerting = ALERTING[config.min_status]
     out = Plan(fixed_alone=config.fixed_alone, remind_alone=config.remind_alone)
 
+    def row(key: str, status: str, failures: Any, observed: Any, prev: dict[str, Any] | None,
+            remind: bool = True) -> dict[str, Any]:
+        first = (prev or {}).get("first_alerted_at") if not crossing.is_pending(prev) else None
+        if not remind:  # told by its incident: counted as reminded already
+            first = (now - reminder).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return {"check_key": key, "status": status, "failures": failures, "observed": observed,
+                "first_alerted_at": first or stamp, "last_alerted_at": stamp, "run_id": run.run_id}
+
     def remember(key: str, status: str, failures: Any, observed: Any, prev: dict[str, Any] | None) -> None:
-        out.state_rows.append({"check_key": key, "status": status, "failures": failures, "observed": observed,
-                               "first_alerted_at": (prev or {}).get("first_alerted_at") or stamp,
-                               "last_alerted_at": stamp, "run_id": run.run_id})
+        out.state_rows.append(row(key, status, failures, observed, prev))
 
     def quiet(reason: str) -> None:
         out.quiet[reason] = out.quiet.get(reason, 0) + 1
@@ -237,15 +128,19 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     previous = run.context.get("previous") or {}
     series = run.context.get("series") or {}  # earlier nights' values: a steady drift is not a change
     statuses = run.context.get("status_series") or {}
+    followups = run.context.get("followups") or {}  # check key -> the earlier incident that explains it
     for r in run.results:
         key = check_key(r)
         prev = state.get(key)
-        remembered = flapping.is_fixed(prev)
+        remembered, pending = flapping.is_fixed(prev), crossing.is_pending(prev)
         if remembered and flapping.expired(prev, now, config.flap_hours, statuses.get(key)):
             out.cleared.append(key)
             prev, remembered = None, False
         if r.status not in alerting:
-            if prev is not None and prev.get("status") != "anomaly" and r.status is not Status.SKIP and not remembered:
+            if pending:
+                out.dropped.append(key)  # back under its threshold before anyone was told: nothing to say
+            elif prev is not None and prev.get("status") != "anomaly" and r.status is not Status.SKIP \
+                    and not remembered:
                 out.fixed.append(r)
                 if config.flap_hours > 0:
                     out.state_rows.append(flapping.fixed_row(key, prev, run.run_id))
@@ -258,32 +153,110 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         if incidents.quieted(r, run, acks):
             quiet("symptom of an acknowledged root")
             continue
+        told = str(prev.get("status") or "").removeprefix(crossing.PENDING) if prev else ""
         if prev is None:
             reason = "new"
-        elif changed(flapping.alerted_status(prev), prev.get("failures"), prev.get("observed"), r, previous=previous.get(key),
-                     tolerance=config.change_tolerance, recent=series.get(key)):
+        elif changed(flapping.alerted_status({"status": told}), prev.get("failures"), prev.get("observed"), r,
+                     previous=previous.get(key), tolerance=config.change_tolerance, recent=series.get(key)):
             reason = "changed"
+        elif pending:
+            reason = "crept"  # still creeping: waits for the next message
         elif _reminder_due(prev, now, reminder):
             reason = "reminder"
         else:
             quiet("re-crossed its threshold, unchanged" if remembered else "already alerted, unchanged")
             continue
+        if key in followups and reason != "reminder":
+            # tonight's news that an incident alerted before explains: told by that incident's message
+            quiet("follow-up of an incident already alerted")
+            out.kept_rows.append(row(key, str(r.status), r.failures, r.observed, prev, remind=False))
+            continue
+        escalated = prev is None or pending or \
+            PROBLEM_RANK.get(str(r.status), 0) > PROBLEM_RANK.get(flapping.alerted_status(prev), 0)
+        if reason in ("new", "changed") and escalated and crossing.crept(r, previous.get(key),
+                                                                          config.crossing_margin, series.get(key)):
+            reason = "crept"
         out.items.append(Item(r, reason))
-        remember(key, str(r.status), r.failures, r.observed, prev)
+        if reason == "crept":  # told once it rides along; a creep needs no reminder after that
+            out.pending_rows.append(crossing.pending_row(key, r, prev, stamp, run.run_id))
+            out.state_rows.append(row(key, str(r.status), r.failures, r.observed, prev, remind=False))
+        else:
+            remember(key, str(r.status), r.failures, r.observed, prev)
 
+    _remind_per_incident(run, out, state, row, alerting)
     tonight = set()
     for anomaly in run.context.get("anomalies") or []:
         key = "anomaly|" + anomaly["check_key"]
         tonight.add(key)
-        if key in state:
+        prev = state.get(key)
+        if prev is not None and flapping.is_fixed(prev) and \
+                not flapping.expired(prev, now, config.flap_hours):
+            # off its history again soon after settling: the same departure coming and going
+            quiet("anomaly back within flap_hours")
+            out.kept_rows.append({**prev, "status": "anomaly", "run_id": run.run_id})
+            continue
+        if prev is not None and not flapping.is_fixed(prev):
             # still off its history since it was alerted: not news until it has been normal again
             quiet("anomaly already alerted")
             continue
+        if _unmoved(anomaly, previous):
+            # off its history as it was last night (a plateau): the departure was news the night it came
+            quiet("anomaly, as last night")
+            out.kept_rows.append(row(key, "anomaly", None, anomaly.get("observed"), None, remind=False))
+            continue
+        if anomaly["check_key"] in followups:
+            quiet("follow-up of an incident already alerted")
+            out.kept_rows.append(row(key, "anomaly", None, anomaly.get("observed"), None, remind=False))
+            continue
         out.anomalies.append(anomaly)
         remember(key, "anomaly", None, anomaly.get("observed"), None)
-    # an anomaly back to normal is forgotten quietly: the next departure is news again
+    # an anomaly back to normal is remembered as settled for flap_hours: coming back then is no news
     out.settled = [k for k, v in state.items() if v.get("status") == "anomaly" and k not in tonight]
+    for k in out.settled:
+        if config.flap_hours > 0:
+            out.kept_rows.append({**flapping.fixed_row(k, state[k], run.run_id), "last_alerted_at": stamp})
+        else:
+            out.dropped.append(k)
+    out.dropped += [k for k, v in state.items() if k.startswith("anomaly|") and k not in tonight
+                    and flapping.is_fixed(v) and flapping.expired(v, now, config.flap_hours)]
     return out
+
+
+def _unmoved(anomaly: dict[str, Any], previous: dict[str, dict[str, Any]]) -> bool:
+    """Is an anomaly's value last night's? (A rule of column_checks is trended on its own: not judged here.)"""
+    key, _, facet = str(anomaly["check_key"]).partition("#")
+    last = previous.get(key)
+    if facet or last is None or anomaly.get("observed") is None:
+        return False
+    before = last.get("observed") if last.get("observed") is not None else last.get("failures")
+    try:
+        return before is not None and abs(float(anomaly["observed"]) - float(before)) <= \
+            1e-9 + 0.01 * abs(float(before))
+    except (TypeError, ValueError):
+        return False
+
+
+def _remind_per_incident(run: QCRun, out: Plan, state: dict[str, dict[str, Any]], row: Any, alerting: Any) -> None:
+    """One reminder an incident: its line reminds of all its members, so none of them is due again later,
+    and an incident reminded once is not reminded again through a member that joined it since."""
+    again = {i.result.incident_id for i in out.items if i.reason == "reminder"
+             and f"{INCIDENT}{i.result.incident_id}" in state}
+    for item in [i for i in out.items if i.reason == "reminder" and i.result.incident_id in again]:
+        out.items.remove(item)
+        out.state_rows = [r for r in out.state_rows if r["check_key"] != check_key(item.result)]
+        out.quiet["incident reminded before"] = out.quiet.get("incident reminded before", 0) + 1
+        r = item.result
+        out.kept_rows.append(row(check_key(r), str(r.status), r.failures, r.observed, state.get(check_key(r)),
+                                 remind=False))
+    reminded = {i.result.incident_id for i in out.items if i.reason == "reminder" and i.result.incident_id}
+    out.state_rows += [row(f"{INCIDENT}{i}", "reminded", None, None, None) for i in sorted(reminded)]
+    said = {check_key(i.result) for i in out.items}
+    for r in run.results:
+        key = check_key(r)
+        prev = state.get(key)
+        if r.incident_id in reminded and key not in said and r.status in alerting and prev is not None \
+                and not flapping.is_fixed(prev) and not crossing.is_pending(prev):
+            out.state_rows.append(row(key, str(r.status), r.failures, r.observed, prev, remind=False))
 
 
 def _reminder_due(prev: dict[str, Any], now: dt.datetime, reminder: dt.timedelta) -> bool:
@@ -400,8 +373,8 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
     p = plan(run, config, state, acks, now)
     outcome = Outcome()
     if p.empty:
-        if history is not None and p.settled:
-            history.save_alert_state([], p.settled)
+        if history is not None:
+            history.save_alert_state(*p.saved(sent=False))
         if history is not None and (p.quiet or p.fixed):
             waiting = [f"{len(p.fixed)} fixed (announced with the next message)"] if p.fixed else []
             log.info("alerts: nothing new to say (%s)",
@@ -422,8 +395,8 @@ def notify(run: QCRun, config: AlertConfig, history: Any = None, *, redactor: An
             log.error("alert to %s not delivered: %s", channel.name, reason)
     outcome.sent = bool(outcome.delivered)
     # remembered once someone was told; what did not arrive is in the spool, not lost
-    if history is not None and outcome.sent:
-        history.save_alert_state(p.state_rows, p.cleared + p.settled)
+    if history is not None:
+        history.save_alert_state(*p.saved(sent=outcome.sent))
     if outcome.delivered:
         log.info("alert sent to %s", ", ".join(outcome.delivered))
     return outcome

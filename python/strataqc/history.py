@@ -311,7 +311,8 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
             continue
         median = statistics.median(values) if values else None
         # more failing rows is worse; fewer is good news, not an anomaly
-        direction = "up" if kind == "count" else trends.direction_of(r.check, median, r.threshold)
+        direction = "up" if kind == "count" else trends.direction_of(
+            r.check, median, r.threshold, r.observed, r.status in (Status.WARN, Status.FAIL, Status.ERROR))
         t = trend(key, trend_value(r), values, kind=kind, direction=direction, weekdays=weekdays, weekday=tonight,
                   threshold=r.threshold)
         found[key] = t

@@ -41,6 +41,9 @@ from typing import Any
 
 from sqlglot import exp
 
+from strataqc import followups
+from strataqc.problems import (  # noqa: F401  (the names incidents are read by)
+    COLUMN_ARGUMENTS, PROBLEM, ROW_CHECKS, Incident, Problem, _columns_text, problem_columns)
 from strataqc.layers import layer_rank
 from strataqc.lineage import Lineage
 from strataqc.results import CheckResult, CheckType, Status, worst
@@ -50,92 +53,9 @@ from strataqc.news import PROBLEM_RANK, news
 log = logging.getLogger(__name__)
 
 ROOT, SYMPTOM = "root", "symptom"
-PROBLEM = {Status.FAIL, Status.ERROR, Status.WARN}
-# checks about a model's rows rather than one column's values
-ROW_CHECKS = {
-    "build", "unique_key", "unique", "date_continuity", "value_continuity", "volume_anomaly",
-    "row_count_between", "reconcile_row_count", "reconcile_sum", "reconcile_date_range", "recency",
-    "schema_unchanged", "python_checks", "duplicate_rows",
-}
 TABLE = "incident_members"
 MEMBER_COLUMNS = {"run_id": "TEXT", "generated_at": "TEXT", "incident_id": "TEXT", "check_key": "TEXT",
                   "role": "TEXT", "first_seen": "TEXT"}
-
-
-@dataclass
-class Problem:
-    key: str
-    record: CheckResult
-    columns: frozenset[str] | None  # None: the whole model (its rows, or all its values)
-    anomaly: bool = False
-
-    @property
-    def rows(self) -> bool:
-        """A check of the model's rows (keys, dates, volume, counts) rather than of values."""
-        return self.record.check in ROW_CHECKS or (self.columns is None and self.record.check_type is CheckType.SQL)
-
-    @property
-    def model(self) -> str:
-        return self.record.model or ""
-
-    def describe(self) -> dict[str, Any]:
-        r = self.record
-        return {"check_key": self.key, "check": r.check, "model": r.model, "column": r.column,
-                "columns": sorted(self.columns) if self.columns else [], "layer": r.layer,
-                "status": "anomaly" if self.anomaly and r.status not in PROBLEM else str(r.status)}
-
-
-@dataclass
-class Incident:
-    root: Problem
-    symptoms: list[Problem] = field(default_factory=list)
-    id: str = ""
-    first_seen: str = ""
-
-    @property
-    def members(self) -> list[Problem]:
-        return [self.root, *self.symptoms]
-
-    def layers(self) -> list[str]:
-        found = {p.record.layer or "other" for p in self.members}
-        return sorted(found, key=layer_rank)
-
-    def headline(self) -> str:
-        """"root: dwd_sales.unit_price value_range; 4 symptoms in dws, ads"."""
-        root = self.root.record
-        where = (root.model or "") + (f".{_columns_text(self.root)}" if self.root.columns else "")
-        text = f"root: {where} {root.check}"
-        if self.symptoms:
-            layers = sorted({p.record.layer or "other" for p in self.symptoms}, key=layer_rank)
-            n = len(self.symptoms)
-            text += f"; {n} symptom{'s' if n != 1 else ''} in {', '.join(layers)}"
-        return text
-
-
-def _columns_text(p: Problem) -> str:
-    return ",".join(sorted(p.columns or ()))
-
-
-# arguments naming the columns a model-level test reads (its key, its dates, its values)
-COLUMN_ARGUMENTS = ("columns", "column", "value_column", "date_column")
-
-
-def problem_columns(r: CheckResult) -> frozenset[str] | None:
-    """The columns a check reads; None when it reads the whole model."""
-    if r.column:
-        return frozenset([r.column])
-    # column_checks: one test, a rule per column; the failing rules name their columns ("units: value_range")
-    named = {str(rule).split(":", 1)[0].strip() for rule in r.details.get("rules") or [] if ":" in str(rule)}
-    if named:
-        return frozenset(named)
-    arguments = r.details.get("arguments") if isinstance(r.details.get("arguments"), dict) else {}
-    for name in COLUMN_ARGUMENTS:
-        value = arguments.get(name)
-        if isinstance(value, str):
-            named.add(value)
-        elif isinstance(value, (list, dict)):  # a key's columns, or column_checks' rules per column
-            named |= {str(v) for v in value}
-    return frozenset(named) or None
 
 
 def problems(run: QCRun) -> list[Problem]:
@@ -163,8 +83,9 @@ def problems(run: QCRun) -> list[Problem]:
 class Grouping:
     """Which problem feeds which, through one lineage."""
 
-    def __init__(self, lineage: Lineage):
+    def __init__(self, lineage: Lineage, load_records: bool = False):
         self.lineage = lineage
+        self.load_records = load_records  # tonight's news: a load record reaches all it loads
 
     def rank(self, p: Problem) -> tuple:
         # upstream first: layer, then depth in the DAG; row checks before column checks; worst first
@@ -172,6 +93,8 @@ class Grouping:
                 p.columns is None, p.anomaly, status_rank(p.record.status), p.key)
 
     def reaches(self, a: Problem, b: Problem) -> bool:
+        if self.load_records and a.model != b.model and self._load_record(a.model):
+            return True  # the load's own record (its log): a late file tonight reaches all it loads
         if a.model == b.model:
             if b.columns is None and not b.rows:
                 return True  # a check on all of a model's values sees any defect of the model
@@ -183,6 +106,10 @@ class Grouping:
         ups = [None] if a.columns is None else sorted(a.columns)
         downs = [None] if b.columns is None else sorted(b.columns)
         return any(self.lineage.feeds((a.model, u), (b.model, d)) for u in ups for d in downs)
+
+    def _load_record(self, model: str) -> bool:
+        """A source nothing is built from: a record of the load itself (the load log), not loaded data."""
+        return self.lineage.layers.get(model) == "source" and not self.lineage.downstream_models(model)
 
     def feeds(self, a: Problem, b: Problem) -> bool:
         if a is b or not self.reaches(a, b):
@@ -309,6 +236,21 @@ class IncidentStore:
             exp.column("run_id", quoted=True).eq(exp.Literal.string(str(runs.iloc[0]["run_id"])))))
         return {row["check_key"]: (row["incident_id"], row["first_seen"]) for row in frame.to_dict(orient="records")}
 
+    def roots_first_seen(self, since: str, before: str) -> Any:
+        """The roots stored the night their incident was first seen, in [since, before)."""
+        self.ensure()
+        col = lambda name: exp.column(name, quoted=True)  # noqa: E731
+        return self.history.wh.query(exp.select("*").from_(self.history._table(TABLE)).where(exp.and_(
+            col("role").eq(exp.Literal.string(ROOT)), col("first_seen").eq(col("generated_at")),
+            exp.LT(this=col("generated_at"), expression=exp.Literal.string(before)),
+            exp.GTE(this=col("generated_at"), expression=exp.Literal.string(since)))))
+
+    def members_of(self, run_ids: list[str]) -> Any:
+        """Every member stored for these runs."""
+        self.ensure()
+        return self.history.wh.query(exp.select("*").from_(self.history._table(TABLE)).where(
+            exp.column("run_id", quoted=True).isin(*[exp.Literal.string(str(r)) for r in run_ids])))
+
     def save(self, run: QCRun, incidents: list[Incident]) -> None:
         self.ensure()
         rows = [{"run_id": run.run_id, "generated_at": run.generated_at, "incident_id": i.id, "check_key": p.key,
@@ -363,16 +305,26 @@ def describe(incident: Incident, lineage: Lineage, run: QCRun, acked: set[str]) 
             "acknowledged": incident.root.key in acked, "path": _path(lineage, incident, run)}
 
 
-def attach(run: QCRun, lineage: Lineage, history: Any = None) -> list[Incident]:
-    """Group tonight's problems into incidents; stamp `incident_id` and `role` on their records."""
+def attach(run: QCRun, lineage: Lineage, history: Any = None,
+           aftermath_hours: float = followups.AFTERMATH_HOURS) -> list[Incident]:
+    """Group tonight's problems into incidents; stamp `incident_id` and `role` on their records.
+
+    News that an incident told before explains joins it (followups.py): `run.context["followups"]`."""
     grouping = Grouping(lineage)
     fresh, known = news(problems(run), run)
-    old, new = grouping.incidents(known), grouping.siblings(grouping.incidents(fresh))
+    # tonight's news against last night: a load record that is news reaches all it loads (not the
+    # everyday rejects grouping the everyday defects)
+    tonight = Grouping(lineage, load_records=bool(run.context.get("previous")))
+    old, new = grouping.incidents(known), tonight.siblings(tonight.incidents(fresh))
     store = IncidentStore(history) if history is not None else None
     previous = store.previous(run.generated_at) if store is not None else {}
     if run.context.get("previous"):
         assign_ids(old, previous, run)
-        start_tonight(new, {i.id for i in old}, run)
+        recent = followups.recent_roots(store, run.generated_at) if store is not None else []
+        new, continued, run.context["followups"] = followups.absorb(new, old, recent, grouping, run.generated_at,
+                                                                    aftermath_hours)
+        start_tonight(new, {i.id for i in old + continued}, run)
+        new += continued
     else:  # no previous run to tell news from: every incident continues by its members, as ever
         assign_ids(new, previous, run)
     found = sorted(old + new, key=lambda i: grouping.rank(i.root))
@@ -403,7 +355,7 @@ def quieted(r: CheckResult, run: QCRun, acks: Any = None) -> bool:
     return root is not None and active_ack(root, acks) is not None
 
 
-REASONS = ("new", "changed", "reminder", "anomaly")
+REASONS = ("new", "changed", "anomaly", "reminder", "crept")
 
 
 def alert_lines(run: QCRun, reasons: dict[str, str]) -> tuple[list[str], set[str]]:
@@ -417,8 +369,24 @@ def alert_lines(run: QCRun, reasons: dict[str, str]) -> tuple[list[str], set[str
         covered |= member_keys
         why = min(said, key=lambda r: REASONS.index(r) if r in REASONS else len(REASONS))
         lines.append(f"  - [{incident['root']['status']}] {incident['headline']} ({incident['id']}, since "
-                     f"{str(incident['first_seen'])[:10]}) — {why}")
+                     f"{str(incident['first_seen'])[:10]}) — {why}{_news_of(incident, reasons, why)}")
     return lines, covered
+
+
+SAID_SYMPTOMS = 3  # symptoms named on an incident's line, beyond its root
+
+
+def _news_of(incident: dict[str, Any], reasons: dict[str, str], why: str) -> str:
+    """": feature_drift on ads_demand_features.units_mean_7d, …": the symptoms that are tonight's news
+    (the root's line alone would hide what failed where)."""
+    if why not in ("new", "changed", "anomaly"):
+        return ""
+    named = [f"{m['check']} on {m['model']}" + (f".{m['column']}" if m.get("column") else "")
+             for m in incident["symptoms"] if reasons.get(m["check_key"]) in ("new", "changed", "anomaly")]
+    if not named:
+        return ""
+    more = f" and {len(named) - SAID_SYMPTOMS} more" if len(named) > SAID_SYMPTOMS else ""
+    return ": " + ", ".join(named[:SAID_SYMPTOMS]) + more
 
 
 def for_night(run: QCRun, artifacts: Any, history: Any = None) -> None:

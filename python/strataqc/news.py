@@ -28,22 +28,24 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
     those columns only: the others' failures are last night's."""
     previous = run.context.get("previous")
     if not previous:
-        return list(found), []
+        return [replace(p, why="new") for p in found], []
     series = run.context.get("series") or {}
     statuses = run.context.get("status_series") or {}
     fresh, known = [], []
     for p in found:
         before = previous.get(p.key)
         r = p.record
-        if before is not None and str(before.get("status")) == "skip":
+        if before is not None and str(before.get("status")) == "skip" and not p.anomaly:
             # not run last night (its model held back): judged against the last night it ran
             ran = [s for _, s in statuses.get(p.key, []) if str(s) != "skip"]
             if ran and ran[-1] == str(r.status):
                 known.append(p)
                 continue
+        if p.anomaly and _as_last_night(p, before):
+            p = replace(p, anomaly=False)  # off its history as it was last night: that was the news
         if p.anomaly or before is None or PROBLEM_RANK.get(str(before.get("status")), 0) < \
                 PROBLEM_RANK.get(str(r.status), 0):
-            fresh.append(p)
+            fresh.append(replace(p, why="anomaly" if p.anomaly else "new" if before is None else "worse"))
             continue
         if PROBLEM_RANK.get(str(before.get("status")), 0) > PROBLEM_RANK.get(str(r.status), 0):
             known.append(p)  # easing off is not news
@@ -51,14 +53,27 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
         moved = moved_facets(before.get("message"), r.message)
         if moved:
             narrowed = frozenset(moved & p.columns) if p.columns and moved & p.columns else frozenset(moved)
-            fresh.append(replace(p, columns=narrowed))
+            fresh.append(replace(p, columns=narrowed, why="changed"))
         elif not moved_facets_known(before.get("message"), r.message) and changed(
                 before.get("status"), before.get("failures"), before.get("observed"), r, previous=before,
                 recent=series.get(p.key)):
-            fresh.append(p)
+            fresh.append(replace(p, why="changed"))
         else:
             known.append(p)
     return fresh, known
+
+
+def _as_last_night(p: Any, before: dict[str, Any] | None) -> bool:
+    """Is a warning's value (off its history) the same as last night's? A rule's own trend is not judged here."""
+    r = p.record
+    if before is None or "#" in p.key or str(before.get("status")) != str(r.status):
+        return False
+    now = r.observed if r.observed is not None else r.failures
+    last = before.get("observed") if before.get("observed") is not None else before.get("failures")
+    try:
+        return now is not None and last is not None and abs(float(now) - float(last)) <= 1e-9 + 0.01 * abs(float(last))
+    except (TypeError, ValueError):
+        return False
 
 
 def moved_facets_known(old_message: Any, new_message: Any) -> bool:

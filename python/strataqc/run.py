@@ -61,6 +61,7 @@ class RunContext:
     history_runs: int | None = None
     incidents: list[dict[str, Any]] | None = None            # DESIGN §7: failures grouped by lineage, root first
     previous: dict[str, dict[str, Any]] | None = None        # last run's status, observed, failures, message
+    followups: dict[str, str] | None = None                  # check key -> earlier incident explaining tonight's news
 
     def get(self, name: str, default: Any = None) -> Any:
         value = getattr(self, name) if name in _CONTEXT_FIELDS else None

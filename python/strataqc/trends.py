@@ -160,17 +160,29 @@ def upper_limit(history: list[float], *, kind: str = "statistic", window: int = 
     return median + max(max_z * scale / 0.6745, floor.absolute, floor.relative * abs(median))
 
 
-def direction_of(check: str, median: float | None, threshold: float | None) -> str:
-    """The bad way: toward the threshold the check fails beyond; both for signed scores."""
-    if check in TWO_SIDED or threshold is None or median is None or median == threshold:
+def direction_of(check: str, median: float | None, threshold: float | None, observed: float | None = None,
+                 failing: bool | None = None) -> str:
+    """The bad way: toward the side of the threshold the check fails on; both for signed scores.
+
+    Tonight's record tells the side: a failing value is on it, a passing one across. Without it, the
+    side away from the usual value (a drift that already warns every night is bad going up, not down)."""
+    if check in TWO_SIDED or threshold is None or median is None:
+        return "both"
+    if observed is not None and failing is not None and observed != threshold:
+        return "up" if (observed > threshold) == failing else "down"
+    if median == threshold:
         return "both"
     return "up" if median < threshold else "down"
+
+
+# checks whose observed value counts something (the longest run of days): a count's floors apply
+COUNTED = frozenset({"value_continuity", "date_continuity"})
 
 
 def kind_of(check: str, observed: float | None, threshold: float | None) -> str:
     if check in HOST_CHECKS:
         return "duration"
-    if observed is None:
+    if observed is None or check in COUNTED:
         return "count"
     if 0 <= observed <= 1 and (threshold is None or 0 <= threshold <= 1):
         return "ratio"  # shares and scores on [0, 1]: a move of half a point and +50% is an effect

@@ -81,6 +81,7 @@ class Warehouse:
     def __init__(self, target: Target, *, read_only: bool = False):
         self.target = target
         self.dialect = target.dialect
+        self.read_only = read_only  # nothing can be stored (profiles, history): readers fall back
         self._conn = _connect(target, read_only=read_only)
 
     @classmethod
@@ -182,6 +183,26 @@ def table(relation_name: str) -> exp.Table:
     return exp.to_table(relation_name, dialect="duckdb")
 
 
+CHECKS_MEMORY_CAP = "1GB"
+_UNITS = {"b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20, "gib": 2**30,
+          "tib": 2**40}
+
+
+def memory_bytes(value: str) -> float | None:
+    """Bytes of a DuckDB memory setting ('2GB', '1536 MiB'); None for what is not a size (e.g. '80%')."""
+    match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([A-Za-z]*)\s*", value)
+    if not match or (match.group(2) or "b").lower() not in _UNITS:
+        return None
+    return float(match.group(1)) * _UNITS[(match.group(2) or "b").lower()]
+
+
+def checks_memory_limit(profile_value: str) -> str:
+    """The profile's memory limit for the checks' connection, at most CHECKS_MEMORY_CAP."""
+    size = memory_bytes(profile_value)
+    cap = memory_bytes(CHECKS_MEMORY_CAP)
+    return CHECKS_MEMORY_CAP if size is not None and cap is not None and size > cap else profile_value
+
+
 def _setting_name(key: str) -> str:
     if not key.replace("_", "").isalnum():
         raise WarehouseError(f"DuckDB setting '{key}' in the profile is not a setting name: use letters, digits and _")
@@ -197,6 +218,8 @@ class _DuckDB:
         # default so that statistics over a big table spill to disk instead of growing RSS,
         # and STRATAQC_CHECKS_MEMORY_LIMIT gives the checks their own limit, apart from dbt's
         settings = {"memory_limit": "512MB", **(target.settings.get("settings") or {})}
+        # the checks share the night's memory with Python (frames, the model): at most CHECKS_MEMORY_CAP
+        settings["memory_limit"] = checks_memory_limit(str(settings["memory_limit"]))
         if os.environ.get("STRATAQC_CHECKS_MEMORY_LIMIT"):
             settings["memory_limit"] = os.environ["STRATAQC_CHECKS_MEMORY_LIMIT"]
         self.conn = duckdb.connect(path, read_only=read_only)

@@ -261,7 +261,7 @@ def measure_planted(run: QCRun, kind: str, reached: set[str], alert_body: str, l
     return {"kind": kind, "root_right": incident is not None, "root": incident["headline"] if incident else None,
             "reached": len(reached), "worse_elsewhere": len(downstream), "worse_elsewhere_attached":
             len(downstream & keys), "downstream": len(below), "attached": len(below & keys),
-            "alert_items": len(own) + len(loose), "unattached": sorted(below - keys),
+            "alert_items": len({i.incident for i in own}) + len(loose), "unattached": sorted(below - keys),
             "elsewhere": sorted(downstream - below)}
 
 

@@ -91,3 +91,78 @@ def test_the_memory_lasts_until_the_check_has_passed_for_flap_hours():
     assert reasons(plan(tonight, cfg, state, None, T0 + dt.timedelta(days=5))) == []
     tonight.context["status_series"] = {key: [(night(n, "pass", 0).generated_at, "pass") for n in range(1, 5)]}
     assert reasons(plan(tonight, cfg, state, None, T0 + dt.timedelta(days=5))) == ["new"]
+
+
+# -- an anomaly coming and going ---------------------------------------------------------------------
+
+def anomaly_night(n: int, off: bool):
+    run = make_run(f"a{n}", n, [("missing_values", "ads_x", "price", "pass", 0.3)])
+    run.context["anomalies"] = [{"check_key": check_key(run.results[0]), "check": "missing_values", "model": "ads_x",
+                                 "column": "price", "observed": 0.3, "message": "robust z 9"}] if off else []
+    return run
+
+
+def test_an_anomaly_back_soon_after_it_settled_is_the_same_departure_not_news():
+    cfg = AlertConfig(flap_hours=96)
+    state: dict = {}
+    said = []
+    for n, off in enumerate([True, False, True, False, False, False, False, False, True]):
+        p = plan(anomaly_night(n, off), cfg, state, None, T0 + dt.timedelta(days=n))
+        said.append(bool(p.anomalies))
+        rows, cleared = p.saved(sent=not p.empty)
+        state = {k: v for k, v in state.items() if k not in cleared} | {r["check_key"]: r for r in rows}
+    # night 2 comes back a day after settling: quiet; night 8, five quiet nights later: news again
+    assert said == [True, False, False, False, False, False, False, False, True]
+
+
+def test_an_anomaly_forgotten_at_once_with_flap_hours_zero():
+    cfg = AlertConfig(flap_hours=0)
+    first = plan(anomaly_night(0, True), cfg, {}, None, T0)
+    state = {r["check_key"]: r for r in first.saved(sent=True)[0]}
+    settled = plan(anomaly_night(1, False), cfg, state, None, T0 + dt.timedelta(days=1))
+    rows, cleared = settled.saved(sent=False)
+    assert rows == [] and cleared == ["anomaly|" + check_key(anomaly_night(0, True).results[0])]
+
+
+# -- one reminder an incident ------------------------------------------------------------------------
+
+def test_an_incident_is_reminded_once_not_once_per_member():
+    """Two failures of one incident told twelve hours apart: the first one's reminder reminds of the
+    incident, so the second is not reminded on its own the night after."""
+    cfg = AlertConfig(reminder_hours=24)
+    rows = [("unique_key", "dwd_sales", None, "fail", None, 5), ("feature_drift", "ads_x", "price", "fail", 0.9)]
+
+    def run_on(n: int):
+        # news every night elsewhere, for the reminders to ride with
+        run = make_run(f"i{n}", n, rows + [("not_null", "ods_other", f"c{n}", "fail", None, 3)])
+        run.results = [r.replace(incident_id="INC-1") if r.model != "ods_other" else r for r in run.results]
+        return run
+
+    def told(at: dt.datetime, r) -> dict:
+        stamp = at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return {"check_key": check_key(r), "status": "fail", "failures": r.failures, "observed": r.observed,
+                "first_alerted_at": stamp, "last_alerted_at": stamp}
+
+    first = run_on(0)
+    state = {check_key(first.results[0]): told(T0, first.results[0]),
+             check_key(first.results[1]): told(T0 + dt.timedelta(hours=12), first.results[1])}
+    reminders = []
+    for n in (1, 2, 3):
+        p = plan(run_on(n), cfg, state, None, T0 + dt.timedelta(days=n))
+        reminders.append(sorted(i.result.model for i in p.items if i.reason == "reminder"))
+        rows_, cleared = p.saved(sent=not p.empty)
+        state = {k: v for k, v in state.items() if k not in cleared} | {r["check_key"]: r for r in rows_}
+    assert reminders == [["dwd_sales"], [], []]
+
+
+def test_an_anomaly_on_a_plateau_is_told_the_night_it_came_only():
+    """A warning off its history stays at the same value night after night: news the first night only."""
+    cfg = AlertConfig()
+    run = anomaly_night(0, True)
+    key = check_key(run.results[0])
+    run.context["previous"] = {key: {"status": "pass", "observed": 0.01}}
+    assert [a["check"] for a in plan(run, cfg, {}, None, T0).anomalies] == ["missing_values"]
+    same = anomaly_night(1, True)
+    same.context["previous"] = {key: {"status": "pass", "observed": 0.3}}
+    p = plan(same, cfg, {}, None, T0 + dt.timedelta(days=1))
+    assert p.empty and p.quiet == {"anomaly, as last night": 1}

@@ -109,3 +109,26 @@ def test_ack_covers_an_unchanged_failure_until_expiry_or_change(history):
     assert active_ack(same, acks)["reason"] == "known duplicate feed, vendor fixing"
     assert active_ack(worse, acks) is None
     assert history.acks(on=dt.date.today() + dt.timedelta(days=4)).empty
+
+
+@pytest.mark.parametrize(("median", "threshold", "observed", "failing", "bad_way"), [
+    pytest.param(0.34, 0.2, 0.30, True, "up", id="a-drift-warning-every-night-is-bad-going-up"),
+    pytest.param(0.02, 0.2, 0.03, False, "up", id="a-passing-drift-is-bad-going-up"),
+    pytest.param(0.9, 0.7, 0.85, False, "down", id="a-passing-auc-is-bad-going-down"),
+    pytest.param(0.6, 0.7, 0.65, True, "down", id="a-failing-auc-is-bad-going-down"),
+    pytest.param(0.34, 0.2, None, None, "down", id="without-tonight-toward-the-threshold"),
+])
+def test_the_bad_way_is_the_side_the_check_fails_on(median, threshold, observed, failing, bad_way):
+    from strataqc.trends import direction_of
+
+    assert direction_of("feature_drift", median, threshold, observed, failing) == bad_way
+
+
+def test_a_warning_drift_easing_off_is_no_anomaly():
+    from strataqc.trends import direction_of, judge
+
+    history = [0.34, 0.35, 0.33, 0.34, 0.36, 0.34, 0.35, 0.34]
+    down = direction_of("feature_drift", 0.34, 0.1, 0.1026, True)
+    assert judge(0.1026, history, kind="ratio", direction=down, threshold=0.1).verdict == "normal"
+    up = direction_of("feature_drift", 0.34, 0.1, 0.9, True)
+    assert judge(0.9, history, kind="ratio", direction=up, threshold=0.1).verdict == "anomaly"

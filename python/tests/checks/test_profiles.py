@@ -14,6 +14,7 @@ from strataqc.checks.drift.profiled import refresh_profile
 from strataqc.checks.profiles import Merged, Side
 from strataqc.checks.profiles.store import ProfileStore
 from strataqc.results import Status
+from strataqc.warehouse import Target, Warehouse
 
 from drift_samples import hash_samplers
 
@@ -219,3 +220,21 @@ def test_profiles_on_another_column_than_the_windows_is_an_error_and_the_table_i
     [problem] = [r for r in results if r.check == "profiles"]
     assert problem.status is Status.ERROR and "profiles: {column: date_day}" in problem.message
     assert records(results, "feature_drift")["unit_price"].status is Status.PASS
+
+
+def test_a_read_only_warehouse_reads_the_table_without_an_error(tmp_path):
+    path = str(tmp_path / "w.duckdb")
+    with Warehouse(Target("strataqc", "test", "duckdb", {"path": path})) as writable:
+        make_table(writable)
+    with Warehouse(Target("strataqc", "test", "duckdb", {"path": path}), read_only=True) as wh:
+        results = run_drift_checks(wh, spec_for(wh, {"column": "date_day"}))
+        direct = {(r.check, r.column): r.status for r in run_drift_checks(wh, spec_for(wh))}
+    assert not [r for r in results if r.status is Status.ERROR]
+    assert {(r.check, r.column): r.status for r in results} == direct
+
+
+def test_a_writable_warehouse_stores_the_profiles(tmp_path):
+    with Warehouse(Target("strataqc", "test", "duckdb", {"path": str(tmp_path / "w.duckdb")})) as wh:
+        make_table(wh)
+        run_drift_checks(wh, spec_for(wh, {"column": "date_day"}))
+        assert int(wh.query('SELECT count(DISTINCT day) AS n FROM "strataqc_history"."profile_days"').n[0]) == DAYS

@@ -168,16 +168,7 @@ def chunk_series(labels: Sequence[object], values: Sequence[float | None], statu
         f'<line x1="{left}" x2="{width - 6}" y1="{_f(y(t))}" y2="{_f(y(t))}" stroke="{COLORS[s]}" '
         f'stroke-dasharray="4 3"><title>{s} above {t:.4g}</title></line>'
         f'<text x="2" y="{_f(y(t) + 3)}" font-size="9">{t:.3g}</text>' for t, s in ((warn, "warn"), (fail, "fail")))
-    points, dots = [], []
-    for i in range(n):
-        v = values[i]
-        if v is None or not math.isfinite(v):
-            continue
-        x = left + i * step
-        points.append(f"{_f(x)},{_f(y(v))}")
-        status = str(statuses[i]) if i < len(statuses) else "pass"
-        dots.append(f'<circle cx="{_f(x)}" cy="{_f(y(v))}" r="3" fill="{COLORS.get(status, "#555")}">'
-                    f"<title>{escape(str(labels[i]))}: {escape(metric)} {v:.4g} ({escape(status)})</title></circle>")
+    points, dots = _plotted(labels, values, statuses, n, left, step, y, metric)
     every = max(1, math.ceil(n / 8))  # at most 8 labels under the axis
     ticks = "".join(f'<text x="{_f(left + i * step)}" y="{base + 14}" font-size="9" text-anchor="middle">'
                     f"{escape(str(labels[i])[:12])}</text>" for i in range(0, n, every))
@@ -204,6 +195,21 @@ def limit_series(labels: Sequence[object], values: Sequence[float | None], limit
     limit_line = (f'<polyline class="limit" fill="none" stroke="{COLORS["fail"]}" stroke-dasharray="4 3" '
                   f'points="{" ".join(limit_points)}"><title>limit: above it the date fails</title></polyline>'
                   if limit_points else "")
+    said = [f", limit {limit:.4g}" if limit is not None and math.isfinite(limit) else ", not judged yet"
+            for limit in limits[:n]]
+    points, dots = _plotted(labels, values, statuses, n, left, step, y, metric, said)
+    every = max(1, math.ceil(n / 8))
+    ticks = "".join(f'<text x="{_f(left + i * step)}" y="{base + 14}" font-size="9" text-anchor="middle">'
+                    f"{escape(str(labels[i])[:10])}</text>" for i in range(0, n, every))
+    axis = "".join(f'<text x="2" y="{_f(y(t) + 3)}" font-size="9">{t:.3g}</text>' for t in (0.0, top / 1.1))
+    return Markup(f'<svg class="limit-series" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+                  f'role="img">{axis}{limit_line}<polyline fill="none" stroke="#5b6770" stroke-width="1.2" '
+                  f'points="{" ".join(points)}"/>{"".join(dots)}{ticks}</svg>')
+
+
+def _plotted(labels: Sequence[object], values: Sequence[float | None], statuses: Sequence[str], n: int, left: float,
+             step: float, y: Any, metric: str, said: Sequence[str] | None = None) -> tuple[list[str], list[str]]:
+    """The polyline's points and a dot per finite value, coloured by its status, its label in the tooltip."""
     points, dots = [], []
     for i in range(n):
         v = values[i]
@@ -212,15 +218,8 @@ def limit_series(labels: Sequence[object], values: Sequence[float | None], limit
         x = left + i * step
         points.append(f"{_f(x)},{_f(y(v))}")
         status = str(statuses[i]) if i < len(statuses) else "pass"
-        limit = limits[i]
-        said = f", limit {limit:.4g}" if limit is not None and math.isfinite(limit) else ", not judged yet"
+        note = said[i] if said else ""
         dots.append(f'<circle cx="{_f(x)}" cy="{_f(y(v))}" r="3" fill="{COLORS.get(status, "#555")}">'
-                    f"<title>{escape(str(labels[i]))}: {escape(metric)} {v:.4g}{said} ({escape(status)})</title>"
+                    f"<title>{escape(str(labels[i]))}: {escape(metric)} {v:.4g}{note} ({escape(status)})</title>"
                     "</circle>")
-    every = max(1, math.ceil(n / 8))
-    ticks = "".join(f'<text x="{_f(left + i * step)}" y="{base + 14}" font-size="9" text-anchor="middle">'
-                    f"{escape(str(labels[i])[:10])}</text>" for i in range(0, n, every))
-    axis = "".join(f'<text x="2" y="{_f(y(t) + 3)}" font-size="9">{t:.3g}</text>' for t in (0.0, top / 1.1))
-    return Markup(f'<svg class="limit-series" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-                  f'role="img">{axis}{limit_line}<polyline fill="none" stroke="#5b6770" stroke-width="1.2" '
-                  f'points="{" ".join(points)}"/>{"".join(dots)}{ticks}</svg>')
+    return points, dots

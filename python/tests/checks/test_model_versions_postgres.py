@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from engine_support import postgres_settings
 from test_model_champion import POLICY
 from test_model_quality import demand_table, meta
 from typer.testing import CliRunner
@@ -34,11 +34,7 @@ COLUMNS = ("store_id text, sku_id text, date_day date, category text, promo_plan
 
 @pytest.fixture
 def pg():
-    if not os.environ.get("STRATAQC_PG_PORT"):
-        pytest.skip("no PostgreSQL: run scripts/postgres.sh start and export its env")
-    settings = {"host": os.environ.get("STRATAQC_PG_HOST", "127.0.0.1"), "port": int(os.environ["STRATAQC_PG_PORT"]),
-                "user": os.environ.get("STRATAQC_PG_USER", "postgres"),
-                "dbname": os.environ.get("STRATAQC_PG_DATABASE", "strataqc")}
+    settings = postgres_settings()
     with Warehouse(Target("strataqc", "pg", "postgres", settings)) as wh:
         clean(wh)
         wh.execute(f"create schema {SCHEMA}")

@@ -24,14 +24,16 @@
 
 {% macro spark__ensure_audit_table(name, columns) %}
   {#- Spark runs one statement per call (the default sends schema and table DDL together) and has
-      no transactions to commit -#}
+      no transactions to commit. A Hive table: models building side by side append their rows at once,
+      each insert through a staging folder of its own (a data-source table's inserts share one
+      `_temporary` folder, and one insert's clean-up removes another's files) -#}
   {%- set schema = var('strataqc_audit_schema', 'strataqc_audit') -%}
   {%- set table = strataqc.quote_identifier(schema) ~ '.' ~ strataqc.quote_identifier(name) -%}
   {%- set defined = [] -%}
   {%- for column, type in columns %}{% do defined.append(column ~ ' ' ~ type) %}{% endfor -%}
   {%- if execute -%}
     {%- do run_query('create schema if not exists ' ~ strataqc.quote_identifier(schema)) -%}
-    {%- do run_query('create table if not exists ' ~ table ~ ' (' ~ defined | join(', ') ~ ')') -%}
+    {%- do run_query('create table if not exists ' ~ table ~ ' (' ~ defined | join(', ') ~ ') stored as parquet') -%}
   {%- endif -%}
   {{ return(table) }}
 {% endmacro %}

@@ -49,6 +49,7 @@ from strataqc.alert_config import (  # noqa: F401  (the public names of the aler
     ALERTING, CONFIG_NAME, ENV_URLS, AlertConfig, AlertConfigError, Channel, load_config)
 from strataqc.flapping import _parse_time
 from strataqc.news import PROBLEM_RANK
+from strataqc.substance import as_last_night
 from strataqc.run import QCRun, check_key, layer_rank
 from strataqc.results import CheckResult, Status
 
@@ -225,15 +226,7 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
 def _unmoved(anomaly: dict[str, Any], previous: dict[str, dict[str, Any]]) -> bool:
     """Is an anomaly's value last night's? (A rule of column_checks is trended on its own: not judged here.)"""
     key, _, facet = str(anomaly["check_key"]).partition("#")
-    last = previous.get(key)
-    if facet or last is None or anomaly.get("observed") is None:
-        return False
-    before = last.get("observed") if last.get("observed") is not None else last.get("failures")
-    try:
-        return before is not None and abs(float(anomaly["observed"]) - float(before)) <= \
-            1e-9 + 0.01 * abs(float(before))
-    except (TypeError, ValueError):
-        return False
+    return not facet and as_last_night(anomaly.get("observed"), previous.get(key))
 
 
 def _remind_per_incident(run: QCRun, out: Plan, state: dict[str, dict[str, Any]], row: Any, alerting: Any) -> None:

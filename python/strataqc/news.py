@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from strataqc.run import QCRun
-from strataqc.substance import changed, facets, moved_facets
+from strataqc.substance import as_last_night, changed, facets, moved_facets
 
 PROBLEM_RANK = {"warn": 1, "fail": 2, "error": 3}
 
@@ -68,12 +68,7 @@ def _as_last_night(p: Any, before: dict[str, Any] | None) -> bool:
     r = p.record
     if before is None or "#" in p.key or str(before.get("status")) != str(r.status):
         return False
-    now = r.observed if r.observed is not None else r.failures
-    last = before.get("observed") if before.get("observed") is not None else before.get("failures")
-    try:
-        return now is not None and last is not None and abs(float(now) - float(last)) <= 1e-9 + 0.01 * abs(float(last))
-    except (TypeError, ValueError):
-        return False
+    return as_last_night(r.observed if r.observed is not None else r.failures, before)
 
 
 def moved_facets_known(old_message: Any, new_message: Any) -> bool:

@@ -117,3 +117,15 @@ def moved_facets(old_message: Any, new_message: Any, tolerance: float = CHANGE_T
     old, new = facets(old_message), facets(new_message)
     return {facet.split(":", 1)[0] for facet, n in new.items()
             if facet not in old or (n > old[facet] and _moved(old[facet], n, tolerance, CHANGE_MIN_ROWS))}
+
+
+def as_last_night(value: Any, last: dict[str, Any] | None) -> bool:
+    """Is `value` (a record's observed value, else its failing rows) last night's record's, within 1%?
+    An anomaly on such a plateau was news the night it came, not again."""
+    if last is None or value is None:
+        return False
+    before = last.get("observed") if last.get("observed") is not None else last.get("failures")
+    try:
+        return before is not None and abs(float(value) - float(before)) <= 1e-9 + 0.01 * abs(float(before))
+    except (TypeError, ValueError):
+        return False

@@ -9,6 +9,7 @@ import math
 import pandas as pd
 from sqlglot import exp
 
+from strataqc.sample_key import sample_key
 from strataqc.warehouse import Warehouse, table
 
 
@@ -24,14 +25,6 @@ def table_columns(wh: Warehouse, relation: str) -> list[str]:
 def split_filter(split_column: str, value: str) -> exp.Expression:
     # the split value comes from YAML: a literal, never pasted into SQL text
     return column(split_column).eq(exp.Literal.string(value))
-
-
-def _sample_key(dialect: str, ids: list[str], seed: int) -> exp.Expression:
-    """The engine's own seeded hash of the ids (the drift checks' sample key): a deterministic shuffle
-    for a bounded sample, a fifth of the cost of an md5 over the ids as text on a 10M-row split."""
-    from strataqc.checks.drift_sql import sample_key
-
-    return sample_key(dialect, ids, seed)
 
 
 USER_PREDICTION = "_strataqc_user_prediction"
@@ -56,7 +49,8 @@ def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expre
         on = exp.and_(*[exp.column(i, table="r", quoted=True).eq(exp.column(i, table="p", quoted=True)) for i in ids])
         query = query.join(preds, on=on, join_type="left")
         query = query.select(exp.column(user_predictions["column"], table="p", quoted=True).as_(USER_PREDICTION))
-    key = _qualify(_sample_key(wh.dialect, ids or columns, seed), "r")
+    # the engine's seeded hash of the ids (the drift samples' key): a fifth of an md5 of the ids as text
+    key = _qualify(sample_key(wh.dialect, ids or columns, seed), "r")
     condition = _qualify(where, "r") if where is not None else None
     # two steps: the limit-th smallest key (a scan of the ids only), then the rows at or below it; one
     # ORDER BY ... LIMIT carrying every column took 18 s where these take 11 (10M rows, same rows, same order)

@@ -194,8 +194,19 @@ class Facts:
         return m.n, stats.matrix_of(m.comoments, m.means)
 
     def correlations(self, pairs: list[tuple[str, str]], where: exp.Expression | None):
-        """`stats.correlations`: each pair's Pearson r over the rows where both are finite."""
-        return {pair: correlation(self.moments(list(pair), where)[None]) for pair in pairs}
+        """`stats.correlations`: each pair's Pearson r over the rows where both are finite (one query)."""
+        frame = self.rows("pair_moments", [[list(p) for p in pairs], _sql_key(where)],
+                          lambda days: facts_sql.pair_moment_facts(self.spec.table, pairs, where, self.column,
+                                                                   self.split, days))
+        out = {}
+        for k, pair in enumerate(pairs):
+            groups = [] if frame.empty else [
+                Moments(int(n), np.array([float(a), float(b)]), np.array([[float(aa), float(ab)],
+                                                                           [float(ab), float(bb)]]))
+                for n, a, b, aa, bb, ab in zip(*(frame[f"{f}_{k}"] for f in ("n", "a", "b", "aa", "bb", "ab")))
+                if n and int(n) > 0]
+            out[pair] = correlation(merge(groups, 2))
+        return out
 
     def correlation_ratios(self, categories: list[str], target: str, where: exp.Expression | None,
                            max_levels: int = 1000) -> dict[str, float | None]:

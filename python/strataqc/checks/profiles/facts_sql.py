@@ -94,3 +94,47 @@ def moment_facts(table: exp.Table, names: list[str], where: exp.Expression | Non
     return (exp.select(*projections).with_("c", as_=complete).with_("g", as_=means)
             .from_(exp.table_("c")).join(exp.table_("g"), on=on)
             .group_by(*[exp.column(k, table="g") for k in keys]))
+
+
+def pair_moment_facts(table: exp.Table, pairs: list[tuple[str, str]], where: exp.Expression | None,
+                      date_column: str, split_column: str | None, days: list[str] | None) -> exp.Select:
+    """Per (day, set value) and pair k: rows `n_<k>` where both columns are finite numbers, their means
+    `a_<k>`, `b_<k>` and centred co-moments `aa_<k>`, `bb_<k>`, `ab_<k>`: every pair's own complete rows,
+    all pairs in one query (two levels, as `moment_facts`)."""
+    names = list(dict.fromkeys(c for pair in pairs for c in pair))
+    index = {c: i for i, c in enumerate(names)}
+    rows = exp.select(day_of(date_column).as_("__day"), set_of(split_column).as_("__set"),
+                      *[finite(column(c)).as_(f"x_{i}") for i, c in enumerate(names)]).from_(table.copy())
+    filters = [c for c in (in_days(date_column, days), where) if c is not None]
+    if filters:
+        rows = rows.where(exp.and_(*[c.copy() for c in filters]))
+
+    def both(k: int, table_name: str | None = None) -> exp.Expression:
+        a, b = pairs[k]
+        return exp.and_(*[exp.Not(this=exp.Is(this=exp.column(f"x_{index[c]}", table=table_name),
+                                              expression=exp.Null())) for c in (a, b)])
+
+    def when(k: int, value: exp.Expression, table_name: str | None = None) -> exp.Expression:
+        return exp.Case(ifs=[exp.If(this=both(k, table_name), true=value)])
+
+    means = (exp.select(*[exp.column(k) for k in KEYS],
+                        *[p for k, (a, b) in enumerate(pairs) for p in (
+                            count_if(both(k)).as_(f"__n_{k}"),
+                            exp.Avg(this=when(k, exp.column(f"x_{index[a]}"))).as_(f"__a_{k}"),
+                            exp.Avg(this=when(k, exp.column(f"x_{index[b]}"))).as_(f"__b_{k}"))])
+             .from_(exp.table_("r")).group_by(*[exp.column(k) for k in KEYS]))
+    on = exp.and_(*[exp.column(k, table="r").eq(exp.column(k, table="g")) for k in KEYS])
+    projections: list[exp.Expression] = [exp.column(k, table="g").as_(k) for k in KEYS]
+    for k, (a, b) in enumerate(pairs):
+        da = exp.Paren(this=exp.Sub(this=exp.column(f"x_{index[a]}", table="r"),
+                                    expression=exp.column(f"__a_{k}", table="g")))
+        db = exp.Paren(this=exp.Sub(this=exp.column(f"x_{index[b]}", table="r"),
+                                    expression=exp.column(f"__b_{k}", table="g")))
+        projections += [exp.Max(this=exp.column(f"__n_{k}", table="g")).as_(f"n_{k}"),
+                        exp.Max(this=exp.column(f"__a_{k}", table="g")).as_(f"a_{k}"),
+                        exp.Max(this=exp.column(f"__b_{k}", table="g")).as_(f"b_{k}"),
+                        *[exp.Sum(this=when(k, exp.Mul(this=x.copy(), expression=y.copy()), "r")).as_(f"{name}_{k}")
+                          for name, x, y in (("aa", da, da), ("bb", db, db), ("ab", da, db))]]
+    return (exp.select(*projections).with_("r", as_=rows).with_("g", as_=means)
+            .from_(exp.table_("r")).join(exp.table_("g"), on=on)
+            .group_by(*[exp.column(k, table="g") for k in KEYS]))

@@ -22,12 +22,12 @@ class Family:
 
 def _feature_set(wh: Any, spec: Any, profiled: Any = None) -> list[CheckResult]:
     from strataqc.checks.feature_set import run_feature_set_checks
-    return run_feature_set_checks(wh, spec, profiled)
+    return run_feature_set_checks(wh, spec, profiled) if profiled is not None else run_feature_set_checks(wh, spec)
 
 
 def _drift(wh: Any, spec: Any, profiled: Any = None) -> list[CheckResult]:
     from strataqc.checks.drift import run_drift_checks
-    return run_drift_checks(wh, spec, profiled)
+    return run_drift_checks(wh, spec, profiled) if profiled is not None else run_drift_checks(wh, spec)
 
 
 def profiled_night(wh: Any, spec: Any) -> Any:

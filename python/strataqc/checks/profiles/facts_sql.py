@@ -80,7 +80,9 @@ def moment_facts(table: exp.Table, names: list[str], where: exp.Expression | Non
     means = (exp.select(*[exp.column(k) for k in keys], count_star().as_("__n"),
                         *[exp.Avg(this=exp.column(f"x_{i}")).as_(f"__m_{i}") for i in range(len(names))])
              .from_(exp.table_("c")).group_by(*[exp.column(k) for k in keys]))
-    on = exp.and_(*[exp.NullSafeEQ(this=exp.column(k, table="c"), expression=exp.column(k, table="g"))
+    # day and set value are never NULL (the set value is coalesced); a NULL level is a level of its own
+    on = exp.and_(*[(exp.NullSafeEQ if k == "__level" else exp.EQ)(this=exp.column(k, table="c"),
+                                                                   expression=exp.column(k, table="g"))
                     for k in keys])
     centred = [exp.Paren(this=exp.Sub(this=exp.column(f"x_{i}", table="c"), expression=exp.column(f"__m_{i}",
                                                                                                     table="g")))

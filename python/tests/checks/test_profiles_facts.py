@@ -208,3 +208,23 @@ def test_merged_moments_equal_one_pass_over_the_union_when_means_are_large():
     np.testing.assert_allclose(merged.means, union.mean(axis=0), rtol=1e-15)
     np.testing.assert_allclose(merged.comoments, centred.T @ centred, rtol=1e-9)
     assert math.isclose(merge([], 2).n, 0)
+
+
+# ------------------------------------------------------------------ one refresh a night, both families
+
+def test_one_refresh_serves_the_feature_set_and_drift_checks(wh, monkeypatch):
+    from strataqc.checks.drift import profiled as drift_profiled
+    from strataqc.checks.runner import check_relation
+
+    wh.execute(f"CREATE TABLE facts AS {day_rows(0, 11)}")
+    calls = []
+    refresh = drift_profiled.refresh_profile
+    monkeypatch.setattr(drift_profiled, "refresh_profile", lambda *a, **k: calls.append(1) or refresh(*a, **k))
+    block = {"target": "units_next_7d", "ids": ["row_id", "date_day"], "split": SPLIT, "categorical": ["category"],
+             "profiles": PROFILES, "checks": {"multivariate_drift": False, "target_drift": {"current": "valid"}}}
+    results = check_relation(wh, "ads_facts", '"facts"', block)
+    assert calls == [1]
+    assert not [r.message for r in results if r.status is Status.ERROR]
+    assert {r.check_type.value for r in results} == {"feature_set", "drift"}
+    stored = wh.query("SELECT DISTINCT kind FROM strataqc_history.profile_facts WHERE model = 'ads_facts'")
+    assert {"columns", "duplicates", "moments"} <= set(stored["kind"])

@@ -56,7 +56,7 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
         spec, errors = None, [_error("config", CheckType.FEATURE_SET, model_name, layer, exc, started)]
     results += errors
     if spec is not None:
-        profiled = _profiled(wh, spec, model_name, layer)
+        profiled = _profiled(wh, spec, model_name)
         for family in SPEC_FAMILIES.values():
             results += _guarded(family.name, family.check_type, model_name, layer,
                                 lambda: family.run(wh, spec, profiled))
@@ -103,7 +103,7 @@ def strataqc_block(node: dict) -> Any:
     return None
 
 
-def _profiled(wh: Any, spec: Any, model: str, layer: str | None) -> Any:
+def _profiled(wh: Any, spec: Any, model: str) -> Any:
     """The model's one profile refresh of the night, before the families that read it (None: none needed)."""
     from strataqc.checks.defaults import CHECK_FAMILIES
     from strataqc.logs import step

@@ -73,14 +73,14 @@ def profiled_night(wh: Any, spec: CheckSpec) -> Profiled:
         return Profiled(Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
             f"{spec.model}: meta.strataqc.profiles.column {spec.profiles.column!r} is not windows.column "
             f"{spec.windows['column']!r}: profile the column the windows cut (profiles: {{column: "
-            f"{spec.windows['column']}}}); the drift checks read the table instead"))])
+            f"{spec.windows['column']}}}); the drift and feature-set checks read the table instead"))])
     try:
         profile = refresh_profile(wh, spec)
         merged = Merged.of(profile)
     except Exception as exc:  # the checks still run, on the table
         return Profiled(Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
             f"profiles of {spec.model} could not be refreshed: {type(exc).__name__}: {first_line(exc)}; "
-            f"the drift checks read the table instead"))])
+            f"the drift and feature-set checks read the table instead"))])
     log.info("%s: profiled %d of %d days (%d statements)", spec.model, len(profile.profiled_days),
              profile.days["day"].nunique() if not profile.days.empty else 0, profile.statements)
     return Profiled(Sets(wh, spec, merged), [], profile)

@@ -171,7 +171,8 @@ class Facts:
         """Merged moments of the rows where every column of `names` is a finite number (and `where`
         holds), per level of `level` (one entry, key None, without it)."""
         frame = self.rows("moments", [names, _sql_key(where), level], lambda days: facts_sql.moment_facts(
-            self.spec.table, names, where, self.column, self.split, days, level))
+            self.spec.table, names, where, self.column, self.split, days, level,
+            shift=self._shift(names, where, days, complete=True)))
         size = len(names)
         if frame.empty:
             return {} if level is not None else {None: merge([], size)}
@@ -185,6 +186,13 @@ class Facts:
                 upper([float(record[f"s_{j}"]) for j in range(k)], size)))
         return {lvl: merge(g, size) for lvl, g in groups.items()}
 
+    def _shift(self, names: list[str], where: exp.Expression | None, days: list[str] | None,
+               complete: bool) -> list[float | None]:
+        """Each column's mean over the rows about to be summed: the constant the sums are centred on."""
+        frame = self.store.query(facts_sql.moment_shift(self.spec.table, names, where, self.column, self.split,
+                                                        days, complete))
+        return [None if frame.empty else _plain(frame[f"c_{i}"].iloc[0]) for i in range(len(names))]
+
     def matrix(self, names: list[str], where: exp.Expression | None):
         """`stats.correlation_matrix` from the merged moments."""
         m = self.moments(names, where)[None]
@@ -195,9 +203,11 @@ class Facts:
 
     def correlations(self, pairs: list[tuple[str, str]], where: exp.Expression | None):
         """`stats.correlations`: each pair's Pearson r over the rows where both are finite (one query)."""
+        names = list(dict.fromkeys(c for pair in pairs for c in pair))
         frame = self.rows("pair_moments", [[list(p) for p in pairs], _sql_key(where)],
-                          lambda days: facts_sql.pair_moment_facts(self.spec.table, pairs, where, self.column,
-                                                                   self.split, days))
+                          lambda days: facts_sql.pair_moment_facts(
+                              self.spec.table, pairs, where, self.column, self.split, days,
+                              shift=dict(zip(names, self._shift(names, where, days, complete=False)))))
         out = {}
         for k, pair in enumerate(pairs):
             groups = [] if frame.empty else [

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from strataqc.checks.profiles.sql import day_of, in_days, set_of
+from strataqc.checks.profiles.sql import day_key, day_of, day_text, in_days, set_of
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, profile_projections, row_hash
 
-KEYS = ("__day", "__set")
+# the keys the moments group by: the day as a DATE (its text is made per group)
+GROUPS = ("__date", "__set")
 
 
 def _grouped(table: exp.Table, projections: list[exp.Expression], date_column: str, split_column: str | None,
@@ -22,7 +23,7 @@ def _grouped(table: exp.Table, projections: list[exp.Expression], date_column: s
     condition = exp.and_(*[c.copy() for c in (in_days(date_column, days), where) if c is not None]) \
         if days is not None or where is not None else None
     query = (exp.select(day_of(date_column).as_("__day"), set_of(split_column).as_("__set"), *projections)
-             .from_(table.copy()).group_by(day_of(date_column), set_of(split_column)))
+             .from_(table.copy()).group_by(day_key(date_column), set_of(split_column)))
     return query.where(condition) if condition is not None else query
 
 
@@ -45,98 +46,124 @@ def duplicate_facts(dialect: str, table: exp.Table, names: list[str], date_colum
                     days: list[str] | None) -> exp.Select:
     """Surplus rows and duplicated groups of the row-hash GROUP BY, per day (a group never spans two days
     when the partition column is among `names`)."""
-    hashed = (exp.select(day_of(date_column).as_("__day"), row_hash(dialect, names).as_("__h")).from_(table.copy()))
+    hashed = (exp.select(day_key(date_column).as_("__date"), row_hash(dialect, names).as_("__h"))
+              .from_(table.copy()))
     where = in_days(date_column, days)
     if where is not None:
         hashed = hashed.where(where)
-    per_hash = (exp.select(exp.column("__day"), exp.column("__h"), count_star().as_("__n"))
-                .from_(hashed.subquery("h")).group_by(exp.column("__day"), exp.column("__h"))
+    per_hash = (exp.select(exp.column("__date"), exp.column("__h"), count_star().as_("__n"))
+                .from_(hashed.subquery("h")).group_by(exp.column("__date"), exp.column("__h"))
                 .having(exp.GT(this=count_star(), expression=exp.Literal.number(1))))
-    return (exp.select(exp.column("__day"), exp.Literal.string("").as_("__set"),
+    return (exp.select(day_text(exp.column("__date")).as_("__day"), exp.Literal.string("").as_("__set"),
                        exp.Sum(this=exp.Sub(this=exp.column("__n"), expression=exp.Literal.number(1))).as_("surplus"),
                        count_star().as_("groups"))
-            .from_(per_hash.subquery("d")).group_by(exp.column("__day")))
+            .from_(per_hash.subquery("d")).group_by(exp.column("__date")))
+
+
+def _rows(table: exp.Table, names: list[str], where: exp.Expression | None, date_column: str,
+          split_column: str | None, days: list[str] | None, level: str | None = None) -> exp.Select:
+    """Day, set value (and level) and the finite value `x_<i>` of each column of `names`, of the listed days."""
+    extra = [exp.cast(column(level), "VARCHAR").as_("__level")] if level is not None else []
+    rows = exp.select(day_key(date_column).as_("__date"), set_of(split_column).as_("__set"), *extra,
+                      *[finite(column(c)).as_(f"x_{i}") for i, c in enumerate(names)]).from_(table.copy())
+    filters = [c for c in (in_days(date_column, days), where) if c is not None]
+    return rows.where(exp.and_(*[c.copy() for c in filters])) if filters else rows
+
+
+def _complete(indices: list[int]) -> exp.Expression:
+    return exp.and_(*[exp.Not(this=exp.Is(this=exp.column(f"x_{i}"), expression=exp.Null())) for i in indices])
+
+
+def moment_shift(table: exp.Table, names: list[str], where: exp.Expression | None, date_column: str,
+                 split_column: str | None, days: list[str] | None, complete: bool = True) -> exp.Select:
+    """The mean `c_<i>` of each column over the rows the moments will read (their complete rows, or each
+    column's own finite values): the shift the sums of products are centred on."""
+    rows = _rows(table, names, where, date_column, split_column, days)
+    query = exp.select(*[exp.Avg(this=exp.column(f"x_{i}")).as_(f"c_{i}") for i in range(len(names))]) \
+        .from_(rows.subquery("r"))
+    return query.where(_complete(list(range(len(names))))) if complete else query
+
+
+def _constant(value: float | None) -> exp.Expression:
+    """A shift as a DOUBLE literal: a float the engine computed, not user input (repr keeps every digit);
+    0 when there was none (no finite value)."""
+    usable = value is not None and value == value and abs(value) != float("inf")
+    return exp.cast(exp.Literal.number(repr(float(value) if usable else 0.0)), "DOUBLE")
+
+
+def _shifted(i: int, shift: list[float]) -> exp.Expression:
+    return exp.Paren(this=exp.Sub(this=exp.column(f"x_{i}"), expression=_constant(shift[i])))
+
+
+def _centred(t_i: exp.Expression, t_j: exp.Expression, u: exp.Expression, n: exp.Expression) -> exp.Expression:
+    """Σ(x−m)(y−m') of a group from its sums shifted by a constant near the mean: u − t_i·t_j / n."""
+    return exp.Sub(this=u, expression=exp.Div(this=exp.Mul(this=t_i, expression=t_j), expression=n))
 
 
 def moment_facts(table: exp.Table, names: list[str], where: exp.Expression | None, date_column: str,
-                 split_column: str | None, days: list[str] | None, level: str | None = None) -> exp.Select:
+                 split_column: str | None, days: list[str] | None, level: str | None = None,
+                 shift: list[float] | None = None) -> exp.Select:
     """Per (day, set value[, level of `level`]): rows `n` where every column of `names` is a finite number,
     their means `m_<i>` and centred co-moments `s_<k>` (k over i <= j), centred on the group's own means.
 
-    Two levels: the group means, then the sums of products centred on them
-    (joined back on the group), so the sums stay exact when means are large.
+    One pass of plain sums of products of values shifted by `shift` (the
+    means of `moment_shift`, close to every group's own), turned into the
+    group's centred co-moments: with the shift near the mean they keep their
+    digits when the means are large against the spread, as the table's own
+    two-pass computation does. COVAR_POP per group cost five times as much.
     """
-    keys = list(KEYS) + (["__level"] if level is not None else [])
-    values = [finite(column(c)).as_(f"x_{i}") for i, c in enumerate(names)]
-    extra = [exp.cast(column(level), "VARCHAR").as_("__level")] if level is not None else []
-    rows = exp.select(day_of(date_column).as_("__day"), set_of(split_column).as_("__set"), *extra, *values) \
-        .from_(table.copy())
-    filters = [c for c in (in_days(date_column, days), where) if c is not None]
-    if filters:
-        rows = rows.where(exp.and_(*[c.copy() for c in filters]))
-    # the finite values are computed once, a level down; the complete rows are kept a level up
-    complete = exp.select("*").from_(rows.subquery("r")).where(exp.and_(*[
-        exp.Not(this=exp.Is(this=exp.column(f"x_{i}"), expression=exp.Null())) for i in range(len(names))]))
-    means = (exp.select(*[exp.column(k) for k in keys], count_star().as_("__n"),
-                        *[exp.Avg(this=exp.column(f"x_{i}")).as_(f"__m_{i}") for i in range(len(names))])
-             .from_(exp.table_("c")).group_by(*[exp.column(k) for k in keys]))
-    # day and set value are never NULL (the set value is coalesced); a NULL level is a level of its own
-    on = exp.and_(*[(exp.NullSafeEQ if k == "__level" else exp.EQ)(this=exp.column(k, table="c"),
-                                                                   expression=exp.column(k, table="g"))
-                    for k in keys])
-    centred = [exp.Paren(this=exp.Sub(this=exp.column(f"x_{i}", table="c"), expression=exp.column(f"__m_{i}",
-                                                                                                    table="g")))
-               for i in range(len(names))]
+    shift = shift or [0.0] * len(names)
+    keys = list(GROUPS) + (["__level"] if level is not None else [])
+    rows = _rows(table, names, where, date_column, split_column, days, level)
     pairs = [(i, j) for i in range(len(names)) for j in range(i, len(names))]
-    projections = [*[exp.column(k, table="g").as_(k) for k in keys],
-                   exp.Max(this=exp.column("__n", table="g")).as_("n"),
-                   *[exp.Max(this=exp.column(f"__m_{i}", table="g")).as_(f"m_{i}") for i in range(len(names))],
-                   *[exp.Sum(this=exp.Mul(this=centred[i].copy(), expression=centred[j].copy())).as_(f"s_{k}")
-                     for k, (i, j) in enumerate(pairs)]]
-    return (exp.select(*projections).with_("c", as_=complete).with_("g", as_=means)
-            .from_(exp.table_("c")).join(exp.table_("g"), on=on)
-            .group_by(*[exp.column(k, table="g") for k in keys]))
+    sums = (exp.select(*[exp.column(k) for k in keys], count_star().as_("n"),
+                       *[exp.Sum(this=_shifted(i, shift)).as_(f"t_{i}") for i in range(len(names))],
+                       *[exp.Sum(this=exp.Mul(this=_shifted(i, shift), expression=_shifted(j, shift))).as_(f"u_{k}")
+                         for k, (i, j) in enumerate(pairs)])
+            .from_(rows.subquery("r")).where(_complete(list(range(len(names)))))
+            .group_by(*[exp.column(k) for k in keys]))
+    n = exp.cast(exp.column("n"), "DOUBLE")
+    # a NULL level groups as a level of its own (GROUP BY keeps NULLs together)
+    return exp.select(day_text(exp.column("__date")).as_("__day"), *[exp.column(k) for k in keys[1:]], exp.column("n"),
+                      *[exp.Add(this=_constant(shift[i]),
+                                expression=exp.Div(this=exp.column(f"t_{i}"), expression=n.copy())).as_(f"m_{i}")
+                        for i in range(len(names))],
+                      *[_centred(exp.column(f"t_{i}"), exp.column(f"t_{j}"), exp.column(f"u_{k}"), n.copy()).as_(f"s_{k}")
+                        for k, (i, j) in enumerate(pairs)]).from_(sums.subquery("g"))
 
 
 def pair_moment_facts(table: exp.Table, pairs: list[tuple[str, str]], where: exp.Expression | None,
-                      date_column: str, split_column: str | None, days: list[str] | None) -> exp.Select:
+                      date_column: str, split_column: str | None, days: list[str] | None,
+                      shift: dict[str, float] | None = None) -> exp.Select:
     """Per (day, set value) and pair k: rows `n_<k>` where both columns are finite numbers, their means
     `a_<k>`, `b_<k>` and centred co-moments `aa_<k>`, `bb_<k>`, `ab_<k>`: every pair's own complete rows,
-    all pairs in one query (two levels, as `moment_facts`)."""
+    all pairs in one pass of shifted sums (as `moment_facts`; `shift`: column -> a value near its mean)."""
     names = list(dict.fromkeys(c for pair in pairs for c in pair))
     index = {c: i for i, c in enumerate(names)}
-    rows = exp.select(day_of(date_column).as_("__day"), set_of(split_column).as_("__set"),
-                      *[finite(column(c)).as_(f"x_{i}") for i, c in enumerate(names)]).from_(table.copy())
-    filters = [c for c in (in_days(date_column, days), where) if c is not None]
-    if filters:
-        rows = rows.where(exp.and_(*[c.copy() for c in filters]))
+    by_index = [(shift or {}).get(c, 0.0) for c in names]
+    rows = _rows(table, names, where, date_column, split_column, days)
 
-    def both(k: int, table_name: str | None = None) -> exp.Expression:
+    def when(k: int, name: str) -> exp.Expression:
+        # a shifted value only in the pair's complete rows: the sums skip the NULL of the others
         a, b = pairs[k]
-        return exp.and_(*[exp.Not(this=exp.Is(this=exp.column(f"x_{index[c]}", table=table_name),
-                                              expression=exp.Null())) for c in (a, b)])
+        return exp.Case(ifs=[exp.If(this=_complete([index[a], index[b]]), true=_shifted(index[name], by_index))])
 
-    def when(k: int, value: exp.Expression, table_name: str | None = None) -> exp.Expression:
-        return exp.Case(ifs=[exp.If(this=both(k, table_name), true=value)])
-
-    means = (exp.select(*[exp.column(k) for k in KEYS],
-                        *[p for k, (a, b) in enumerate(pairs) for p in (
-                            count_if(both(k)).as_(f"__n_{k}"),
-                            exp.Avg(this=when(k, exp.column(f"x_{index[a]}"))).as_(f"__a_{k}"),
-                            exp.Avg(this=when(k, exp.column(f"x_{index[b]}"))).as_(f"__b_{k}"))])
-             .from_(exp.table_("r")).group_by(*[exp.column(k) for k in KEYS]))
-    on = exp.and_(*[exp.column(k, table="r").eq(exp.column(k, table="g")) for k in KEYS])
-    projections: list[exp.Expression] = [exp.column(k, table="g").as_(k) for k in KEYS]
+    inner: list[exp.Expression] = [exp.column(k) for k in GROUPS]
+    outer: list[exp.Expression] = [day_text(exp.column("__date")).as_("__day"), exp.column("__set")]
     for k, (a, b) in enumerate(pairs):
-        da = exp.Paren(this=exp.Sub(this=exp.column(f"x_{index[a]}", table="r"),
-                                    expression=exp.column(f"__a_{k}", table="g")))
-        db = exp.Paren(this=exp.Sub(this=exp.column(f"x_{index[b]}", table="r"),
-                                    expression=exp.column(f"__b_{k}", table="g")))
-        projections += [exp.Max(this=exp.column(f"__n_{k}", table="g")).as_(f"n_{k}"),
-                        exp.Max(this=exp.column(f"__a_{k}", table="g")).as_(f"a_{k}"),
-                        exp.Max(this=exp.column(f"__b_{k}", table="g")).as_(f"b_{k}"),
-                        *[exp.Sum(this=when(k, exp.Mul(this=x.copy(), expression=y.copy()), "r")).as_(f"{name}_{k}")
-                          for name, x, y in (("aa", da, da), ("bb", db, db), ("ab", da, db))]]
-    return (exp.select(*projections).with_("r", as_=rows).with_("g", as_=means)
-            .from_(exp.table_("r")).join(exp.table_("g"), on=on)
-            .group_by(*[exp.column(k, table="g") for k in KEYS]))
+        inner += [count_if(_complete([index[a], index[b]])).as_(f"n_{k}"),
+                  exp.Sum(this=when(k, a)).as_(f"ta_{k}"), exp.Sum(this=when(k, b)).as_(f"tb_{k}"),
+                  *[exp.Sum(this=exp.Mul(this=when(k, x), expression=when(k, y))).as_(f"u{name}_{k}")
+                    for name, x, y in (("aa", a, a), ("bb", b, b), ("ab", a, b))]]
+        n = exp.cast(exp.column(f"n_{k}"), "DOUBLE")
+        # NULLIF: a group without a complete row has no mean; its n of 0 leaves it out of every merge
+        safe = exp.Nullif(this=n, expression=exp.Literal.number(0))
+        mean = [exp.Add(this=_constant(by_index[index[c]]),
+                        expression=exp.Div(this=exp.column(f"t{side}_{k}"), expression=safe.copy()))
+                for side, c in (("a", a), ("b", b))]
+        outer += [exp.column(f"n_{k}"), mean[0].as_(f"a_{k}"), mean[1].as_(f"b_{k}"),
+                  *[_centred(exp.column(f"t{x}_{k}"), exp.column(f"t{y}_{k}"), exp.column(f"u{name}_{k}"),
+                             safe.copy()).as_(f"{name}_{k}")
+                    for name, x, y in (("aa", "a", "a"), ("bb", "b", "b"), ("ab", "a", "b"))]]
+    grouped = exp.select(*inner).from_(rows.subquery("r")).group_by(*[exp.column(k) for k in GROUPS])
+    return exp.select(*outer).from_(grouped.subquery("g"))

@@ -17,7 +17,7 @@ import datasketches
 import pandas as pd
 from sqlglot import exp
 
-from strataqc.checks.profiles.sql import day_of, in_days, set_of
+from strataqc.checks.profiles.sql import day_key, day_of, in_days, set_of
 from strataqc.checks.sql import column
 
 LG_K = 12
@@ -42,7 +42,7 @@ def sketch_rows(wh, table: exp.Table, names: list[str], date_column: str, split_
         query = (exp.select(day_of(date_column).as_("day"), set_of(split_column).as_("set_value"),
                             value.as_("v"))
                  .from_(table.copy()).where(exp.Not(this=exp.Is(this=column(name), expression=exp.Null())))
-                 .group_by(day_of(date_column), set_of(split_column), value.copy()))
+                 .group_by(day_key(date_column), set_of(split_column), value.copy()))
         if where is not None:
             query = query.where(where.copy())
         frame = wh.query(query)

@@ -24,9 +24,20 @@ NULL_BIN, NAN_BIN, INF_BIN = -1, -2, -3
 OTHER_LEVEL, NULL_LEVEL = "other", "null"
 
 
+def day_key(date_column: str) -> exp.Expression:
+    """The day of a date or timestamp column as a DATE: what rows are grouped by (cheap per row)."""
+    return exp.cast(column(date_column), "DATE")
+
+
+def day_text(day: exp.Expression) -> exp.Expression:
+    """A DATE as ISO text (YYYY-MM-DD) on every engine: made per group, after grouping by the DATE (text
+    per row cost four times the grouping on 10M rows)."""
+    return exp.cast(day, "VARCHAR")
+
+
 def day_of(date_column: str) -> exp.Expression:
     """The day of a date or timestamp column as ISO text (YYYY-MM-DD) on every engine."""
-    return exp.cast(exp.cast(column(date_column), "DATE"), "VARCHAR")
+    return day_text(day_key(date_column))
 
 
 def set_of(split_column: str | None) -> exp.Expression:
@@ -60,14 +71,14 @@ def day_counts(table: exp.Table, date_column: str, split_column: str | None,
     projections = [day_of(date_column).as_("day"), set_of(split_column).as_("set_value"), count_star().as_("n")]
     if checksum is not None:
         projections.append(exp.Sum(this=checksum).as_("checksum"))
-    day, group = day_of(date_column), set_of(split_column)
+    day, group = day_key(date_column), set_of(split_column)
     return exp.select(*projections).from_(table.copy()).group_by(day, group)
 
 
 def _numeric_branch(table: exp.Table, name: str, edges: list[float], fingerprint: str, date_column: str,
                     split_column: str | None, where: exp.Expression | None) -> exp.Select:
     raw = exp.cast(column(name), "DOUBLE")
-    values = (exp.select(raw.as_("v"), day_of(date_column).as_("day"), set_of(split_column).as_("set_value"))
+    values = (exp.select(raw.as_("v"), day_key(date_column).as_("__date"), set_of(split_column).as_("set_value"))
               .from_(table.copy()))
     if where is not None:
         values = values.where(where.copy())
@@ -78,17 +89,18 @@ def _numeric_branch(table: exp.Table, name: str, edges: list[float], fingerprint
     ifs += [exp.If(this=exp.LTE(this=v.copy(), expression=exp.Literal.number(edge)), true=exp.Literal.number(i))
             for i, edge in enumerate(edges)]
     bucket = exp.Case(ifs=ifs, default=exp.Literal.number(len(edges)))
-    binned = (exp.select(exp.column("day"), exp.column("set_value"), bucket.as_("bin"), v.copy())
+    binned = (exp.select(exp.column("__date"), exp.column("set_value"), bucket.as_("bin"), v.copy())
               .from_(values.subquery("vals")))
     # the finite value: the bin is computed once, a level down (a copy of its CASE here cost as much)
     x = exp.Case(ifs=[exp.If(this=exp.GTE(this=exp.column("bin"), expression=exp.Literal.number(0)), true=v.copy())])
-    return (exp.select(exp.Literal.string(name).as_("column_name"), exp.column("set_value"), exp.column("day"),
+    return (exp.select(exp.Literal.string(name).as_("column_name"), exp.column("set_value"),
+                       day_text(exp.column("__date")).as_("day"),
                        exp.Literal.string(fingerprint).as_("edges_fp"), exp.column("bin"), count_star().as_("n"),
                        exp.Sum(this=x.copy()).as_("total"),
                        exp.Sum(this=exp.Mul(this=x.copy(), expression=x.copy())).as_("total_sq"),
                        exp.Min(this=x.copy()).as_("min_value"), exp.Max(this=x.copy()).as_("max_value"))
             .from_(binned.subquery("binned"))
-            .group_by(exp.column("set_value"), exp.column("day"), exp.column("bin")))
+            .group_by(exp.column("set_value"), exp.column("__date"), exp.column("bin")))
 
 
 def numeric_profile(table: exp.Table, edges: dict[str, tuple[list[float], str]], date_column: str,
@@ -108,16 +120,16 @@ def _union_all(branches: list[exp.Select]) -> exp.Expression:
 def _level_branch(table: exp.Table, name: str, date_column: str, split_column: str | None,
                   where: exp.Expression | None, max_levels: int) -> exp.Select:
     level = exp.cast(column(name), "VARCHAR")
-    counted = (exp.select(day_of(date_column).as_("day"), set_of(split_column).as_("set_value"),
+    counted = (exp.select(day_key(date_column).as_("__date"), set_of(split_column).as_("set_value"),
                           level.as_("level"), count_star().as_("n"))
-               .from_(table.copy()).group_by(day_of(date_column), set_of(split_column), level.copy()))
+               .from_(table.copy()).group_by(day_key(date_column), set_of(split_column), level.copy()))
     if where is not None:
         counted = counted.where(where.copy())
     rank = exp.Window(this=exp.RowNumber(),
-                      partition_by=[exp.column("day"), exp.column("set_value")],
+                      partition_by=[exp.column("__date"), exp.column("set_value")],
                       order=exp.Order(expressions=[exp.Ordered(this=exp.column("n"), desc=True),
                                                    exp.Ordered(this=exp.column("level"))]))
-    ranked = exp.select(exp.column("day"), exp.column("set_value"), exp.column("level"), exp.column("n"),
+    ranked = exp.select(exp.column("__date"), exp.column("set_value"), exp.column("level"), exp.column("n"),
                         rank.as_("r")).from_(counted.subquery("counted"))
     # NULL rows keep their own count; levels past max_levels a day pool into one count
     kept = exp.Case(ifs=[exp.If(this=exp.Is(this=exp.column("level"), expression=exp.Null()),
@@ -127,10 +139,11 @@ def _level_branch(table: exp.Table, name: str, date_column: str, split_column: s
                     default=exp.Literal.string("level"))
     label = exp.Case(ifs=[exp.If(this=kept.copy().neq(exp.Literal.string("level")), true=exp.Null())],
                      default=exp.column("level"))
-    return (exp.select(exp.Literal.string(name).as_("column_name"), exp.column("set_value"), exp.column("day"),
+    return (exp.select(exp.Literal.string(name).as_("column_name"), exp.column("set_value"),
+                       day_text(exp.column("__date")).as_("day"),
                        kept.as_("kind"), label.as_("level"), exp.Sum(this=exp.column("n")).as_("n"))
             .from_(ranked.subquery("ranked"))
-            .group_by(exp.column("set_value"), exp.column("day"), kept.copy(), label.copy()))
+            .group_by(exp.column("set_value"), exp.column("__date"), kept.copy(), label.copy()))
 
 
 def level_profile(table: exp.Table, names: list[str], date_column: str, split_column: str | None,

@@ -65,12 +65,22 @@
 {#- Every row of `base` whose `names` values occur among the rows this run wrote (NULL matching
     NULL): new keys against existing keys. -#}
 {% macro rows_sharing_new_keys(base, window, names) %}
-  {%- set same = [] -%}
+  {%- set equal, same, all_null, new_null, present = [], [], [], [], [] -%}
   {%- for c in strataqc.quote_all(names) -%}
+    {%- do equal.append('strataqc_new.' ~ c ~ ' = strataqc_all.' ~ c) -%}
     {%- do same.append(strataqc.null_safe_equals('strataqc_new.' ~ c, 'strataqc_all.' ~ c)) -%}
+    {%- do all_null.append('strataqc_all.' ~ c ~ ' is null') -%}
+    {%- do new_null.append('strataqc_new.' ~ c ~ ' is null') -%}
+    {%- do present.append('strataqc_all.' ~ c ~ ' is not null') -%}
   {%- endfor -%}
-  {{ return('(select * from ' ~ base ~ ' as strataqc_all where exists (select 1 from ' ~ base ~ ' as strataqc_new where strataqc_new.'
-      ~ window.filter ~ ' and ' ~ same | join(' and ') ~ '))') }}
+  {%- set new_rows = 'select 1 from ' ~ base ~ ' as strataqc_new where strataqc_new.' ~ window.filter -%}
+  {#- keys without NULL join on plain equality, which every engine hashes (PostgreSQL runs a
+      null-safe join as a nested loop: every row against every new row); the few keys with a
+      NULL join null-safely among themselves -#}
+  {{ return('(select * from ' ~ base ~ ' as strataqc_all where ' ~ present | join(' and ')
+      ~ ' and exists (' ~ new_rows ~ ' and ' ~ equal | join(' and ') ~ ')'
+      ~ ' union all select * from ' ~ base ~ ' as strataqc_all where (' ~ all_null | join(' or ') ~ ')'
+      ~ ' and exists (' ~ new_rows ~ ' and (' ~ new_null | join(' or ') ~ ') and ' ~ same | join(' and ') ~ '))') }}
 {% endmacro %}
 
 {#- A singular test's scoped read: `from {{ strataqc.scoped(ref('dwd_sales')) }} as sales`.

@@ -187,6 +187,24 @@ def test_a_night_whose_view_tests_did_not_run_leaves_its_loads_to_the_next(scope
     assert low["checked"] == low["seen"] == str(newest)
 
 
+def test_a_new_null_key_is_checked_against_the_existing_null_keys(scoped_night, tmp_path):
+    """unique_key pools NULLs: a NULL key among tonight's rows repeats an old NULL key; an old NULL alone is not read."""
+    sql = scoped_night["scoped"]["dwd_sales__line_id_unique"]["compiled_code"]
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(scoped_night["duckdb"], copy)
+    con = duckdb.connect(str(copy))
+    one_row = "insert into dwd.dwd_sales select * replace (null as line_id) from dwd.dwd_sales where _load_id = ({}) limit 1"
+    try:
+        con.execute(one_row.format("select min(_load_id) from dwd.dwd_sales"))
+        before = con.execute(sql).fetchall()
+        con.execute(one_row.format("select max(_load_id) from dwd.dwd_sales"))
+        found = con.execute(sql).fetchall()
+    finally:
+        con.close()
+    assert before == []
+    assert [row[0] for row in found] == [None] and "occurs 2 times" in found[0][-1]
+
+
 def test_the_cadence_night_reads_the_whole_table(scoped_night):
     """Every strataqc_scope_full_every days the tests read whole tables, and find the old duplicate."""
     root, env = scoped_night["root"], scoped_night["env"]

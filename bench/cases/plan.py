@@ -181,12 +181,23 @@ def case3(bench: "Bench", rows: int) -> None:
         whole = nv.test_verdicts(wd / f"run_results-check{suffix}.json")
         inc.phases["incidents"] = incidents
         inc.phases["verdicts"] = nv.compare(scoped, whole, before)
+        inc.phases["python_verdicts"] = _python_verdicts(env_night, wd, wd / f"report-incremental{suffix}.json")
         before = whole
 
 
 # the incidents of the second incremental night: each is caught by a test the scoping narrows
 NIGHT_INCIDENTS = ["negative_units_spike:share=0.05", "null_spike:column=unit_price,share=0.3",
                    "category_renamed:category=Frozen,to=Frozen Foods"]
+
+
+def _python_verdicts(env: dict[str, str], wd: Path, report: Path) -> dict[str, Any]:
+    """The night's feature-set and drift records (stored profiles) against the same checks reading the
+    table (untimed, after the night)."""
+    done = subprocess.run([PY, str(CASES / "python_verdicts.py"), str(ROOT), env["DBT_TARGET_PATH"], str(report)],
+                          env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise CannotBench(f"comparing the Python checks with a table read failed: {done.stderr.strip()[-400:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _night_facts(row: Any, wd: Path, run_results: Path) -> None:

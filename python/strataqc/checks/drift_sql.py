@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, fn
+from strataqc.sample_key import sample_key
 
 # A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)
 MISSING_BIN = -1
@@ -290,21 +291,6 @@ def new_levels(wh, table: exp.Table, name: str, reference: exp.Expression, curre
 
 
 # ------------------------------------------------------------------ bounded sample for row-level work
-
-def sample_key(dialect: str, names: list[str], seed: int) -> exp.Expression:
-    """A deterministic per-row hash of `names` and the seed: the order of a repeatable sample.
-
-    An engine-native hash (DuckDB and Spark HASH) costs a tenth of MD5 over
-    text; PostgreSQL has no HASH(...) of several values, so it hashes the
-    values joined as text with the seed.
-    """
-    cols = [column(n) for n in names]
-    if dialect == "postgres":
-        text = [exp.Coalesce(this=exp.cast(c, "VARCHAR"), expressions=[exp.Literal.string("")]) for c in cols]
-        joined = exp.ConcatWs(expressions=[exp.Literal.string("|"), *text])
-        return exp.Anonymous(this="HASHTEXTEXTENDED", expressions=[joined, exp.Literal.number(seed)])
-    return exp.Anonymous(this="HASH", expressions=[exp.Literal.number(seed), *cols])
-
 
 def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression, key_columns: list[str],
                 seed: int, limit: int) -> pd.DataFrame:

@@ -277,7 +277,7 @@ def _predict_all(night: Night) -> list[CheckResult]:
         if frame.empty:
             continue
         if split == "train":
-            # the train metric only needs a fair sample: rows arrive md5-shuffled, so the head is one
+            # the train metric only needs a fair sample: rows arrive hash-shuffled, so the head is one
             frame = frame.head(night.cfg.sample["train_metrics"])
         if night.predictor is not None:
             night.predictions[split] = night.predictor.predict(night.predictor.prepare(frame))

@@ -1,5 +1,5 @@
-"""The model's bounded sample: the md5-smallest rows of a split, read in two steps, are the rows and the order
-one ORDER BY md5 LIMIT over the whole split gives."""
+"""The model's bounded sample: the rows of smallest seeded hash of the ids, read in two steps, are the rows
+and the order one ORDER BY hash LIMIT over the whole split gives."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ def wh(tmp_path):
 
 
 def _one_step(wh, where_sql: str, limit: int) -> list[tuple]:
-    key = "md5(concat('42', '|', coalesce(cast(store_id as varchar), ''), '|', coalesce(cast(day_id as varchar), '')))"
-    frame = wh.query(f"select store_id, day_id, x from ads.feat where {where_sql} order by {key} limit {limit}")
+    key = "hash(42, store_id, day_id)"  # DuckDB's seeded hash of the ids, as the drift checks' samples use
+    frame = wh.query(f"select store_id, day_id, x from ads.feat where {where_sql} "
+                     f"order by {key}, store_id, day_id limit {limit}")
     return list(frame.itertuples(index=False, name=None))
 
 

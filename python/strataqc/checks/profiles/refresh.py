@@ -27,6 +27,7 @@ from strataqc.checks.profiles.merge import Side
 from strataqc.checks.profiles.settings import ProfileSettings
 from strataqc.checks.profiles.sketch import sketch_rows
 from strataqc.checks.profiles.store import ProfileStore
+from strataqc.sample_key import sample_key
 
 # a derived edge record: {"quantiles": [q25, q75, inner quantiles...], "std": ..., "sample_rows": ...}
 Derive = Callable[[list[str]], dict[str, dict[str, Any]]]
@@ -54,8 +55,6 @@ def version_now() -> str:
 
 
 def _checksum(wh: Any, names: list[str]) -> exp.Expression:
-    from strataqc.checks.drift_sql import sample_key  # the engine's row hash
-
     return exp.Mod(this=sample_key(wh.dialect, names, 0), expression=exp.Literal.number(1_000_000_007))
 
 

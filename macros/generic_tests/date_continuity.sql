@@ -22,30 +22,26 @@ with present as (
   from {{ model }}
   where {{ strataqc.quote_identifier(date_column) }} is not null
 ),
-spans as (
-  select {{ g }}min(period) as first_period, max(period) as last_period
+stepped as (
+  -- each present period beside the next one of its group: a gap lies between two of them. A sort per
+  -- group (it spills to disk) where a calendar joined against every group held both sides in memory
+  select {{ g }}period,
+    lead(period) over ({% if groups %}partition by {{ groups | join(', ') }} {% endif %}order by period) as next_period
   from present
-  {% if groups %}group by {{ groups | join(', ') }}{% endif %}
 ),
-calendar as (
-  -- one calendar over the whole span; each group keeps the part inside its own span
-  select {{ strataqc.period_series('lo', 'hi', interval) }} as period
-  from (select min(first_period) as lo, max(last_period) as hi from spans) bounds
-  where lo is not null
-),
-expected as (
-  select {% for c in groups %}spans.{{ c }}, {% endfor %}calendar.period
-  from spans
-  join calendar on calendar.period between spans.first_period and spans.last_period
+gaps as (
+  select {{ g }}period as gap_start, next_period as gap_end
+  from stepped
+  where next_period is not null
+    and {{ strataqc.period_diff('period', 'next_period', interval) }} > 1
 ),
 missing as (
-  select expected.*
-  from expected
-  left join present
-    on present.period = expected.period
-    {% for c in groups %}and {{ strataqc.null_safe_equals('present.' ~ c, 'expected.' ~ c) }}
-    {% endfor %}
-  where present.period is null
+  select {{ g }}period
+  from (
+    select {{ g }}gap_start, gap_end, {{ strataqc.period_series('gap_start', 'gap_end', interval) }} as period
+    from gaps
+  ) series
+  where period > gap_start and period < gap_end
 )
 select {{ g }}period as missing_period, 1 as occurrences,
   {{ strataqc.sql_message([label] + where_group + [': no row for the ' ~ interval ~ ' starting ', {'text': 'period'}]) }} as message

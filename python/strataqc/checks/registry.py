@@ -20,14 +20,20 @@ class Family:
     run: Callable[..., list[CheckResult]]
 
 
-def _feature_set(wh: Any, spec: Any) -> list[CheckResult]:
+def _feature_set(wh: Any, spec: Any, profiled: Any = None) -> list[CheckResult]:
     from strataqc.checks.feature_set import run_feature_set_checks
-    return run_feature_set_checks(wh, spec)
+    return run_feature_set_checks(wh, spec, profiled) if profiled is not None else run_feature_set_checks(wh, spec)
 
 
-def _drift(wh: Any, spec: Any) -> list[CheckResult]:
+def _drift(wh: Any, spec: Any, profiled: Any = None) -> list[CheckResult]:
     from strataqc.checks.drift import run_drift_checks
-    return run_drift_checks(wh, spec)
+    return run_drift_checks(wh, spec, profiled) if profiled is not None else run_drift_checks(wh, spec)
+
+
+def profiled_night(wh: Any, spec: Any) -> Any:
+    """Tonight's one refresh of `spec`'s stored profiles (`drift.profiled.Profiled`), read by both families."""
+    from strataqc.checks.drift.profiled import profiled_night as refresh
+    return refresh(wh, spec)
 
 
 def _model_quality(model: str, relation: str, block: Any, wh: Any, project_dir: Any,

@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from strataqc.checks.base import first_line, run_enabled  # noqa: F401 (run_enabled: older callers)
 from strataqc.checks.block import read_block
-from strataqc.checks.registry import MODEL_QUALITY, SPEC_FAMILIES
+from strataqc.checks.registry import MODEL_QUALITY, SPEC_FAMILIES, profiled_night
 from strataqc.extras import missing_ml, ml_missing_message
 from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
@@ -56,9 +56,10 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
         spec, errors = None, [_error("config", CheckType.FEATURE_SET, model_name, layer, exc, started)]
     results += errors
     if spec is not None:
+        profiled = _profiled(wh, spec, model_name)
         for family in SPEC_FAMILIES.values():
             results += _guarded(family.name, family.check_type, model_name, layer,
-                                lambda: family.run(wh, spec))
+                                lambda: family.run(wh, spec, profiled))
     # one reading of the block for the three families: the spec's, or the block alone when no spec was made
     block = spec.block if spec is not None else read_block(model_name, config)
     if block is not None and block.names_a_model:
@@ -100,6 +101,20 @@ def strataqc_block(node: dict) -> Any:
         if isinstance(meta, dict) and "strataqc" in meta:
             return meta["strataqc"]
     return None
+
+
+def _profiled(wh: Any, spec: Any, model: str) -> Any:
+    """The model's one profile refresh of the night, before the families that read it (None: none needed)."""
+    from strataqc.checks.defaults import CHECK_FAMILIES
+    from strataqc.logs import step
+
+    if spec.profiles is None or not any(CHECK_FAMILIES.get(name) in SPEC_FAMILIES for name in spec.checks):
+        return None
+    try:
+        with step(f"{model}: profiles refresh"):
+            return profiled_night(wh, spec)
+    except Exception:  # reported by the drift checks, which refresh again on their own
+        return None
 
 
 def _guarded(part: str, check_type: CheckType, model: str, layer: str | None,

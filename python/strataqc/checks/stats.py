@@ -103,15 +103,9 @@ class ColumnStats:
         return self.rows - self.nulls
 
 
-def column_profile(wh, table: exp.Table, columns: dict[str, str], model: str,
-                   where: exp.Expression | None = None, distinct: Iterable[str] = ()) -> list[ColumnStats]:
-    """Rows, NULL/NaN/empty counts and min/max of `columns` (name -> family) in one scan.
-
-    Exact distinct counts only for the columns in `distinct` (a per-column
-    hash table each; min = max already answers "a single value").
-    """
-    distinct = set(distinct)
-    projections: list[exp.Expression] = [count_star().as_("n_rows")]
+def profile_projections(columns: dict[str, str], distinct: Iterable[str] = ()) -> list[exp.Expression]:
+    """NULL/NaN/empty counts and min/max of each of `columns` (name -> family), as aggregates `<key>_<i>`."""
+    projections: list[exp.Expression] = []
     for i, (name, family) in enumerate(columns.items()):
         col = column(name)
         projections.append(count_if(exp.Is(this=col.copy(), expression=exp.Null())).as_(f"nulls_{i}"))
@@ -127,6 +121,18 @@ def column_profile(wh, table: exp.Table, columns: dict[str, str], model: str,
         projections.append(exp.Max(this=ordered.copy()).as_(f"max_{i}"))
         if name in distinct:
             projections.append(exp.Count(this=exp.Distinct(expressions=[col.copy()])).as_(f"distinct_{i}"))
+    return projections
+
+
+def column_profile(wh, table: exp.Table, columns: dict[str, str], model: str,
+                   where: exp.Expression | None = None, distinct: Iterable[str] = ()) -> list[ColumnStats]:
+    """Rows, NULL/NaN/empty counts and min/max of `columns` (name -> family) in one scan.
+
+    Exact distinct counts only for the columns in `distinct` (a per-column
+    hash table each; min = max already answers "a single value").
+    """
+    distinct = set(distinct)
+    projections = [count_star().as_("n_rows"), *profile_projections(columns, distinct)]
     frame = wh.query(_select(table, projections, where))
     rows = int(_value(frame, "n_rows") or 0)
     out = []
@@ -216,13 +222,20 @@ def correlation_matrix(wh, table: exp.Table, names: list[str], where: exp.Expres
     cov = np.zeros((len(names), len(names)))
     for k, (i, j) in enumerate(pairs):
         cov[i, j] = cov[j, i] = float(_value(sums, f"s_{k}") or 0.0)
-    spread = np.sqrt(np.diag(cov))
+    return rows, matrix_of(cov, means)
+
+
+def matrix_of(comoments, means):
+    """Pearson r from centred co-moments (sums of centred products) and means; NaN for a constant column."""
+    import numpy as np
+
+    spread = np.sqrt(np.diag(comoments))
     with np.errstate(divide="ignore", invalid="ignore"):
-        matrix = np.clip(cov / np.outer(spread, spread), -1.0, 1.0)
-    constant = spread <= 1e-12 * np.maximum(1.0, np.abs(means))
+        matrix = np.clip(comoments / np.outer(spread, spread), -1.0, 1.0)
+    constant = spread <= 1e-12 * np.maximum(1.0, np.abs(np.asarray(means, dtype=float)))
     matrix[constant, :] = np.nan
     matrix[:, constant] = np.nan
-    return rows, matrix
+    return matrix
 
 
 def _number(value: float) -> exp.Expression:
@@ -242,8 +255,8 @@ def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,
     total = wh.query(_select(table, [exp.Count(this=y.copy()).as_("n"), exp.Avg(this=y.copy()).as_("m"),
                                      exp.VariancePop(this=y.copy()).as_("v")], condition))
     n, mean, var = _value(total, "n"), _value(total, "m"), _value(total, "v")
-    if not n or var is None or var <= 0:
-        return {name: None for name in categories}  # no target value, or a constant one: η is undefined
+    if eta(n, mean, var, []) is None:
+        return {name: None for name in categories}
     out: dict[str, float | None] = {}
     for name in categories:
         level = exp.cast(column(name), "VARCHAR")
@@ -253,9 +266,20 @@ def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,
         if len(frame) > max_levels:
             out[name] = None  # too many levels: η would reward memorising ids
             continue
-        between = float(sum(int(c) * (float(m) - float(mean)) ** 2 for c, m in zip(frame["n"], frame["m"])))
-        out[name] = math.sqrt(max(0.0, min(1.0, between / (float(n) * float(var)))))
+        out[name] = eta(n, mean, var, [(int(c), float(m)) for c, m in zip(frame["n"], frame["m"])])
     return out
+
+
+def eta(n: int | None, mean: float | None, var: float | None, levels: list[tuple[int, float]]) -> float | None:
+    """Correlation ratio from the target's rows, mean and population variance and (rows, mean) per level.
+
+    None when there is no target value or a constant one (a spread under 1e-12 of the mean's scale).
+    """
+    if not n or mean is None or var is None or var <= 0 or \
+            math.sqrt(var) <= 1e-12 * max(1.0, abs(float(mean))):
+        return None
+    between = float(sum(c * (m - float(mean)) ** 2 for c, m in levels))
+    return math.sqrt(max(0.0, min(1.0, between / (float(n) * float(var)))))
 
 
 def contingency(wh, table: exp.Table, a: str, b: str, where: exp.Expression | None = None,

@@ -56,3 +56,47 @@ def test_runner_on_postgres_reports_a_wrong_split_value(pg):
     errors = [r for r in results if r.status is Status.ERROR]
     assert [(r.check, r.column) for r in errors] == [("config", "split.current")]
     assert any(r.check == "missing_values" and r.status is Status.PASS for r in results)
+
+
+def test_feature_set_from_stored_facts_on_postgres_equals_the_table(pg, monkeypatch):
+    from strataqc.checks import stats
+    from strataqc.checks.drift.profiled import profiled_night
+    from strataqc.checks.profiles.store import TABLES, ProfileStore
+
+    wh, database = pg
+    create_seeded(wh, f'{SCHEMA}."fa""cts"', """
+        SELECT i AS "row id", DATE '2024-01-01' + (i / 100) AS "day's",
+          CASE WHEN i < 1500 THEN 'train' ELSE 'predict' END AS "split's",
+          1e6 + past AS past, y, (past + y) / 2 AS "cent""red; --", random() AS noise, 7.0 AS constant,
+          CASE WHEN i % 10 = 0 THEN 'NaN'::float8 WHEN i % 10 = 1 THEN NULL ELSE random() END AS gappy,
+          (ARRAY['Dairy', 'dairy ', 'Bakery', 'O''Neil', NULL])[1 + i % 5] AS category,
+          (ARRAY['Dairy', 'dairy ', 'Bakery', 'O''Neil', NULL])[1 + i % 5] AS category_copy
+        FROM (SELECT i, random() AS past, random() AS y FROM generate_series(0, 1999) AS t(i)) AS s
+        UNION ALL SELECT 7, DATE '2024-01-01', 'train', 1e6, 0.5, 0.5, 0.5, 7.0, 0.5, 'Dairy', 'Dairy'
+        UNION ALL SELECT 7, DATE '2024-01-01', 'train', 1e6, 0.5, 0.5, 0.5, 7.0, 0.5, 'Dairy', 'Dairy'""")
+    store = ProfileStore(wh, "pg_facts")
+    store.ensure()
+    for name in TABLES:
+        wh._conn.execute(f"DELETE FROM strataqc_history.{name} WHERE model = 'pg_facts'")
+    meta = {"target": "y", "ids": ["row id", "day's"], "categorical": ["category", "category_copy"],
+            "split": {"column": "split's", "reference": "train", "current": "predict"},
+            "profiles": {"column": "day's"}}
+    spec, errors = build_spec("pg_facts", f'"{database}"."{SCHEMA}"."fa""cts"', "ads", meta, wh)
+    assert errors == []
+    table = run_feature_set_checks(wh, spec)
+    night = profiled_night(wh, spec)
+    assert night.errors == [] and night.profile is not None
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("read the table")
+    for name in ("column_profile", "correlation_matrix", "correlations", "correlation_ratios", "mismatch_counts"):
+        monkeypatch.setattr(stats, name, forbidden)
+    facts = run_feature_set_checks(wh, spec, night)
+    assert [(r.check, r.column) for r in facts] == [(r.check, r.column) for r in table]
+    for a, b in zip(table, facts):
+        assert (a.status, a.message) == (b.status, b.message), (a.check, a.column)
+        assert b.observed == (pytest.approx(a.observed, abs=1e-9) if isinstance(a.observed, float) else a.observed)
+    got = {(r.check, r.column): r for r in facts}
+    assert got[("duplicate_rows", None)].status is Status.FAIL and got[("duplicate_rows", None)].failures == 1
+    assert got[("duplicate_columns", "category = category_copy")].status is Status.FAIL
+    assert got[("target_correlation", 'cent"red; --')].status is Status.FAIL

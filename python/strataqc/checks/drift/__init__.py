@@ -32,15 +32,20 @@ from strataqc.checks.drift.multivariate_drift import multivariate_drift
 from strataqc.checks.drift.new_categories import new_categories
 from strataqc.checks.drift.params import parameter_problems
 from strataqc.checks.drift.records import record
-from strataqc.checks.drift.profiled import profiled_sets
+from strataqc.checks.drift.profiled import Profiled, profiled_sets
 from strataqc.checks.drift.sets import Sets  # noqa: F401 (the sets every check reads)
 from strataqc.checks.drift.target_drift import target_drift
 from strataqc.results import CheckResult, CheckType, Status
 
 
-def run_drift_checks(wh, spec: CheckSpec) -> list[CheckResult]:
-    """Every enabled drift check of `spec`; a check that raises becomes one `error` record."""
-    sets: Sets | None = None
+def run_drift_checks(wh, spec: CheckSpec, profiled: Profiled | None = None) -> list[CheckResult]:
+    """Every enabled drift check of `spec`; a check that raises becomes one `error` record.
+
+    `profiled`: tonight's refresh of the model's profiles when the caller made it (shared with the
+    feature-set checks); else the first check that runs refreshes them.
+    """
+    sets: Sets | None = profiled.sets if profiled is not None else None
+    pending_errors = list(profiled.errors) if profiled is not None else []
 
     def run(name: str) -> list[CheckResult]:
         nonlocal sets
@@ -55,7 +60,8 @@ def run_drift_checks(wh, spec: CheckSpec) -> list[CheckResult]:
         if sets is None:  # profiles are refreshed once, by the first check that runs
             sets, refresh_errors = profiled_sets(wh, spec)
             return refresh_errors + CHECKS[name](sets, params)
-        return CHECKS[name](sets, params)
+        errors, pending_errors[:] = list(pending_errors), []
+        return errors + CHECKS[name](sets, params)
     return run_enabled(spec, CHECKS, CheckType.DRIFT, run)
 
 

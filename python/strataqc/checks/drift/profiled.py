@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from strataqc.checks.base import first_line
@@ -47,28 +48,45 @@ def refresh_profile(wh: Any, spec: CheckSpec, version: str | None = None) -> Pro
                    version=version)
 
 
-def profiled_sets(wh: Any, spec: CheckSpec) -> tuple[Sets, list[CheckResult]]:
-    """The sets of `spec`, reading merged profiles when `profiles:` is set; a refresh that fails is one
-    `error` record and the checks read the table instead."""
+@dataclass
+class Profiled:
+    """A model's profiles after tonight's refresh, shared by the feature-set and drift checks."""
+
+    sets: Sets                          # the drift checks' sets (merged profiles, or the table)
+    errors: list[CheckResult]           # a failed refresh or a profiles block that cannot be used
+    profile: Profile | None = None      # None: the checks read the table
+
+
+def profiled_night(wh: Any, spec: CheckSpec) -> Profiled:
+    """The one refresh of `spec`'s profiles a night; with no usable profiles, sets that read the table.
+
+    A refresh that fails is one `error` record and the checks read the table instead.
+    """
     if spec.profiles is None or not spec.has_sets:
-        return Sets(wh, spec), []
+        return Profiled(Sets(wh, spec), [])
     if getattr(wh, "read_only", False):
         # a read-only connection stores nothing: the table is read, as without profiles, and that is no error
-        log.info("%s: read-only warehouse, the drift checks read the table (profiles are not refreshed)", spec.model)
-        return Sets(wh, spec), []
+        log.info("%s: read-only warehouse, the checks read the table (profiles are not refreshed)", spec.model)
+        return Profiled(Sets(wh, spec), [])
     if spec.windows is not None and spec.windows["column"] != spec.profiles.column:
         # the windows name days of their own column; profiles are kept per day of theirs
-        return Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
+        return Profiled(Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
             f"{spec.model}: meta.strataqc.profiles.column {spec.profiles.column!r} is not windows.column "
             f"{spec.windows['column']!r}: profile the column the windows cut (profiles: {{column: "
-            f"{spec.windows['column']}}}); the drift checks read the table instead"))]
+            f"{spec.windows['column']}}}); the drift and feature-set checks read the table instead"))])
     try:
         profile = refresh_profile(wh, spec)
         merged = Merged.of(profile)
     except Exception as exc:  # the checks still run, on the table
-        return Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
+        return Profiled(Sets(wh, spec), [record(spec, "profiles", Status.ERROR, message=(
             f"profiles of {spec.model} could not be refreshed: {type(exc).__name__}: {first_line(exc)}; "
-            f"the drift checks read the table instead"))]
+            f"the drift and feature-set checks read the table instead"))])
     log.info("%s: profiled %d of %d days (%d statements)", spec.model, len(profile.profiled_days),
              profile.days["day"].nunique() if not profile.days.empty else 0, profile.statements)
-    return Sets(wh, spec, merged), []
+    return Profiled(Sets(wh, spec, merged), [], profile)
+
+
+def profiled_sets(wh: Any, spec: CheckSpec) -> tuple[Sets, list[CheckResult]]:
+    """The sets of `spec`, reading merged profiles when `profiles:` is set (see `profiled_night`)."""
+    night = profiled_night(wh, spec)
+    return night.sets, night.errors

@@ -30,9 +30,15 @@ from strataqc.checks.feature_set.target_correlation import target_correlation
 from strataqc.results import CheckResult, CheckType
 
 
-def run_feature_set_checks(wh, spec: CheckSpec) -> list[CheckResult]:
-    """Every enabled feature-set check of `spec`; a check that raises becomes one `error` record."""
-    ctx = Context(wh, spec)
+def run_feature_set_checks(wh, spec: CheckSpec, profiled=None) -> list[CheckResult]:
+    """Every enabled feature-set check of `spec`; a check that raises becomes one `error` record.
+
+    `profiled` (`drift.profiled.Profiled`, tonight's refresh of the model's profiles): the checks merge
+    the stored facts of its days instead of reading the whole table.
+    """
+    from strataqc.checks.profiles.facts import Facts
+
+    ctx = Context(wh, spec, Facts.of(wh, spec, profiled.profile if profiled is not None else None))
 
     def run(name: str) -> list[CheckResult]:
         params = spec.checks[name]

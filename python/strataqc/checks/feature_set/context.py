@@ -1,14 +1,24 @@
-"""What the feature-set checks of one table share: the spec, the one profile scan, the correlation matrix."""
+"""What the feature-set checks of one table share: the spec, the one profile scan, the correlation matrix.
+
+With stored facts (`profiles.facts.Facts`, a model with `profiles:`), what
+the checks measure is merged from per-day partial aggregates instead of read
+from the table; a fact the store cannot answer exactly, or one that fails, is
+read from the table as without profiles.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+import logging
+from typing import Any, Callable
 
 from sqlglot import exp
 
 from strataqc.checks import stats
+from strataqc.checks.base import first_line
 from strataqc.checks.config import CheckSpec, column, reference_filter
+
+log = logging.getLogger("strataqc")
 
 
 @dataclass
@@ -17,6 +27,7 @@ class Context:
 
     wh: Any
     spec: CheckSpec
+    facts: Any = None           # profiles.facts.Facts: stored per-day aggregates, or None (read the table)
     _profile: dict[str, stats.ColumnStats] | None = field(default=None, repr=False)
     _matrix: tuple | None = field(default=None, repr=False)
 
@@ -31,8 +42,10 @@ class Context:
             if not names:  # a table of ids only still has a row count
                 names = list(self.spec.columns)[:1]
             distinct = [c for c in self.spec.categorical]
-            rows = stats.column_profile(self.wh, self.table, {c: self.spec.columns[c] for c in names},
-                                        self.spec.model, distinct=distinct)
+            columns = {c: self.spec.columns[c] for c in names}
+            rows = self.stored(lambda f: f.column_stats(columns, distinct),
+                               lambda: stats.column_profile(self.wh, self.table, columns, self.spec.model,
+                                                            distinct=distinct))
             self._profile = {s.name: s for s in rows}
         return self._profile
 
@@ -63,10 +76,39 @@ class Context:
                 where = self.target_rows()
             else:
                 where = reference_filter(spec) if spec.has_sets else None
-            rows, matrix = stats.correlation_matrix(self.wh, self.table, names, where) if len(names) >= 2 \
-                else (0, None)
+            rows, matrix = self.stored(lambda f: f.matrix(names, where),
+                                       lambda: stats.correlation_matrix(self.wh, self.table, names, where)) \
+                if len(names) >= 2 else (0, None)
             self._matrix = (names, rows, matrix)
         return self._matrix
+
+    def stored(self, from_facts: Callable[[Any], Any], from_table: Callable[[], Any]) -> Any:
+        """The stored facts' answer when they have one (not None), else the table's."""
+        if self.facts is not None:
+            try:
+                answer = from_facts(self.facts)
+            except Exception as exc:  # a store that cannot answer must not cost the check: the table can
+                log.info("%s: stored facts failed (%s: %s), reading the table", self.spec.model,
+                         type(exc).__name__, first_line(exc))
+                answer = None
+            if answer is not None:
+                return answer
+        return from_table()
+
+    def correlations(self, pairs: list[tuple[str, str]], where: exp.Expression):
+        return self.stored(lambda f: f.correlations(pairs, where),
+                           lambda: stats.correlations(self.wh, self.table, pairs, where))
+
+    def correlation_ratios(self, categories: list[str], target: str, where: exp.Expression):
+        return self.stored(lambda f: f.correlation_ratios(categories, target, where),
+                           lambda: stats.correlation_ratios(self.wh, self.table, categories, target, where))
+
+    def duplicate_rows(self, names: list[str], sample: int):
+        return self.stored(lambda f: f.duplicates(names, sample),
+                           lambda: stats.duplicate_rows(self.wh, self.table, names, sample=sample))
+
+    def mismatch_counts(self, pairs: list[tuple[str, str]]):
+        return self.stored(lambda f: f.mismatches(pairs), lambda: stats.mismatch_counts(self.wh, self.table, pairs))
 
     def target_rows(self) -> exp.Expression:
         """Rows the target checks use: the reference set (train) when one is defined, target present.

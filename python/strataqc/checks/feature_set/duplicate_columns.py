@@ -26,7 +26,7 @@ def measure(ctx: Context, params: dict) -> Identical:
     pairs = stats.comparable_pairs(ctx.spec.columns, usable)
     # identical columns have identical profiles: only pairs whose counts and min/max agree are scanned
     candidates = [(a, b) for a, b in pairs if _same_profile(ctx.profile[a], ctx.profile[b])]
-    mismatches = stats.mismatch_counts(ctx.wh, ctx.table, candidates) if candidates else {}
+    mismatches = ctx.mismatch_counts(candidates) if candidates else {}
     return Identical(len(usable), len(pairs), tuple(tuple(pair) for pair, n in mismatches.items() if n == 0))
 
 

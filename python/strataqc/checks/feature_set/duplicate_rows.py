@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from strataqc.checks import stats
 from strataqc.checks.feature_set.context import Context
 from strataqc.checks.feature_set.records import MAX_SAMPLE_ROWS, record, sample, verdict
 from strataqc.results import CheckResult, Status
@@ -27,8 +26,8 @@ class Duplicates:
 
 
 def measure(ctx: Context, names: list[str], scope: str) -> Duplicates:
-    """Counted by GROUP BY in the warehouse."""
-    surplus, groups, examples = stats.duplicate_rows(ctx.wh, ctx.table, names, sample=MAX_SAMPLE_ROWS)
+    """Counted by GROUP BY in the warehouse (per day, from stored facts, with `profiles:`)."""
+    surplus, groups, examples = ctx.duplicate_rows(names, MAX_SAMPLE_ROWS)
     return Duplicates(ctx.rows, surplus, groups, scope, examples)
 
 

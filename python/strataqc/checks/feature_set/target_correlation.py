@@ -41,13 +41,13 @@ def measure(ctx: Context, params: dict) -> list[Association]:
                 r = matrix[names.index(feature), -1]
                 strength[feature] = (None if r != r else float(r), "Pearson r")
         pending = [(c, spec.target) for c in numeric if c not in strength]
-        for (feature, _), r in (stats.correlations(ctx.wh, ctx.table, pending, where) if pending else {}).items():
+        for (feature, _), r in (ctx.correlations(pending, where) if pending else {}).items():
             strength[feature] = (r, "Pearson r")
-        for feature, eta in stats.correlation_ratios(ctx.wh, ctx.table, categorical, spec.target, where).items():
+        for feature, eta in ctx.correlation_ratios(categorical, spec.target, where).items():
             strength[feature] = (eta, "correlation ratio")
     else:
         for feature in numeric:
-            eta = stats.correlation_ratios(ctx.wh, ctx.table, [spec.target], feature, where)[spec.target]
+            eta = ctx.correlation_ratios([spec.target], feature, where)[spec.target]
             strength[feature] = (eta, "correlation ratio")
         for feature in categorical:
             strength[feature] = (cramers_v(ctx, feature, spec.target, where), "Cramér's V")

@@ -4,7 +4,9 @@ Per partition (a day of the model's date column), set value and column the
 warehouse keeps rows, NULL / NaN / inf counts, sum, sum of squares, min and max
 per bin of the reference's edges (numeric columns) or rows per level
 (categorical columns). A night profiles the days it wrote (`refresh`); the
-drift checks add the days' profiles up over any set of days (`Merged`).
+drift checks add the days' profiles up over any set of days (`Merged`). The
+feature-set checks read partial aggregates kept per day beside them (column
+counts, duplicate counts, centred moments: `facts.Facts`), merged exactly.
 """
 
 from strataqc.checks.profiles.merge import Merged, Side

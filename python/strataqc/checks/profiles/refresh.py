@@ -44,6 +44,8 @@ class Profile:
     edges: dict[str, dict[str, Any]]    # numeric column -> its edge record
     profiled_days: list[str] = field(default_factory=list)   # the days this night profiled
     statements: int = 0                 # statements sent to the warehouse by the refresh
+    versions: dict[str, str] = field(default_factory=dict)   # day -> the version of its latest profile
+    undated: int = 0                    # rows whose partition column is NULL: in no day's profile
 
 
 def fingerprint(value: Any) -> str:
@@ -68,6 +70,7 @@ def refresh(wh: Any, spec: Any, settings: ProfileSettings, numeric: list[str], c
     split = spec.split_column if spec.windows is None else None
     checksum = _checksum(wh, list(spec.columns)) if settings.verify == "checksum" else None
     counts = store.query(profile_sql.day_counts(table, settings.column, split, checksum))
+    undated = int(counts.loc[counts["day"].isna(), "n"].sum())
     counts = counts[counts["day"].notna()].copy()
     counts["n"] = counts["n"].astype("int64")
     counts["checksum"] = counts["checksum"].map(lambda v: None if pd.isna(v) else str(int(v))) \
@@ -105,7 +108,8 @@ def refresh(wh: Any, spec: Any, settings: ProfileSettings, numeric: list[str], c
     return Profile(days=latest[["day", "set_value", "n"]].assign(n=lambda f: f["n"].astype("int64")),
                    bins=store.latest_rows("profile_bins", latest), levels=store.latest_rows("profile_levels", latest),
                    sketches=store.latest_rows("profile_sketches", latest), edges=edges, profiled_days=written,
-                   statements=store.statements)
+                   statements=store.statements, versions=dict(zip(latest["day"], latest["version"])),
+                   undated=undated)
 
 
 def _days_to_profile(counts: pd.DataFrame, stored: pd.DataFrame, settings: ProfileSettings,

@@ -29,6 +29,10 @@ TABLES: dict[str, dict[str, str]] = {
     # the reference's bin edges of a numeric column, derived again only when the reference changes
     "profile_edges": {"model": "TEXT", "column_name": "TEXT", "edges_fp": "TEXT", "quantiles": "TEXT",
                       "std": "DOUBLE", "sample_rows": "BIGINT", "reference_rows": "BIGINT", "version": "TEXT"},
+    # the feature-set checks' partial aggregates of one day (JSON rows per set value), keyed by what they
+    # measure (`kind`) and a fingerprint of its columns and row filter (`fp`); see profiles.facts
+    "profile_facts": {"model": "TEXT", "kind": "TEXT", "fp": "TEXT", "day": "TEXT", "payload": "TEXT",
+                      "version": "TEXT"},
     # a mergeable distinct-count sketch (Apache DataSketches HLL, base64) per (model, column, day)
     "profile_sketches": {"model": "TEXT", "column_name": "TEXT", "set_value": "TEXT", "day": "TEXT",
                          "sketch": "TEXT", "version": "TEXT"},
@@ -94,7 +98,7 @@ class ProfileStore:
         """Delete the older versions of `days` (engines with DELETE; the others keep them, unread)."""
         if self.wh.dialect in NO_DELETE or not days:
             return
-        for name in ("profile_days", "profile_bins", "profile_levels", "profile_sketches"):
+        for name in ("profile_days", "profile_bins", "profile_levels", "profile_sketches", "profile_facts"):
             where = exp.and_(self._mine(), exp.column("version", quoted=True).neq(exp.Literal.string(version)),
                              exp.In(this=exp.column("day", quoted=True),
                                     expressions=[exp.Literal.string(d) for d in days]))

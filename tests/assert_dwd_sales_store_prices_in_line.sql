@@ -4,9 +4,11 @@
 -- price across stores that day, read from dwd_sales itself: one parent keeps this check on
 -- dwd_sales in lineage, and a median over stores is not moved by one store's bad prices.
 -- Promotions (x0.8) and the everyday noise stay well inside the 5x band.
+-- Every verdict is one day's: an incremental night reads the days its loads touched, every line
+-- of them (strataqc.scoped), and finds what a whole-table read finds on those days.
 with priced as (
     select store_id, sku_id, sale_date, unit_price
-    from {{ ref('dwd_sales') }}
+    from {{ strataqc.scoped(ref('dwd_sales'), by=['sale_date']) }} as sales
     -- NULL, NaN, inf and negative prices are dwd_sales__kept_defects' to report
     where unit_price > 0
       and not {{ strataqc.is_nan('unit_price') }}

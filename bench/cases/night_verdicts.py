@@ -43,7 +43,8 @@ def scope_rows(duckdb_path: Path, invocation_id: str) -> dict[str, dict[str, Any
     conn = duckdb.connect(str(duckdb_path), read_only=True)
     try:
         marks = conn.execute("select model_key, scope_mode, scope_column, low_value, data_type "
-                             "from strataqc_audit.scope_watermark where invocation_id = ?", [invocation_id]).fetchall()
+                             "from strataqc_audit.scope_watermark where invocation_id = ? and scope_mode in ('new_rows', 'full')",
+                             [invocation_id]).fetchall()
         for key, mode, column, low, data_type in marks:
             schema, name = key.split(".", 1)
             table = f'"{schema}"."{name}"'

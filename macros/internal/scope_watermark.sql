@@ -33,7 +33,7 @@
 {#- Pre-hook of an incremental model (dbt_project.yml: `+pre-hook: "{{ strataqc.record_scope_watermark() }}"`).
     Renders the insert of tonight's watermark row; renders nothing when the model is not scoped. -#}
 {% macro record_scope_watermark() %}
-  {%- if not execute or config.get('materialized') != 'incremental' -%}{{ return('') }}{%- endif -%}
+  {%- if not execute or config.get('materialized') not in ['incremental', 'view'] -%}{{ return('') }}{%- endif -%}
   {%- set setting = strataqc.scope_setting(config) -%}
   {%- if setting not in ['new_rows', 'whole_table'] -%}
     {{ exceptions.raise_compiler_error("strataqc_scope on " ~ this.identifier ~ ": '" ~ setting
@@ -42,6 +42,7 @@
   {%- set table = strataqc.scope_watermark_table() if setting == 'new_rows' else none -%}
   {%- if table is none -%}{{ return('') }}{%- endif -%}
   {%- set key = strataqc.scope_model_key(this) -%}
+  {%- if config.get('materialized') == 'view' -%}{{ return(strataqc.record_view_scope_watermark(table, key)) }}{%- endif -%}
   {%- set mode, column, low, data_type = 'full', '', '', '' -%}
   {%- if is_incremental() and not var('strataqc_scope_full_check', false) and not strataqc.scope_cadence_due(table, key) -%}
     {%- set column = config.get('strataqc_scope_column') or config.get('unique_key') -%}
@@ -99,7 +100,7 @@
       {%- set node.found = n -%}
     {%- endif -%}
   {%- endfor -%}
-  {%- if node.found is none or node.found.config.materialized != 'incremental'
+  {%- if node.found is none or node.found.config.materialized not in ['incremental', 'view']
         or strataqc.scope_setting(node.found.config) != 'new_rows' -%}
     {{ return(none) }}
   {%- endif -%}
@@ -107,11 +108,89 @@
   {%- if table is none -%}{{ return(none) }}{%- endif -%}
   {%- set rows = run_query('select scope_mode, scope_column, low_value, data_type from ' ~ table
         ~ ' where model_key = ' ~ strataqc.string_literal(strataqc.scope_model_key(relation))
-        ~ ' and invocation_id = ' ~ strataqc.string_literal(invocation_id)).rows -%}
+        ~ ' and invocation_id = ' ~ strataqc.string_literal(invocation_id) ~ " and scope_mode in ('new_rows', 'full')").rows -%}
   {%- if rows | length == 0 or rows[0][0] != 'new_rows' -%}{{ return(none) }}{%- endif -%}
   {%- set column = strataqc.quote_identifier(rows[0][1]) -%}
   {%- set filter = column ~ ' > cast(' ~ strataqc.string_literal(rows[0][2]) ~ ' as ' ~ rows[0][3] ~ ')' -%}
   {%- set new_rows = run_query('select count(*) from ' ~ relation ~ ' where ' ~ filter).columns[0].values()[0] -%}
   {%- if not new_rows -%}{{ return(none) }}{%- endif -%}
   {{ return({'column': column, 'filter': filter, 'low': rows[0][2]}) }}
+{% endmacro %}
+
+{#- A view over an append-only table (ODS over landing) holds every load ever landed. Its tests read
+    the loads that arrived since the last night that checked it. Three rows per view and invocation:
+      new_rows | full   what tonight's tests read: `scope_column > low_value`, low_value the last
+                        checked value; full on a full refresh, a cadence night, or before any night
+                        checked the view
+      seen              the highest scope value present when the view was built
+      checked           the seen value again, written by `record_scope_checked` at the end of the
+                        invocation only when every test of the view ran: a night whose tests failed
+                        to run or were skipped leaves the mark where it was, and the next night
+                        reads those loads again -#}
+{% macro record_view_scope_watermark(table, key) %}
+  {%- set column = config.get('strataqc_scope_column') -%}
+  {%- if column is not string or not column -%}
+    {{ exceptions.raise_compiler_error("strataqc_scope on " ~ this.identifier
+       ~ ": a view needs the column that grows with each load. Fix: set `strataqc_scope_column:` "
+       ~ "to it, e.g. `_load_id` of a view over a landing table that loads append to") }}
+  {%- endif -%}
+  {%- set mode, low, data_type = 'full', '', '' -%}
+  {%- set built = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
+  {%- if built is not none and not should_full_refresh() and not var('strataqc_scope_full_check', false)
+        and not strataqc.scope_cadence_due(table, key) -%}
+    {%- set checked = run_query('select low_value from ' ~ table ~ ' where model_key = ' ~ strataqc.string_literal(key)
+          ~ " and scope_mode = 'checked' order by recorded_at desc limit 1").rows -%}
+    {%- set found = adapter.get_columns_in_relation(built) | selectattr('name', 'in', [column, column | lower]) | list -%}
+    {%- if not found -%}
+      {{ exceptions.raise_compiler_error("strataqc_scope_column on " ~ this.identifier ~ ": no column '" ~ column
+         ~ "' in " ~ this ~ ". Fix: name a column of the view") }}
+    {%- endif -%}
+    {%- if checked | length > 0 and checked[0][0] -%}
+      {%- set mode, low, data_type = 'new_rows', checked[0][0], found[0].data_type -%}
+    {%- endif -%}
+  {%- endif -%}
+  {%- set fixed = [] -%}
+  {%- for v in [key, invocation_id] -%}{%- do fixed.append(strataqc.string_literal(v)) -%}{%- endfor -%}
+  {%- set at = strataqc.string_literal(run_started_at.strftime('%Y-%m-%dT%H:%M:%S')) -%}
+  {%- set q = strataqc.string_literal(column) -%}
+  {#- the view's own query: the relation may not exist yet, or still be last night's definition -#}
+  {{ return('insert into ' ~ table ~ ' (model_key, invocation_id, scope_mode, scope_column, low_value, data_type, recorded_at) '
+      ~ 'select ' ~ fixed | join(', ') ~ ', ' ~ strataqc.string_literal(mode) ~ ', ' ~ q ~ ', ' ~ strataqc.string_literal(low)
+      ~ ', ' ~ strataqc.string_literal(data_type) ~ ', ' ~ at
+      ~ ' union all select ' ~ fixed | join(', ') ~ ", 'seen', " ~ q ~ ', '
+      ~ strataqc.to_text('max(' ~ strataqc.quote_identifier(column) ~ ')') ~ ', ' ~ strataqc.string_literal(data_type) ~ ', ' ~ at
+      ~ ' from (\n' ~ model.compiled_code ~ '\n) strataqc_view') }}
+{% endmacro %}
+
+{#- on-run-end (`on-run-end: "{% do strataqc.record_scope_checked(results) %}"`): a scoped view built
+    in this invocation whose every test ran (pass, warn or fail: not skipped, not errored, none left
+    out of the selection) is checked up to the value it saw. Its tests: the generic tests attached
+    to it and the singular tests that read it. -#}
+{% macro record_scope_checked(results) %}
+  {%- if not execute -%}{{ return('') }}{%- endif -%}
+  {%- set table = strataqc.scope_watermark_table() -%}
+  {%- if table is none -%}{{ return('') }}{%- endif -%}
+  {%- set status = {} -%}
+  {%- for r in results -%}{%- do status.update({r.node.unique_id: r.status | string | lower}) -%}{%- endfor -%}
+  {%- set keys = [] -%}
+  {%- for r in results if r.node.resource_type == 'model' and r.node.config.materialized == 'view'
+        and strataqc.scope_setting(r.node.config) == 'new_rows' and status[r.node.unique_id] == 'success' -%}
+    {%- set tests = [] -%}
+    {%- for n in graph.nodes.values() if n.resource_type == 'test' -%}
+      {%- if n.attached_node == r.node.unique_id or (not n.attached_node and r.node.unique_id in n.depends_on.nodes) -%}
+        {%- do tests.append(status.get(n.unique_id) in ['pass', 'warn', 'fail']) -%}
+      {%- endif -%}
+    {%- endfor -%}
+    {%- if tests and false not in tests -%}
+      {%- do keys.append(strataqc.string_literal(((r.node.schema ~ '.' ~ (r.node.alias or r.node.name)) | lower))) -%}
+    {%- endif -%}
+  {%- endfor -%}
+  {%- if keys -%}
+    {%- do strataqc.write_and_commit('insert into ' ~ table
+          ~ ' (model_key, invocation_id, scope_mode, scope_column, low_value, data_type, recorded_at)'
+          ~ " select model_key, invocation_id, 'checked', scope_column, low_value, data_type, recorded_at from " ~ table
+          ~ ' where invocation_id = ' ~ strataqc.string_literal(invocation_id) ~ " and scope_mode = 'seen'"
+          ~ ' and model_key in (' ~ keys | join(', ') ~ ')') -%}
+  {%- endif -%}
+  {{ return('') }}
 {% endmacro %}

@@ -37,12 +37,7 @@
   {%- elif kind == 'keys' -%}
     {%- set names = [kwargs.column_name] if model.test_metadata.name == 'unique' else kwargs.columns -%}
     {%- if names is string or not names -%}{{ return(whole) }}{%- endif -%}
-    {%- set same = [] -%}
-    {%- for c in strataqc.quote_all(names) -%}
-      {%- do same.append(strataqc.null_safe_equals('strataqc_new.' ~ c, 'strataqc_all.' ~ c)) -%}
-    {%- endfor -%}
-    {{ return('(select * from ' ~ base ~ ' as strataqc_all where exists (select 1 from ' ~ base ~ ' as strataqc_new where strataqc_new.'
-        ~ window.filter ~ ' and ' ~ same | join(' and ') ~ ')) strataqc_scoped') }}
+    {{ return(strataqc.rows_sharing_new_keys(base, window, names) ~ ' strataqc_scoped') }}
   {%- endif -%}
   {%- set date_column = kwargs.date_column -%}
   {%- if date_column is not string or not date_column -%}{{ return(whole) }}{%- endif -%}
@@ -65,4 +60,46 @@
   {%- endif -%}
   {%- set interval = kwargs.interval or 'day' -%}
   {{ return('(select * from ' ~ base ~ ' where ' ~ d ~ ' > ' ~ dbt.dateadd(interval, -edge, first_new) ~ ') strataqc_scoped') }}
+{% endmacro %}
+
+{#- Every row of `base` whose `names` values occur among the rows this run wrote (NULL matching
+    NULL): new keys against existing keys. -#}
+{% macro rows_sharing_new_keys(base, window, names) %}
+  {%- set equal, same, all_null, new_null, present = [], [], [], [], [] -%}
+  {%- for c in strataqc.quote_all(names) -%}
+    {%- do equal.append('strataqc_new.' ~ c ~ ' = strataqc_all.' ~ c) -%}
+    {%- do same.append(strataqc.null_safe_equals('strataqc_new.' ~ c, 'strataqc_all.' ~ c)) -%}
+    {%- do all_null.append('strataqc_all.' ~ c ~ ' is null') -%}
+    {%- do new_null.append('strataqc_new.' ~ c ~ ' is null') -%}
+    {%- do present.append('strataqc_all.' ~ c ~ ' is not null') -%}
+  {%- endfor -%}
+  {%- set new_rows = 'select 1 from ' ~ base ~ ' as strataqc_new where strataqc_new.' ~ window.filter -%}
+  {#- keys without NULL join on plain equality, which every engine hashes (PostgreSQL runs a
+      null-safe join as a nested loop: every row against every new row); the few keys with a
+      NULL join null-safely among themselves -#}
+  {{ return('(select * from ' ~ base ~ ' as strataqc_all where ' ~ present | join(' and ')
+      ~ ' and exists (' ~ new_rows ~ ' and ' ~ equal | join(' and ') ~ ')'
+      ~ ' union all select * from ' ~ base ~ ' as strataqc_all where (' ~ all_null | join(' or ') ~ ')'
+      ~ ' and exists (' ~ new_rows ~ ' and (' ~ new_null | join(' or ') ~ ') and ' ~ same | join(' and ') ~ '))') }}
+{% endmacro %}
+
+{#- A singular test's scoped read: `from {{ strataqc.scoped(ref('dwd_sales')) }} as sales`.
+    On a night that scopes the model, the rows this run wrote; with `by` (a list of columns), every
+    row whose `by` values occur among them (`by=['sale_date']`: all rows of the days this run
+    touched, for a verdict judged per day). The relation itself on a full refresh, a cadence night,
+    in a separate `dbt test`, for a model that is not scoped, and when the test is configured
+    `strataqc_scope: whole_table`. Give it an alias: it may be a subquery. -#}
+{% macro scoped(relation, by=none) %}
+  {%- if not execute -%}{{ return(relation) }}{%- endif -%}
+  {%- if by is not none and (by is string or by | length == 0) -%}
+    {{ exceptions.raise_compiler_error("strataqc.scoped(" ~ relation ~ ") in " ~ model.name ~ ": `by` must be a list of columns, got "
+       ~ by ~ ". Fix: write it as a list, e.g. by=['sale_date']") }}
+  {%- endif -%}
+  {%- if (config.get('strataqc_scope') or (config.get('meta') or {}).get('strataqc_scope')) == 'whole_table' -%}
+    {{ return(relation) }}
+  {%- endif -%}
+  {%- set window = strataqc.scope_window(relation) -%}
+  {%- if window is none -%}{{ return(relation) }}{%- endif -%}
+  {%- if by is none -%}{{ return('(select * from ' ~ relation ~ ' where ' ~ window.filter ~ ')') }}{%- endif -%}
+  {{ return(strataqc.rows_sharing_new_keys(relation, window, by)) }}
 {% endmacro %}

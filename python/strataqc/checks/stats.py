@@ -214,7 +214,7 @@ def correlation_matrix(wh, table: exp.Table, names: list[str], where: exp.Expres
     if any(m is None for m in means):
         return rows, matrix  # a mean the engine could not give (NaN): no correlation, never a crash
     means = [float(m) for m in means]
-    centred = [exp.Paren(this=exp.Sub(this=column(c), expression=_number(m))) for c, m in zip(names, means)]
+    centred = [exp.Paren(this=exp.Sub(this=column(c), expression=double_literal(m))) for c, m in zip(names, means)]
     pairs = [(i, j) for i in range(len(names)) for j in range(i, len(names))]
     projections = [exp.Sum(this=exp.Mul(this=centred[i].copy(), expression=centred[j].copy())).as_(f"s_{k}")
                    for k, (i, j) in enumerate(pairs)]
@@ -238,9 +238,11 @@ def matrix_of(comoments, means):
     return matrix
 
 
-def _number(value: float) -> exp.Expression:
-    # a float computed here, not user input; repr keeps every digit
-    return exp.cast(exp.Literal.number(repr(float(value))), "DOUBLE")
+def double_literal(value: float | None) -> exp.Expression:
+    """A float computed here (not user input) as a DOUBLE literal, every digit kept (repr); 0 for None,
+    NaN or ±inf (a mean of no finite value)."""
+    usable = value is not None and math.isfinite(float(value))
+    return exp.cast(exp.Literal.number(repr(float(value) if usable else 0.0)), "DOUBLE")
 
 
 def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,

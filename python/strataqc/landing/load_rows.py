@@ -55,18 +55,17 @@ def read_csv_rows(wh: Warehouse, load) -> tuple[int, int]:
     loaded_at = load.loaded_at.isoformat(sep=" ")
     good, bad = read_lines(load.path, len(columns))
     if load.source.replace:
-        ddl = ", ".join(f"{quote(c)} varchar" for c in columns)
-        create = (f"create table {target} ({ddl}, _source_file varchar, _load_id integer, "
-                  "_loaded_at timestamp, _line_number integer)")
-        if wh.dialect == "postgres":
-            # the ODS view over a master table forbids DROP on PostgreSQL (a second night's load failed):
-            # the table keeps its columns, so it is emptied in the file's transaction instead
-            wh.execute(create.replace("create table", "create table if not exists", 1))
-            wh.execute(f"truncate table {target}")
-        else:
-            # no CREATE OR REPLACE on every engine (Spark's file tables lack it): drop, then create
+        # PostgreSQL: the ODS view over a master table forbids DROP (a second night's load failed), and the
+        # table keeps its columns, so it is emptied in the file's transaction; elsewhere (no CREATE OR REPLACE
+        # on Spark's file tables) it is dropped and made again
+        keep = wh.dialect == "postgres"
+        if not keep:
             wh.execute(f"drop table if exists {target}")
-            wh.execute(create)
+        ddl = ", ".join(f"{quote(c)} varchar" for c in columns)
+        wh.execute(f"create table {'if not exists ' if keep else ''}{target} ({ddl}, _source_file varchar, "
+                   "_load_id integer, _loaded_at timestamp, _line_number integer)")
+        if keep:
+            wh.execute(f"truncate table {target}")
     stamp = f"cast({literal(loaded_at)} as timestamp)"
     # _line_number counts loaded rows in file order, as DuckDB's row_number() over () does
     rows = [[*(literal(f) for f in fields), literal(load.name), str(load.load_id), stamp, str(n)]

@@ -14,7 +14,7 @@ What the facts cannot answer exactly returns None, and the caller reads the tabl
 from __future__ import annotations
 
 import json
-import math
+from dataclasses import replace
 from typing import Any, Callable
 
 import numpy as np
@@ -27,25 +27,10 @@ from strataqc.checks.profiles.moments import Moments, correlation, merge, upper
 from strataqc.checks.profiles.refresh import Profile, fingerprint
 from strataqc.checks.profiles.sql import OTHER_LEVEL, in_days
 from strataqc.checks.profiles.store import ProfileStore
+from strataqc.json_safe import json_safe
 
 # column families whose min / max survive a JSON round trip with their type (a date would come back as text)
 STORED_FAMILIES = ("numeric", "boolean", "categorical")
-
-
-def _plain(value: Any) -> Any:
-    """A value of a query's frame as a JSON-ready Python value (NaN and NA as None)."""
-    if value is None:
-        return None
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value if isinstance(value, (int, str, bool)) else str(value)
 
 
 def _sql_key(where: exp.Expression | None) -> str | None:
@@ -89,9 +74,9 @@ class Facts:
             frame = self.store.query(build(None if len(needed) == len(self.days) else needed))
             fresh: dict[str, list[dict]] = {d: [] for d in needed}
             for record in frame.to_dict(orient="records"):
-                day = _plain(record["__day"])
+                day = json_safe(record["__day"])
                 if day in fresh:
-                    fresh[day].append({k: _plain(v) for k, v in record.items()})
+                    fresh[day].append({k: json_safe(v) for k, v in record.items()})
             by_version: dict[str, list[dict]] = {}
             for day, records in fresh.items():
                 by_version.setdefault(self.profile.versions[day], []).append(
@@ -117,27 +102,30 @@ class Facts:
                 return int(frame[f"{key}_{i}"].fillna(0).sum()) if f"{key}_{i}" in frame else 0
 
             def extreme(key: str, pick: Callable) -> Any:
-                values = [v for v in frame[f"{key}_{i}"] if _plain(v) is not None] if not frame.empty else []
+                values = [v for v in frame[f"{key}_{i}"] if json_safe(v) is not None] if not frame.empty else []
                 value = pick(values) if values else None
-                return None if value is None else {"numeric": float, "boolean": int}.get(family, _plain)(value)
+                return None if value is None else {"numeric": float, "boolean": int}.get(family, json_safe)(value)
             by_name[name] = stats.ColumnStats(
                 model=self.spec.model, name=name, family=family, rows=rows, nulls=total("nulls"), nans=total("nans"),
-                empties=total("empties"), distinct=self._distinct(name, family) if name in distinct else None,
+                empties=total("empties"), distinct=self._distinct(name) if name in distinct else None,
                 minimum=extreme("min", min), maximum=extreme("max", max))
+        # what the facts cannot give (a date column; a distinct count no stored levels give exactly):
+        # one scan of the table for all of it
         others = {n: f for n, f in columns.items() if n not in stored}
-        if others:
-            for s in stats.column_profile(self.wh, self.spec.table, others, self.spec.model,
-                                          distinct=[n for n in distinct if n in others]):
-                by_name[s.name] = s
+        recount = [n for n in distinct if n in stored and by_name[n].distinct is None]
+        if others or recount:
+            scanned = stats.column_profile(self.wh, self.spec.table, {**others, **{n: stored[n] for n in recount}},
+                                           self.spec.model, distinct=[n for n in distinct if n in others or n in recount])
+            for s in scanned:
+                by_name[s.name] = s if s.name in others else replace(by_name[s.name], distinct=s.distinct)
         return [by_name[n] for n in columns]
 
-    def _distinct(self, name: str, family: str) -> int | None:
+    def _distinct(self, name: str) -> int | None:
+        """Distinct levels from the stored levels; None when no levels are kept or a day pooled its rarest."""
         levels = self.profile.levels
         mine = levels[levels["column_name"] == name] if not levels.empty else levels
         if mine.empty or (mine["kind"] == OTHER_LEVEL).any():
-            # no levels kept, or a day pooled its rarest ones: count on the table
-            return stats.column_profile(self.wh, self.spec.table, {name: family}, self.spec.model,
-                                        distinct=[name])[0].distinct
+            return None
         return int(mine.loc[mine["kind"] == "level", "level"].nunique())
 
     # -- duplicates ----------------------------------------------------------------------------------
@@ -191,7 +179,7 @@ class Facts:
         """Each column's mean over the rows about to be summed: the constant the sums are centred on."""
         frame = self.store.query(facts_sql.moment_shift(self.spec.table, names, where, self.column, self.split,
                                                         days, complete))
-        return [None if frame.empty else _plain(frame[f"c_{i}"].iloc[0]) for i in range(len(names))]
+        return [None if frame.empty else json_safe(frame[f"c_{i}"].iloc[0]) for i in range(len(names))]
 
     def matrix(self, names: list[str], where: exp.Expression | None):
         """`stats.correlation_matrix` from the merged moments."""

@@ -12,7 +12,7 @@ from sqlglot import exp
 
 from strataqc.checks.profiles.sql import day_key, day_of, day_text, in_days, set_of
 from strataqc.checks.sql import column
-from strataqc.checks.stats import count_if, count_star, finite, profile_projections, row_hash
+from strataqc.checks.stats import count_if, count_star, double_literal, finite, profile_projections, row_hash
 
 # the keys the moments group by: the day as a DATE (its text is made per group)
 GROUPS = ("__date", "__set")
@@ -84,15 +84,8 @@ def moment_shift(table: exp.Table, names: list[str], where: exp.Expression | Non
     return query.where(_complete(list(range(len(names))))) if complete else query
 
 
-def _constant(value: float | None) -> exp.Expression:
-    """A shift as a DOUBLE literal: a float the engine computed, not user input (repr keeps every digit);
-    0 when there was none (no finite value)."""
-    usable = value is not None and value == value and abs(value) != float("inf")
-    return exp.cast(exp.Literal.number(repr(float(value) if usable else 0.0)), "DOUBLE")
-
-
 def _shifted(i: int, shift: list[float]) -> exp.Expression:
-    return exp.Paren(this=exp.Sub(this=exp.column(f"x_{i}"), expression=_constant(shift[i])))
+    return exp.Paren(this=exp.Sub(this=exp.column(f"x_{i}"), expression=double_literal(shift[i])))
 
 
 def _centred(t_i: exp.Expression, t_j: exp.Expression, u: exp.Expression, n: exp.Expression) -> exp.Expression:
@@ -125,7 +118,7 @@ def moment_facts(table: exp.Table, names: list[str], where: exp.Expression | Non
     n = exp.cast(exp.column("n"), "DOUBLE")
     # a NULL level groups as a level of its own (GROUP BY keeps NULLs together)
     return exp.select(day_text(exp.column("__date")).as_("__day"), *[exp.column(k) for k in keys[1:]], exp.column("n"),
-                      *[exp.Add(this=_constant(shift[i]),
+                      *[exp.Add(this=double_literal(shift[i]),
                                 expression=exp.Div(this=exp.column(f"t_{i}"), expression=n.copy())).as_(f"m_{i}")
                         for i in range(len(names))],
                       *[_centred(exp.column(f"t_{i}"), exp.column(f"t_{j}"), exp.column(f"u_{k}"), n.copy()).as_(f"s_{k}")
@@ -158,7 +151,7 @@ def pair_moment_facts(table: exp.Table, pairs: list[tuple[str, str]], where: exp
         n = exp.cast(exp.column(f"n_{k}"), "DOUBLE")
         # NULLIF: a group without a complete row has no mean; its n of 0 leaves it out of every merge
         safe = exp.Nullif(this=n, expression=exp.Literal.number(0))
-        mean = [exp.Add(this=_constant(by_index[index[c]]),
+        mean = [exp.Add(this=double_literal(by_index[index[c]]),
                         expression=exp.Div(this=exp.column(f"t{side}_{k}"), expression=safe.copy()))
                 for side, c in (("a", a), ("b", b))]
         outer += [exp.column(f"n_{k}"), mean[0].as_(f"a_{k}"), mean[1].as_(f"b_{k}"),

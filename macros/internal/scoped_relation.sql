@@ -19,12 +19,17 @@
   {{ return('whole') }}
 {% endmacro %}
 
+{#- The running test is configured `strataqc_scope: whole_table` (config or meta): it opts out of scoping. -#}
+{% macro test_reads_whole_table() %}
+  {{ return((config.get('strataqc_scope') or (config.get('meta') or {}).get('strataqc_scope')) == 'whole_table') }}
+{% endmacro %}
+
 {% macro scoped_relation(relation, where) %}
   {#- the relation, with the test's `where` if any, under an alias -#}
   {%- set base = ('(select * from ' ~ relation ~ ' where ' ~ where ~ ')') if where else (relation | string) -%}
   {%- set whole = (base ~ ' dbt_subquery') if where else relation -%}
   {%- if not execute or model.test_metadata is not defined or not model.test_metadata -%}{{ return(whole) }}{%- endif -%}
-  {%- if (config.get('strataqc_scope') or (config.get('meta') or {}).get('strataqc_scope')) == 'whole_table' -%}
+  {%- if strataqc.test_reads_whole_table() -%}
     {{ return(whole) }}
   {%- endif -%}
   {%- set kind = strataqc.scope_kind(model.test_metadata) -%}
@@ -95,7 +100,7 @@
     {{ exceptions.raise_compiler_error("strataqc.scoped(" ~ relation ~ ") in " ~ model.name ~ ": `by` must be a list of columns, got "
        ~ by ~ ". Fix: write it as a list, e.g. by=['sale_date']") }}
   {%- endif -%}
-  {%- if (config.get('strataqc_scope') or (config.get('meta') or {}).get('strataqc_scope')) == 'whole_table' -%}
+  {%- if strataqc.test_reads_whole_table() -%}
     {{ return(relation) }}
   {%- endif -%}
   {%- set window = strataqc.scope_window(relation) -%}

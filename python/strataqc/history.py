@@ -275,6 +275,18 @@ def _acked_nights(frame: pd.DataFrame, acks: pd.DataFrame) -> pd.Series:
     return covered
 
 
+def comparable(baseline: tuple[list[float], list[int], list[float | None]],
+               threshold: float | None) -> tuple[list[float], list[int]]:
+    """The nights of a baseline not judged against another limit than tonight's: a check that reports
+    the statistic that breached (drift: PSI on a quiet night, Wasserstein the night it warns) measures
+    another statistic against another limit, and mixing them makes a departure out of a change of unit.
+    A night without a limit (a SQL test's passing count) is kept, as is every night when tonight has none."""
+    values, weekdays, limits = baseline
+    same = [i for i, limit in enumerate(limits)
+            if limit is None or threshold is None or math.isclose(limit, float(threshold))]
+    return [values[i] for i in same], [weekdays[i] for i in same]
+
+
 def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_values: bool = False) -> dict[str, Any]:
     """What the report shows beside tonight: trends, anomalies, changes, acknowledgements.
 
@@ -284,7 +296,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     earlier = earlier[earlier["run_id"] != run.run_id]
     series: dict[str, list[float]] = {}
     statuses: dict[str, list[tuple[str, str]]] = {}
-    baselines: dict[str, tuple[list[float], list[int]]] = {}
+    baselines: dict[str, tuple[list[float], list[int], list[float | None]]] = {}
     facet_history: dict[str, list[tuple[dict[str, float], int | None]]] = {}
     if not earlier.empty:
         earlier = earlier.assign(_kept=~earlier["status"].isin(["fail", "error"])
@@ -293,9 +305,11 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         values = group["observed"].where(group["observed"].notna(), group["failures"])
         series[key] = [float(v) for v in values if _present(v)]
         statuses[key] = list(zip(group["generated_at"], group["status"]))
-        kept = [(float(v), trends.weekday_of(at)) for v, at, keep in zip(values, group["generated_at"], group["_kept"])
+        kept = [(float(v), trends.weekday_of(at), float(limit) if _present(limit) else None)
+                for v, at, limit, keep in zip(values, group["generated_at"], group["threshold"], group["_kept"])
                 if keep and _present(v)]
-        baselines[key] = ([v for v, _ in kept], [d if d is not None else -1 for _, d in kept])
+        baselines[key] = ([v for v, _, _ in kept], [d if d is not None else -1 for _, d, _ in kept],
+                          [limit for _, _, limit in kept])
         facet_history[key] = [(facets(m), trends.weekday_of(at)) for m, at, keep in
                                zip(group["message"], group["generated_at"], group["_kept"]) if keep]
 
@@ -303,7 +317,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     tonight = trends.weekday_of(run.generated_at)
     for r in run.results:
         key = check_key(r)
-        values, weekdays = baselines.get(key, ([], []))
+        values, weekdays = comparable(baselines.get(key, ([], [], [])), r.threshold)
         kind = trends.kind_of(r.check, r.observed, r.threshold)
         if kind == "duration" and not host_values:
             found[key] = Trend("not_trended", len(values), key=key, why="measures the host, not the data "

@@ -310,8 +310,10 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
                 if keep and _present(v)]
         baselines[key] = ([v for v, _, _ in kept], [d if d is not None else -1 for _, d, _ in kept],
                           [limit for _, _, limit in kept])
-        facet_history[key] = [(facets(m), trends.weekday_of(at)) for m, at, keep in
-                               zip(group["message"], group["generated_at"], group["_kept"]) if keep]
+        # the nights a record tells its rules' failing rows: a warning names them, a pass has none failing
+        facet_history[key] = [(facets(m), trends.weekday_of(at)) for m, at, status, keep in
+                               zip(group["message"], group["generated_at"], group["status"], group["_kept"])
+                               if keep and (facets(m) or status == "pass")]
 
     found, anomalies = {}, []
     tonight = trends.weekday_of(run.generated_at)
@@ -322,6 +324,14 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         if kind == "duration" and not host_values:
             found[key] = Trend("not_trended", len(values), key=key, why="measures the host, not the data "
                                                                    "(trend it with trend_host_values: true)")
+            continue
+        if facets(r.message):
+            # one record folds several rules: its value is a ratio one night, a row count or the number
+            # of rules failing the next, as the rules failing change; each rule is trended on its own rows
+            found[key] = Trend("not_trended", len(values), key=key,
+                               why="folds several rules: each is trended on its own failing rows")
+            if r.status not in FAILING:
+                anomalies += trends.facet_anomalies(r, key, facet_history.get(key, []), tonight)
             continue
         median = statistics.median(values) if values else None
         # more failing rows is worse; fewer is good news, not an anomaly

@@ -8,6 +8,7 @@ a row count the next. Both are proven both ways here."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from qc_report_support import memory_warehouse
@@ -116,3 +117,64 @@ def test_passing_nights_count_as_no_failing_rows(history):
     tonight = _column_checks("warn", ("unit_price", "value_range", 40), observed=40.0)
     context = _tonight_anomalies(history, [[r] for r in nights], [tonight])
     assert len(context["anomalies"]) == 1 and context["anomalies"][0]["history_n"] == 9
+
+
+def _scoped(record: CheckResult) -> CheckResult:
+    return replace(record, details={**(record.details or {}), "scope": "new_rows"})
+
+
+def test_the_scope_a_record_was_read_in_is_stored_with_it(history):
+    scoped, whole = _scoped(_column_checks("pass")), _drift("pass", 0.01, 0.25)
+    history.append(_run(0, [scoped, whole]))
+    stored = history.records(["n0"]).set_index("check_key")["scope"]
+    assert stored[check_key(scoped)] == "new_rows" and stored.isna()[check_key(whole)]
+    # the same run stored again, its record now read whole: no stale scope is left
+    history.append(_run(0, [_column_checks("pass"), whole]))
+    assert history.records(["n0"])["scope"].isna().all()
+
+
+# a whole-table night (the full refresh), then nights that read their own slice (a line or two failing)
+WHOLE_NIGHT = _column_checks("warn", ("units", "value_range", 43), ("unit_price", "value_range", 10))
+
+
+def _nights_then_tonight(history: History, tonight: CheckResult) -> dict:
+    nights = [[WHOLE_NIGHT]] + [[_scoped(r)] for r in SCOPED_NIGHTS]
+    return _tonight_anomalies(history, nights, [tonight])
+
+
+def test_a_cadence_night_reading_the_whole_table_is_no_departure(history):
+    # 44 rows of the whole table against nights' slices of one or two: the scope changed, not the data
+    tonight = _column_checks("warn", ("units", "value_range", 44), ("unit_price", "value_range", 10))
+    context = _nights_then_tonight(history, tonight)
+    assert context["anomalies"] == []
+    # it is compared with the last whole-table night, not with last night's slice
+    assert "43 rows fail" in context["previous"][check_key(tonight)]["message"]
+    assert context["rescoped"] == []
+
+
+def test_the_same_rows_in_a_nights_slice_depart(history):
+    # both ways: 44 failing rows in a night's slice of 250 lines, against one or two, is a departure
+    tonight = _scoped(_column_checks("warn", ("units", "value_range", 44), ("unit_price", "value_range", 1)))
+    context = _nights_then_tonight(history, tonight)
+    assert [a["column"] for a in context["anomalies"]] == ["units"]
+
+
+def test_a_first_night_in_a_scope_says_so_and_is_no_news(history):
+    from strataqc.news import news
+    from strataqc.problems import Problem
+
+    nights = [[_scoped(r)] for r in SCOPED_NIGHTS]
+    tonight = _column_checks("warn", ("units", "value_range", 44), ("unit_price", "value_range", 2))
+    for i, records in enumerate(nights[:-1]):
+        history.append(_run(i, records))
+    history.append(_run(len(nights) - 1, [_scoped(_column_checks("warn", ("unit_price", "value_range", 2)))]))
+    run = _run(len(nights), [tonight])
+    history.append(run)
+    run.context.update(run_context(history, run))
+    assert run.context["rescoped"] == [check_key(tonight)]
+    fresh, known = news([Problem(check_key(tonight), tonight, frozenset({"units", "unit_price"}))], run)
+    assert fresh == [] and len(known) == 1
+    # both ways: read in last night's scope, the same record changed (a rule fails anew on 44 rows)
+    run.context["rescoped"] = []
+    fresh, _ = news([Problem(check_key(tonight), tonight, frozenset({"units", "unit_price"}))], run)
+    assert [p.why for p in fresh] == ["changed"]

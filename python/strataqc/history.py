@@ -416,20 +416,17 @@ def _previous_in_scope(earlier: pd.DataFrame, previous: pd.DataFrame,
     another (a cadence night after scoped nights compares with the last cadence night, not with a night's
     slice); and the checks with no earlier record in tonight's scope: their values say nothing new."""
     tonight = {check_key(r): scope_of(r) for r in run.results}
-    rows, rescoped = [], []
-    for row in previous.to_dict(orient="records"):
-        key = row["check_key"]
-        if key not in tonight or _scope(row.get("scope")) == tonight[key]:
-            rows.append(row)
-            continue
-        same = earlier[(earlier["check_key"] == key) & (earlier["scope"].map(_scope) == tonight[key])] \
-            if tonight[key] is not None else earlier[(earlier["check_key"] == key) & earlier["scope"].map(_scope).isna()]
-        if same.empty:
-            rows.append(row)
-            rescoped.append(key)
-        else:
-            rows.append(same.sort_values("generated_at").iloc[-1].to_dict())
-    return rows, rescoped
+    rows = previous.to_dict(orient="records")
+    moved = {row["check_key"] for row in rows
+             if row["check_key"] in tonight and _scope(row.get("scope")) != tonight[row["check_key"]]}
+    if not moved:
+        return rows, []
+    # the newest earlier record of each such check in tonight's scope (one pass over the history)
+    candidates = earlier[earlier["check_key"].isin(moved)]
+    candidates = candidates[[_scope(s) == tonight[k] for k, s in zip(candidates["check_key"], candidates["scope"])]]
+    newest = {row["check_key"]: row for row in candidates.sort_values("generated_at").to_dict(orient="records")}
+    found = [newest.get(row["check_key"], row) if row["check_key"] in moved else row for row in rows]
+    return found, sorted(moved - set(newest))
 
 
 def _changes(previous_id: str | None, previous: list[dict[str, Any]], current: list[dict[str, Any]]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import pandas as pd
 from sqlglot import exp
 
-from strataqc import trends
+from strataqc import per_night, trends
 from strataqc.trends import Trend, robust_z, trend, trend_value  # noqa: F401 (public here too)
 from strataqc.run import QCRun, check_key
 from strataqc.substance import changed, facets  # noqa: F401 (changed: used by alerts through history)
@@ -325,7 +325,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     series: dict[str, list[float]] = {}
     statuses: dict[str, list[tuple[str, str]]] = {}
     baselines: dict[str, tuple[list[Any], ...]] = {}
-    facet_history: dict[str, list[tuple[dict[str, float], int | None, str | None]]] = {}
+    facet_history: dict[str, list[per_night.Entry]] = {}
     if not earlier.empty:
         earlier = earlier.assign(_kept=~earlier["status"].isin(["fail", "error"])
                                  & ~_acked_nights(earlier, history.acks(on=dt.date.min)))
@@ -338,17 +338,19 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
                                                      group["scope"], group["_kept"]) if keep and _present(v)]
         baselines[key] = ([v for v, _, _, _ in kept], [d if d is not None else -1 for _, d, _, _ in kept],
                           [limit for _, _, limit, _ in kept], [scope for _, _, _, scope in kept])
-        # the nights a record tells its rules' failing rows: a warning names them, a pass has none failing
-        facet_history[key] = [(facets(m), trends.weekday_of(at), _scope(scope)) for m, at, status, scope, keep in
-                               zip(group["message"], group["generated_at"], group["status"], group["scope"],
-                                   group["_kept"]) if keep and (facets(m) or status == "pass")]
+        # the nights a record tells its rules' failing rows: a failure or warning names them, a pass has
+        # none failing; the kept ones are the baseline, all of them count in a whole-table night's difference
+        facet_history[key] = [(facets(m), trends.weekday_of(at), _scope(scope), bool(keep))
+                              for m, at, status, scope, keep in
+                              zip(group["message"], group["generated_at"], group["status"], group["scope"],
+                                  group["_kept"]) if facets(m) or status == "pass"]
 
     found, anomalies = {}, []
     tonight = trends.weekday_of(run.generated_at)
     for r in run.results:
         key = check_key(r)
         values, weekdays = comparable(baselines.get(key, ([], [], [], [])), r.threshold, scope_of(r))
-        past_facets = [(f, d) for f, d, scope in facet_history.get(key, []) if scope == scope_of(r)]
+        past_facets, tonight_rows = _rules_per_night(facet_history.get(key, []), r)
         kind = trends.kind_of(r.check, r.observed, r.threshold)
         if kind == "duration" and not host_values:
             found[key] = Trend("not_trended", len(values), key=key, why="measures the host, not the data "
@@ -360,7 +362,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
             found[key] = Trend("not_trended", len(values), key=key,
                                why="folds several rules: each is trended on its own failing rows")
             if r.status not in FAILING:
-                anomalies += trends.facet_anomalies(r, key, past_facets, tonight)
+                anomalies += trends.facet_anomalies(r, key, past_facets, tonight, rows=tonight_rows)
             continue
         median = statistics.median(values) if values else None
         # more failing rows is worse; fewer is good news, not an anomaly
@@ -373,7 +375,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         if t.verdict == "anomaly" and r.status not in FAILING:
             anomalies.append(trends.anomaly_entry(r, t, key))
         elif r.status not in FAILING:
-            anomalies += trends.facet_anomalies(r, key, past_facets, tonight)
+            anomalies += trends.facet_anomalies(r, key, past_facets, tonight, rows=tonight_rows)
     trends_ = found
 
     previous_id = None
@@ -408,6 +410,17 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
             "anomalies": anomalies, "changes": changes, "acks": applied,
             "acked_keys": [a["check_key"] for a in applied], "history_note": note,
             "history_runs": int(run_list.shape[0])}
+
+
+def _rules_per_night(entries: list[per_night.Entry], r: CheckResult) -> tuple[list[Any], dict[str, float] | None]:
+    """A multi-rule record's baseline of per-night failing rows, and tonight's (None: as its message says).
+
+    A whole-table night after scoped nights is judged on its rows new since the last whole-table night;
+    without an earlier one it has nothing to be judged on ({})."""
+    rows = None
+    if scope_of(r) is None and any(scope is not None for _, _, scope, _ in entries):
+        rows = per_night.since_last_whole(entries, facets(r.message)) or {}
+    return per_night.per_night(entries), rows
 
 
 def _previous_in_scope(earlier: pd.DataFrame, previous: pd.DataFrame,

@@ -72,7 +72,8 @@ def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResul
             recent: list[float] | None = None) -> bool:
     """Did a failure change in substance since it was last alerted or acknowledged?
 
-    Another status; an observed value (else failing-row count) beyond `tolerance` of the alerted one, away
+    Another status; a rule of a multi-rule record failing anew or on more rows than last night (moved_facets);
+    an observed value (else failing-row count) beyond `tolerance` of the alerted one, away
     from passing (_worse), against the same limit as last night's value and,
     when last night is known, of last night's too, by a jump (more than JUMP times the usual nightly move
     of the `recent` values, oldest first): a count creeping up with the table or a steady drift is no
@@ -92,7 +93,10 @@ def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResul
     if moved:
         return True
     if previous is not None and previous.get("message") is not None:
-        return bool(_substance(r.message) - _substance(previous["message"]))
+        # one record folds many rules (column_checks): a rule failing on many more rows than the last
+        # comparable night is a change, though the record's count of failing rules did not move
+        return bool(moved_facets(previous["message"], r.message)) or \
+            bool(_substance(r.message) - _substance(previous["message"]))
     return False
 
 

@@ -246,13 +246,14 @@ def anomaly_entry(r: CheckResult, t: Trend, key: str) -> dict[str, Any]:
 
 
 def facet_anomalies(r: CheckResult, key: str, past: list[tuple[dict[str, float], int | None]],
-                     weekday: int | None) -> list[dict[str, Any]]:
+                     weekday: int | None, rows: dict[str, float] | None = None) -> list[dict[str, Any]]:
     """Each rule of a column_checks record trended on its own failing rows (more is worse).
 
     `past`: the nights that told their rules' rows, a passing night with no rule named. A night
-    another rule failed and this one did not, or all passed: 0 rows."""
+    another rule failed and this one did not, or all passed: 0 rows. `rows`: tonight's failing rows
+    per rule when not its message's (a whole-table night among scoped ones: per_night.py)."""
     out = []
-    for facet, value in facets(r.message).items():
+    for facet, value in (facets(r.message) if rows is None else rows).items():
         values = [f.get(facet, 0.0) for f, _ in past]
         days = [d if d is not None else -1 for _, d in past]
         t = trend(f"{key}#{facet}", value, values, kind="count", direction="up", weekdays=days, weekday=weekday)

@@ -94,6 +94,9 @@ def test_the_incremental_night_reads_the_rows_it_wrote(scoped_night):
     assert '"_load_id" > cast(' in scoped["ods_pos__sales__values_castable"]["compiled_code"]
     assert "as strataqc_new where strataqc_new." in scoped["ods_pos__sales__line_resent"]["compiled_code"]
     assert "strataqc_scoped" not in scoped["ods_pos__sales__rows_match_landing"]["compiled_code"]
+    # a master file's load replaces the table whole: its new rows are all its rows, and its tests read the
+    # table as every other night does (not a slice that happens to hold everything)
+    assert "strataqc_scoped" not in scoped["ods_erp__skus__names_and_categories"]["compiled_code"]
     # a singular test reads every line of the days tonight's loads touched (strataqc.scoped(..., by=[sale_date]))
     prices = scoped["assert_dwd_sales_store_prices_in_line"]["compiled_code"]
     assert 'strataqc_new."_load_id" > cast(' in prices and 'strataqc_new."sale_date"' in prices

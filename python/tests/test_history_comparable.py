@@ -178,3 +178,10 @@ def test_a_first_night_in_a_scope_says_so_and_is_no_news(history):
     run.context["rescoped"] = []
     fresh, _ = news([Problem(check_key(tonight), tonight, frozenset({"units", "unit_price"}))], run)
     assert [p.why for p in fresh] == ["changed"]
+
+
+def test_a_defect_landing_on_a_cadence_night_departs(history):
+    # the whole table's 56 rows: 43 the full refresh found, 1 the slices counted since, 12 tonight's own
+    tonight = _column_checks("warn", ("units", "value_range", 56), ("unit_price", "value_range", 13))
+    context = _nights_then_tonight(history, tonight)
+    assert [(a["column"], a["observed"]) for a in context["anomalies"]] == [("units", 12.0)]

@@ -69,7 +69,7 @@
   {%- endif -%}
   {#- run with the model, in its transaction: the row exists only if the model was built -#}
   {%- set values = [] -%}
-  {%- for v in [key, invocation_id, mode, column, low or '', data_type, run_started_at.strftime('%Y-%m-%dT%H:%M:%S')] -%}
+  {%- for v in [key, invocation_id, mode, column, low or '', data_type, strataqc.run_clock().strftime('%Y-%m-%dT%H:%M:%S')] -%}
     {%- do values.append(strataqc.string_literal(v | string)) -%}
   {%- endfor -%}
   {{ return('insert into ' ~ table ~ ' (model_key, invocation_id, scope_mode, scope_column, low_value, data_type, recorded_at) values ('
@@ -85,7 +85,7 @@
                            ~ " and scope_mode = 'full'").columns[0].values()[0] -%}
   {%- if not last -%}{{ return(true) }}{%- endif -%}
   {%- set last = modules.datetime.datetime.strptime(last | string, '%Y-%m-%dT%H:%M:%S') -%}
-  {%- set now = modules.datetime.datetime.strptime(run_started_at.strftime('%Y-%m-%dT%H:%M:%S'), '%Y-%m-%dT%H:%M:%S') -%}
+  {%- set now = strataqc.run_clock() -%}
   {{ return((now - last).days >= every) }}
 {% endmacro %}
 
@@ -138,20 +138,22 @@
   {%- set built = adapter.get_relation(database=this.database, schema=this.schema, identifier=this.identifier) -%}
   {%- if built is not none and not should_full_refresh() and not var('strataqc_scope_full_check', false)
         and not strataqc.scope_cadence_due(table, key) -%}
-    {%- set checked = run_query('select low_value from ' ~ table ~ ' where model_key = ' ~ strataqc.string_literal(key)
-          ~ " and scope_mode = 'checked' order by recorded_at desc limit 1").rows -%}
     {%- set found = adapter.get_columns_in_relation(built) | selectattr('name', 'in', [column, column | lower]) | list -%}
     {%- if not found -%}
       {{ exceptions.raise_compiler_error("strataqc_scope_column on " ~ this.identifier ~ ": no column '" ~ column
          ~ "' in " ~ this ~ ". Fix: name a column of the view") }}
     {%- endif -%}
+    {#- the newest mark; two runs of one simulated night share their clock: the higher mark is the later -#}
+    {%- set checked = run_query('select low_value from ' ~ table ~ ' where model_key = ' ~ strataqc.string_literal(key)
+          ~ " and scope_mode = 'checked' order by recorded_at desc, cast(low_value as " ~ found[0].data_type
+          ~ ') desc limit 1').rows -%}
     {%- if checked | length > 0 and checked[0][0] -%}
       {%- set mode, low, data_type = 'new_rows', checked[0][0], found[0].data_type -%}
     {%- endif -%}
   {%- endif -%}
   {%- set fixed = [] -%}
   {%- for v in [key, invocation_id] -%}{%- do fixed.append(strataqc.string_literal(v)) -%}{%- endfor -%}
-  {%- set at = strataqc.string_literal(run_started_at.strftime('%Y-%m-%dT%H:%M:%S')) -%}
+  {%- set at = strataqc.string_literal(strataqc.run_clock().strftime('%Y-%m-%dT%H:%M:%S')) -%}
   {%- set q = strataqc.string_literal(column) -%}
   {#- the view's own query: the relation may not exist yet, or still be last night's definition -#}
   {{ return('insert into ' ~ table ~ ' (model_key, invocation_id, scope_mode, scope_column, low_value, data_type, recorded_at) '

@@ -130,6 +130,7 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
     series = run.context.get("series") or {}  # earlier nights' values: a steady drift is not a change
     statuses = run.context.get("status_series") or {}
     followups = run.context.get("followups") or {}  # check key -> the earlier incident that explains it
+    rescoped = set(run.context.get("rescoped") or [])  # read in another scope than any earlier night: values differ
     for r in run.results:
         key = check_key(r)
         prev = state.get(key)
@@ -157,8 +158,9 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         told = str(prev.get("status") or "").removeprefix(crossing.PENDING) if prev else ""
         if prev is None:
             reason = "new"
-        elif changed(flapping.alerted_status({"status": told}), prev.get("failures"), prev.get("observed"), r,
-                     previous=previous.get(key), tolerance=config.change_tolerance, recent=series.get(key)):
+        elif (flapping.alerted_status({"status": told}) != str(r.status)) if key in rescoped else changed(
+                flapping.alerted_status({"status": told}), prev.get("failures"), prev.get("observed"), r,
+                previous=previous.get(key), tolerance=config.change_tolerance, recent=series.get(key)):
             reason = "changed"
         elif pending:
             reason = "crept"  # still creeping: waits for the next message

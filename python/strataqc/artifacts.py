@@ -178,6 +178,11 @@ def _failed_upstream(artifacts: Artifacts, uid: str, statuses: dict[str, str]) -
     return None
 
 
+# the alias strataqc's scoped relations carry (macros/internal/scoped_relation.sql): the test read a slice
+SCOPED_ALIAS = "strataqc_scoped"
+NEW_ROWS = "new_rows"
+
+
 def _short(uid: str) -> str:
     parts = uid.split(".")
     return parts[2] if len(parts) > 2 else uid
@@ -296,6 +301,8 @@ def _test_record(artifacts: Artifacts, uid: str, node: dict[str, Any], result: d
               if k not in ("model", "column_name")} or _declared_columns(node)
     if kwargs:
         details["arguments"] = kwargs
+    if SCOPED_ALIAS in (result.get("compiled_code") or node.get("compiled_code") or ""):
+        details["scope"] = NEW_ROWS  # read the rows this run wrote: its values are tonight's, not the table's
     observed = threshold = None
     if status in (Status.FAIL, Status.WARN):
         rows, problem = fetcher.rows(node, result)

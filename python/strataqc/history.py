@@ -35,6 +35,9 @@ ACK_COLUMNS = {
     "check_name": "TEXT", "model": "TEXT", "column_name": "TEXT", "reason": "TEXT", "acked_by": "TEXT",
     "acked_at": "TEXT", "until_date": "TEXT", "status": "TEXT", "failures": "BIGINT", "observed": "DOUBLE",
 }
+# the records that read only the rows their run wrote (scope "new_rows"); a record absent here read its whole
+# table. Its own table: older histories need no new column, and a trend compares like with like
+SCOPE_COLUMNS = {"run_id": "TEXT", "check_key": "TEXT", "scope": "TEXT"}
 ALERT_COLUMNS = {
     "check_key": "TEXT", "status": "TEXT", "failures": "BIGINT", "observed": "DOUBLE",
     "first_alerted_at": "TEXT", "last_alerted_at": "TEXT", "run_id": "TEXT",
@@ -85,7 +88,7 @@ class History:
         self.wh.execute(exp.Create(this=exp.Table(this=exp.to_identifier(self.schema, quoted=True)),
                                    kind="SCHEMA", exists=True))
         for name, columns in (("check_results", RESULT_COLUMNS), ("acks", ACK_COLUMNS),
-                              ("alert_state", ALERT_COLUMNS)):
+                              ("alert_state", ALERT_COLUMNS), ("check_scopes", SCOPE_COLUMNS)):
             schema = exp.Schema(this=self._table(name), expressions=[
                 exp.ColumnDef(this=exp.to_identifier(c, quoted=True), kind=exp.DataType.build(t))
                 for c, t in columns.items()])
@@ -132,18 +135,25 @@ class History:
         } for r in run.results]
         if not rows:
             return 0
-        table = self._table("check_results")
+        scopes = {check_key(r): scope_of(r) for r in run.results if scope_of(r)}
         statements: list[exp.Expression] = []
         for start in range(0, len(rows), 500):
             chunk = rows[start:start + 500]
+            scoped = [{"run_id": run.run_id, "check_key": row["check_key"], "scope": scopes[row["check_key"]]}
+                      for row in chunk if row["check_key"] in scopes]
             if self.wh.dialect in NO_DELETE:
                 statements.append(self._insert("check_results", RESULT_COLUMNS, chunk, ("run_id", "check_key")))
+                if scoped:
+                    statements.append(self._insert("check_scopes", SCOPE_COLUMNS, scoped, ("run_id", "check_key")))
                 continue
             keys = [exp.Literal.string(row["check_key"]) for row in chunk]
-            statements.append(exp.delete(table, where=exp.and_(
-                exp.column("run_id", quoted=True).eq(exp.Literal.string(run.run_id)),
-                exp.column("check_key", quoted=True).isin(*keys))))
+            for name in ("check_results", "check_scopes"):
+                statements.append(exp.delete(self._table(name), where=exp.and_(
+                    exp.column("run_id", quoted=True).eq(exp.Literal.string(run.run_id)),
+                    exp.column("check_key", quoted=True).isin(*keys))))
             statements.append(self._insert("check_results", RESULT_COLUMNS, chunk))
+            if scoped:
+                statements.append(self._insert("check_scopes", SCOPE_COLUMNS, scoped))
         self._in_transaction(statements)
         return len(rows)
 
@@ -212,11 +222,14 @@ class History:
         return self.wh.query(query)
 
     def records(self, run_ids: list[str]) -> pd.DataFrame:
+        """The runs' records, with the `scope` each was read in (None: its whole table)."""
         self.ensure()
         if not run_ids:
-            return pd.DataFrame(columns=list(RESULT_COLUMNS))
-        return self._select("check_results", exp.column("run_id", quoted=True).isin(
-            *[exp.Literal.string(r) for r in run_ids]))
+            return pd.DataFrame(columns=[*RESULT_COLUMNS, "scope"])
+        where = exp.column("run_id", quoted=True).isin(*[exp.Literal.string(r) for r in run_ids])
+        frame = self._select("check_results", where)
+        scopes = self._select("check_scopes", where).drop_duplicates(["run_id", "check_key"], keep="last")
+        return frame.merge(scopes[["run_id", "check_key", "scope"]], on=["run_id", "check_key"], how="left")
 
     def last_runs(self, n: int, before: str | None = None) -> pd.DataFrame:
         """Rows of the newest `n` runs (optionally only runs older than `before`), oldest first."""
@@ -244,6 +257,12 @@ class History:
         for row in frame.sort_values("last_alerted_at").to_dict(orient="records"):
             state[row["check_key"]] = {k: (v if _present(v) else None) for k, v in row.items()}
         return {k: v for k, v in state.items() if v.get("status") != "cleared"}
+
+
+def scope_of(r: CheckResult) -> str | None:
+    """"new_rows" when the record read only the rows its run wrote; None when it read its whole table."""
+    scope = (r.details or {}).get("scope")
+    return str(scope) if scope else None
 
 
 def active_ack(r: CheckResult, acks: pd.DataFrame) -> dict[str, Any] | None:
@@ -275,16 +294,25 @@ def _acked_nights(frame: pd.DataFrame, acks: pd.DataFrame) -> pd.Series:
     return covered
 
 
-def comparable(baseline: tuple[list[float], list[int], list[float | None]],
-               threshold: float | None) -> tuple[list[float], list[int]]:
-    """The nights of a baseline not judged against another limit than tonight's: a check that reports
-    the statistic that breached (drift: PSI on a quiet night, Wasserstein the night it warns) measures
-    another statistic against another limit, and mixing them makes a departure out of a change of unit.
-    A night without a limit (a SQL test's passing count) is kept, as is every night when tonight has none."""
-    values, weekdays, limits = baseline
-    same = [i for i, limit in enumerate(limits)
-            if limit is None or threshold is None or math.isclose(limit, float(threshold))]
+def comparable(baseline: tuple[list[Any], ...], threshold: float | None,
+               scope: str | None = None) -> tuple[list[float], list[int]]:
+    """The nights of a baseline (values, weekdays, limits[, scopes]) that measured what tonight measures.
+
+    Not judged against another limit than tonight's: a check that reports the statistic that breached
+    (drift: PSI on a quiet night, Wasserstein the night it warns) measures another statistic against
+    another limit, and mixing them makes a departure out of a change of unit. A night without a limit
+    (a SQL test's passing count) is kept, as is every night when tonight has none.
+    Read in tonight's scope: a night that read the rows its run wrote counts tonight's rows, one that
+    read the whole table (a full refresh, a cadence night) counts all of them."""
+    values, weekdays, limits, *rest = baseline
+    scopes = rest[0] if rest else [None] * len(values)
+    same = [i for i, limit in enumerate(limits) if scopes[i] == scope and
+            (limit is None or threshold is None or math.isclose(limit, float(threshold)))]
     return [values[i] for i in same], [weekdays[i] for i in same]
+
+
+def _scope(value: Any) -> str | None:
+    return str(value) if _present(value) and value else None
 
 
 def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_values: bool = False) -> dict[str, Any]:
@@ -296,8 +324,8 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     earlier = earlier[earlier["run_id"] != run.run_id]
     series: dict[str, list[float]] = {}
     statuses: dict[str, list[tuple[str, str]]] = {}
-    baselines: dict[str, tuple[list[float], list[int], list[float | None]]] = {}
-    facet_history: dict[str, list[tuple[dict[str, float], int | None]]] = {}
+    baselines: dict[str, tuple[list[Any], ...]] = {}
+    facet_history: dict[str, list[tuple[dict[str, float], int | None, str | None]]] = {}
     if not earlier.empty:
         earlier = earlier.assign(_kept=~earlier["status"].isin(["fail", "error"])
                                  & ~_acked_nights(earlier, history.acks(on=dt.date.min)))
@@ -305,23 +333,34 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         values = group["observed"].where(group["observed"].notna(), group["failures"])
         series[key] = [float(v) for v in values if _present(v)]
         statuses[key] = list(zip(group["generated_at"], group["status"]))
-        kept = [(float(v), trends.weekday_of(at), float(limit) if _present(limit) else None)
-                for v, at, limit, keep in zip(values, group["generated_at"], group["threshold"], group["_kept"])
-                if keep and _present(v)]
-        baselines[key] = ([v for v, _, _ in kept], [d if d is not None else -1 for _, d, _ in kept],
-                          [limit for _, _, limit in kept])
-        facet_history[key] = [(facets(m), trends.weekday_of(at)) for m, at, keep in
-                               zip(group["message"], group["generated_at"], group["_kept"]) if keep]
+        kept = [(float(v), trends.weekday_of(at), float(limit) if _present(limit) else None, _scope(scope))
+                for v, at, limit, scope, keep in zip(values, group["generated_at"], group["threshold"],
+                                                     group["scope"], group["_kept"]) if keep and _present(v)]
+        baselines[key] = ([v for v, _, _, _ in kept], [d if d is not None else -1 for _, d, _, _ in kept],
+                          [limit for _, _, limit, _ in kept], [scope for _, _, _, scope in kept])
+        # the nights a record tells its rules' failing rows: a warning names them, a pass has none failing
+        facet_history[key] = [(facets(m), trends.weekday_of(at), _scope(scope)) for m, at, status, scope, keep in
+                               zip(group["message"], group["generated_at"], group["status"], group["scope"],
+                                   group["_kept"]) if keep and (facets(m) or status == "pass")]
 
     found, anomalies = {}, []
     tonight = trends.weekday_of(run.generated_at)
     for r in run.results:
         key = check_key(r)
-        values, weekdays = comparable(baselines.get(key, ([], [], [])), r.threshold)
+        values, weekdays = comparable(baselines.get(key, ([], [], [], [])), r.threshold, scope_of(r))
+        past_facets = [(f, d) for f, d, scope in facet_history.get(key, []) if scope == scope_of(r)]
         kind = trends.kind_of(r.check, r.observed, r.threshold)
         if kind == "duration" and not host_values:
             found[key] = Trend("not_trended", len(values), key=key, why="measures the host, not the data "
                                                                    "(trend it with trend_host_values: true)")
+            continue
+        if facets(r.message):
+            # one record folds several rules: its value is a ratio one night, a row count or the number
+            # of rules failing the next, as the rules failing change; each rule is trended on its own rows
+            found[key] = Trend("not_trended", len(values), key=key,
+                               why="folds several rules: each is trended on its own failing rows")
+            if r.status not in FAILING:
+                anomalies += trends.facet_anomalies(r, key, past_facets, tonight)
             continue
         median = statistics.median(values) if values else None
         # more failing rows is worse; fewer is good news, not an anomaly
@@ -334,7 +373,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         if t.verdict == "anomaly" and r.status not in FAILING:
             anomalies.append(trends.anomaly_entry(r, t, key))
         elif r.status not in FAILING:
-            anomalies += trends.facet_anomalies(r, key, facet_history.get(key, []), tonight)
+            anomalies += trends.facet_anomalies(r, key, past_facets, tonight)
     trends_ = found
 
     previous_id = None
@@ -345,6 +384,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     current = [{"check_key": check_key(r), "check": r.check, "model": r.model, "column": r.column,
                 "status": str(r.status)} for r in run.results]
     changes = _changes(previous_id, previous.to_dict(orient="records"), current)
+    comparable_previous, rescoped = _previous_in_scope(earlier, previous, run)
 
     acks = history.acks()
     applied = []
@@ -363,10 +403,30 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
             "previous": {row["check_key"]: {"status": row["status"], "observed": _or_none(row["observed"]),
                                             "failures": _or_none(row["failures"]), "message": row["message"],
                                             "threshold": _or_none(row["threshold"])}
-                         for row in previous.to_dict(orient="records")},
+                         for row in comparable_previous},
+            "rescoped": rescoped,
             "anomalies": anomalies, "changes": changes, "acks": applied,
             "acked_keys": [a["check_key"] for a in applied], "history_note": note,
             "history_runs": int(run_list.shape[0])}
+
+
+def _previous_in_scope(earlier: pd.DataFrame, previous: pd.DataFrame,
+                       run: QCRun) -> tuple[list[dict[str, Any]], list[str]]:
+    """Last night's record of each check, or the newest one read in tonight's scope when last night read
+    another (a cadence night after scoped nights compares with the last cadence night, not with a night's
+    slice); and the checks with no earlier record in tonight's scope: their values say nothing new."""
+    tonight = {check_key(r): scope_of(r) for r in run.results}
+    rows = previous.to_dict(orient="records")
+    moved = {row["check_key"] for row in rows
+             if row["check_key"] in tonight and _scope(row.get("scope")) != tonight[row["check_key"]]}
+    if not moved:
+        return rows, []
+    # the newest earlier record of each such check in tonight's scope (one pass over the history)
+    candidates = earlier[earlier["check_key"].isin(moved)]
+    candidates = candidates[[_scope(s) == tonight[k] for k, s in zip(candidates["check_key"], candidates["scope"])]]
+    newest = {row["check_key"]: row for row in candidates.sort_values("generated_at").to_dict(orient="records")}
+    found = [newest.get(row["check_key"], row) if row["check_key"] in moved else row for row in rows]
+    return found, sorted(moved - set(newest))
 
 
 def _changes(previous_id: str | None, previous: list[dict[str, Any]], current: list[dict[str, Any]]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
         return [replace(p, why="new") for p in found], []
     series = run.context.get("series") or {}
     statuses = run.context.get("status_series") or {}
+    rescoped = set(run.context.get("rescoped") or [])  # no earlier night read in tonight's scope
     fresh, known = [], []
     for p in found:
         before = previous.get(p.key)
@@ -49,6 +50,9 @@ def news(found: list[Any], run: QCRun) -> tuple[list[Any], list[Any]]:
             continue
         if PROBLEM_RANK.get(str(before.get("status")), 0) > PROBLEM_RANK.get(str(r.status), 0):
             known.append(p)  # easing off is not news
+            continue
+        if p.key in rescoped:
+            known.append(p)  # a whole table's rows against a night's slice (or back): not a change of the data
             continue
         moved = moved_facets(before.get("message"), r.message)
         if moved:

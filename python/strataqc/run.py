@@ -61,6 +61,8 @@ class RunContext:
     history_runs: int | None = None
     incidents: list[dict[str, Any]] | None = None            # DESIGN §7: failures grouped by lineage, root first
     previous: dict[str, dict[str, Any]] | None = None        # last run's status, observed, failures, message
+    # (or, when last run read another scope, the newest earlier record read in tonight's scope)
+    rescoped: list[str] | None = None                        # checks no earlier run read in tonight's scope
     followups: dict[str, str] | None = None                  # check key -> earlier incident explaining tonight's news
 
     def get(self, name: str, default: Any = None) -> Any:

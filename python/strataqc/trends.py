@@ -247,12 +247,14 @@ def anomaly_entry(r: CheckResult, t: Trend, key: str) -> dict[str, Any]:
 
 def facet_anomalies(r: CheckResult, key: str, past: list[tuple[dict[str, float], int | None]],
                      weekday: int | None) -> list[dict[str, Any]]:
-    """Each rule of a column_checks record trended on its own failing rows (more is worse)."""
+    """Each rule of a column_checks record trended on its own failing rows (more is worse).
+
+    `past`: the nights that told their rules' rows, a passing night with no rule named. A night
+    another rule failed and this one did not, or all passed: 0 rows."""
     out = []
     for facet, value in facets(r.message).items():
-        # a night another rule failed and this one did not: 0 rows; a night all passed says nothing
-        values = [f.get(facet, 0.0) for f, _ in past if f]
-        days = [d if d is not None else -1 for f, d in past if f]
+        values = [f.get(facet, 0.0) for f, _ in past]
+        days = [d if d is not None else -1 for _, d in past]
         t = trend(f"{key}#{facet}", value, values, kind="count", direction="up", weekdays=days, weekday=weekday)
         if t.verdict == "anomaly":
             column, rule = facet.split(": ", 1)

@@ -55,6 +55,12 @@ def run_dbt(args: list[str], env: dict[str, str], target_path: Path, log_path: P
     return subprocess.run(command, env=env, cwd=project_dir, capture_output=True, text=True, timeout=600)
 
 
+def night_clock(landing: Path) -> str:
+    """03:00 UTC the morning after the newest business day of the landing zone."""
+    end = dt.date.fromisoformat(json.loads((landing / "manifest.json").read_text())["generator"]["end_date"])
+    return f"{end + dt.timedelta(days=1)}T03:00:00Z"
+
+
 def load_into(landing_dir: Path, duckdb_path: Path) -> dict[str, int]:
     """`qc-report load` in-process against a DuckDB file."""
     from strataqc.landing.load import load_landing

@@ -127,14 +127,20 @@ class RowsWarehouse:
         return pd.DataFrame(self.rows)
 
 
-def test_many_failing_rows_give_a_count_and_an_example(project, tmp_path):
+def _with_unique_key_result(project, tmp_path, **changes):
+    """A copy of the fixture's artifacts, the unique_key test's result changed."""
     target = tmp_path / "target"
     shutil.copytree(project / "target", target)
     results = json.loads((target / "run_results.json").read_text())
     for r in results["results"]:
         if r["unique_id"].startswith("test.qcfix.unique_key_dwd_sales_id"):
-            r["failures"] = 12
+            r.update(changes)
     (target / "run_results.json").write_text(json.dumps(results))
+    return target
+
+
+def test_many_failing_rows_give_a_count_and_an_example(project, tmp_path):
+    target = _with_unique_key_result(project, tmp_path, failures=12)
     rows = [{"period": f"2026-01-0{d}", "message": f"dws_x: no row for the day starting 2026-01-0{d}"} for d in (3, 4)]
     found = sql_results(load_artifacts(target), RowsWarehouse(rows), select=["dwd_sales"])
     r = next(r for r in found if r.check == "unique_key")
@@ -170,3 +176,14 @@ def test_a_singular_test_names_its_columns_in_meta(config, arguments):
     assert _declared_columns(node) == arguments
     record = CheckResult(check="assert_x", status=Status.FAIL, model="dwd_sales", details={"arguments": arguments})
     assert problem_columns(record) == (frozenset(arguments["columns"]) if arguments else None)
+
+
+def test_a_test_that_read_the_rows_its_run_wrote_says_so(project, tmp_path):
+    # the scoped relation's alias in the compiled SQL: the test read tonight's slice, not its table
+    target = _with_unique_key_result(project, tmp_path, compiled_code=(
+        'select id from (select * from "dwd"."dwd_sales" where "_load_id" > cast(\'7\' as INTEGER)) strataqc_scoped '
+        'group by id having count(*) > 1'))
+    found = sql_results(load_artifacts(target), None, select=["dwd_sales"])
+    assert {r.details.get("scope") for r in found if r.check == "unique_key"} == {"new_rows"}
+    # both ways: every other test read its whole table
+    assert {r.details.get("scope") for r in found if r.check != "unique_key"} == {None}

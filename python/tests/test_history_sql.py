@@ -35,10 +35,12 @@ RUN = make_run("inv'1", 0, [("unique_key", "dwd_sales", None, "fail", None, 3),
 def test_append_is_one_transaction_of_delete_then_insert(engine):
     wh = RecordingWarehouse(engine)
     History(wh).append(RUN)
-    tail = wh.sent[-4:]
+    tail = wh.sent[-5:]
     assert tail[0] in ("BEGIN", "BEGIN TRANSACTION") and tail[-1] == "COMMIT"
     assert tail[1].startswith('DELETE FROM "strataqc_history"."check_results" WHERE "run_id" = \'inv\'\'1\'')
-    assert tail[2].startswith('INSERT INTO "strataqc_history"."check_results"')
+    # the run's scopes go with its records: a run stored again keeps no stale scope
+    assert tail[2].startswith('DELETE FROM "strataqc_history"."check_scopes" WHERE "run_id" = \'inv\'\'1\'')
+    assert tail[3].startswith('INSERT INTO "strataqc_history"."check_results"')
     for statement in wh.sent:
         sqlglot.parse_one(statement, read=engine)  # valid in the engine's own dialect
 

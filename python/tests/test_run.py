@@ -15,7 +15,7 @@ from strataqc.run import QCRun, RunContext
 def test_the_context_has_typed_fields_read_by_name_and_none_until_the_history_is_read():
     assert {f.name for f in dataclasses.fields(RunContext)} == {
         "trends", "series", "status_series", "anomalies", "changes", "acks", "acked_keys", "history_note",
-        "history_runs", "incidents", "previous", "followups"}
+        "history_runs", "incidents", "previous", "rescoped", "followups"}
     context = RunContext()
     assert context.get("anomalies") is None and context.get("anomalies", []) == []
     context.update({"anomalies": [{"check": "missing_values"}]}, history_runs=3)

@@ -16,18 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import dbt_env, load_into, run_dbt
+from conftest import dbt_env, load_into, night_clock, run_dbt
 
 PRICES = "assert_dwd_sales_store_prices_in_line"
 STORES = "assert_dwd_sales_every_store_reports"
 ON_TIME = "assert_landing_sales_file_on_time"
 CHECKS = (PRICES, STORES, ON_TIME)
-
-
-def night_clock(landing: Path) -> str:
-    """03:00 UTC the morning after the newest business day of the landing zone."""
-    end = dt.date.fromisoformat(json.loads((landing / "manifest.json").read_text())["generator"]["end_date"])
-    return f"{end + dt.timedelta(days=1)}T03:00:00Z"
 
 
 def check_night(root: Path, demo_night, incidents: list[str] | None) -> dict:

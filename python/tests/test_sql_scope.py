@@ -11,7 +11,7 @@ import shutil
 import duckdb
 import pytest
 
-from conftest import load_into, model_errors, run_dbt
+from conftest import load_into, model_errors, night_clock, run_dbt
 from strataqc.landing.generate import generate
 
 pytestmark = pytest.mark.dbt
@@ -62,6 +62,8 @@ def scoped_night(demo_night, tmp_path_factory):
     generate(landing, extend_days=1, incidents=INCIDENTS)
     resent = _resend_an_old_line(landing)
     load_into(landing, duckdb_path)
+    # the demo night ran on its data's clock (STRATAQC_NOW): so do the nights after it
+    env = {**env, "STRATAQC_NOW": night_clock(landing)}
     build = run_dbt(["build"], env, root / "scoped", root / "logs")
     assert (root / "scoped" / "run_results.json").exists(), build.stdout[-3000:]
     assert model_errors(root / "scoped") == []
@@ -226,6 +228,25 @@ def test_the_cadence_night_reads_the_whole_table(scoped_night):
     # the old re-sent lines of the ODS view, which the scoped night did not read, are found again
     resent = tests["ods_pos__sales__line_resent"]
     assert resent["status"] == "warn" and resent["failures"] >= scoped_night["whole"]["ods_pos__sales__line_resent"]["failures"]
+
+
+def test_the_cadence_counts_days_on_the_nights_clock(scoped_night):
+    """STRATAQC_NOW (the nights of `qc-report simulate`, the demo night) is the cadence's clock: eight days
+    on it after the last whole-table night the tests read whole tables again, minutes of wall clock
+    later. (The scoped night, one day on that clock after its whole-table night, read its new rows.)"""
+    import datetime as dt
+
+    root = scoped_night["root"]
+    last = max(m[5] for m in _marks(scoped_night["duckdb"]) if m[1] == "full")
+    now = (dt.datetime.strptime(last, "%Y-%m-%dT%H:%M:%S") + dt.timedelta(days=8)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    generate(scoped_night["landing"], extend_days=1)
+    load_into(scoped_night["landing"], scoped_night["duckdb"])
+    build = run_dbt(["build"], {**scoped_night["env"], "STRATAQC_NOW": now}, root / "clock", root / "logs")
+    assert (root / "clock" / "run_results.json").exists(), build.stdout[-3000:]
+    invocation = json.loads((root / "clock" / "run_results.json").read_text())["metadata"]["invocation_id"]
+    marks = [m for m in _marks(scoped_night["duckdb"]) if m[4] == invocation and m[1] in ("new_rows", "full")]
+    assert marks and {m[1] for m in marks} == {"full"}
+    assert {m[5] for m in marks} == {now.rstrip("Z")}  # recorded on the same clock
 
 
 def test_a_scope_that_is_not_one_names_the_model_and_the_fix(tmp_path):

@@ -42,7 +42,9 @@ def _records(frame: Any, details: dict[str, dict[str, Any]] | None = None) -> li
     return out
 
 
-GROUPING_DETAILS = ("arguments", "rules")  # what the incident grouping reads beyond the stored record
+# what the incident grouping (arguments, rules) and the history (the scope a record was read in) read
+# beyond the stored record
+GROUPING_DETAILS = ("arguments", "rules", "scope")
 
 
 def _details_by_run(out: Path) -> dict[str, dict[str, dict[str, Any]]]:

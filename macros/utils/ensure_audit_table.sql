@@ -24,16 +24,22 @@
 
 {% macro spark__ensure_audit_table(name, columns) %}
   {#- Spark runs one statement per call (the default sends schema and table DDL together) and has
-      no transactions to commit. A Hive table: models building side by side append their rows at once,
-      each insert through a staging folder of its own (a data-source table's inserts share one
-      `_temporary` folder, and one insert's clean-up removes another's files) -#}
+      no transactions to commit. Models and tests building side by side append to these tables at
+      the same instant (threads > 1 on a Thrift cluster), so every insert must stage its files in a
+      folder of its own. A Hive table in a format Spark writes through Hive's own path (RCFile, binary
+      columnar: any string round-trips) does: each insert writes under a `.hive-staging_*` folder of
+      its own, then the metastore moves its files in. Parquet does not, as a data-source table nor as
+      a Hive table `stored as parquet` (spark.sql.hive.convertMetastoreParquet turns an insert into it
+      into the data-source write): both commit through the table's one `_temporary/0`, and one
+      insert's commit moves or deletes another's files (FileNotFoundException: .../_temporary/0 does
+      not exist; rows of the failed insert kept, or of the other lost). -#}
   {%- set schema = var('strataqc_audit_schema', 'strataqc_audit') -%}
   {%- set table = strataqc.quote_identifier(schema) ~ '.' ~ strataqc.quote_identifier(name) -%}
   {%- set defined = [] -%}
-  {%- for column, type in columns %}{% do defined.append(column ~ ' ' ~ type) %}{% endfor -%}
+  {%- for column, type in columns %}{% do defined.append(strataqc.quote_identifier(column) ~ ' ' ~ type) %}{% endfor -%}
   {%- if execute -%}
     {%- do run_query('create schema if not exists ' ~ strataqc.quote_identifier(schema)) -%}
-    {%- do run_query('create table if not exists ' ~ table ~ ' (' ~ defined | join(', ') ~ ') stored as parquet') -%}
+    {%- do run_query('create table if not exists ' ~ table ~ ' (' ~ defined | join(', ') ~ ') stored as rcfile') -%}
   {%- endif -%}
   {{ return(table) }}
 {% endmacro %}

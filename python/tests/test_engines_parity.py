@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -385,11 +386,53 @@ def engine_night(request, demo_night, tmp_path_factory) -> tuple[str, dict]:
     return engine, _night(engine, tmp, demo_night.landing_dir)
 
 
+# a line naming an exception: `java.io.FileNotFoundException: File ... does not exist`,
+# `Caused by: org.apache...MetaException: ...`, `ValueError: ...`; not a stack frame
+EXCEPTION_LINE = re.compile(r"(?<![\w$.])(?:[A-Za-z_$][\w$]*\.)*[A-Z][\w$]*(?:Exception|Error)(?::|$)")
+
+
+def failure_summary(message: str | None, width: int = 400) -> str:
+    """What a node's error message says failed: its first line, then every distinct line naming an
+    exception (class and message), cut to `width`; stack frames left out. A Thrift error carries the
+    server's whole Java stack trace, whose head and tail name no exception."""
+    lines = [line.strip() for line in (message or "").splitlines() if line.strip()]
+    if not lines:
+        return "(no message)"
+    shown = [lines[0][:width]]
+    for line in lines[1:]:
+        if line.startswith(("at ", "...")) or not EXCEPTION_LINE.search(line):
+            continue
+        if line[:width] not in shown:
+            shown.append(line[:width])
+    if len(shown) == 1:
+        shown += [line[:width] for line in lines[1:4]]   # nothing named: the message's first lines
+    return "\n    ".join(shown)
+
+
+def test_a_broken_nodes_failure_names_its_exception():
+    message = ("Runtime Error in model ods_erp__skus (models/ods/ods_erp__skus.sql)\n  Database Error\n"
+               "    org.apache.hive.service.cli.HiveSQLException: Error running query: java.io.FileNotFoundException: "
+               "File file:/w/strataqc_audit.db/scope_watermark/_temporary/0 does not exist\n"
+               + "\tat org.apache.spark.sql.hive.thriftserver.HiveThriftServerErrors$.runningQueryError(X.scala:46)\n" * 30
+               + "Caused by: java.io.FileNotFoundException: File file:/w/_temporary/0 does not exist\n"
+               "\tat org.apache.hadoop.fs.RawLocalFileSystem.listStatus(RawLocalFileSystem.java:798)\n"
+               "\t... 22 more")
+    summary = failure_summary(message)
+    assert summary.splitlines()[0] == "Runtime Error in model ods_erp__skus (models/ods/ods_erp__skus.sql)"
+    assert "HiveSQLException: Error running query: java.io.FileNotFoundException: File file:/w/" in summary
+    assert "Caused by: java.io.FileNotFoundException: File file:/w/_temporary/0 does not exist" in summary
+    assert " at " not in summary and "more" not in summary
+    assert failure_summary("Compilation Error in model x\n  'foo' is undefined") == \
+        "Compilation Error in model x\n    'foo' is undefined"
+    assert "KeyError: 'x'" in failure_summary("Runtime Error\n  Traceback\n  KeyError: 'x'")
+
+
 def test_demo_night_builds_and_tests_alike(duckdb_night, engine_night):
     engine, other = engine_night
     broken = {u: r["message"] for u, r in other["results"].items()
               if r["status"] == "error" and not u.startswith("test.")}
-    assert not broken, broken
+    assert not broken, "nodes that failed to build on " + engine + ":\n" + "\n".join(
+        f"  {u}: {failure_summary(m)}" for u, m in sorted(broken.items()))
     reference = duckdb_night["results"]
     assert set(other["results"]) == set(reference)
     differ = {u.split(".")[-2] if u.startswith("test.") else u:

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlglot import exp
 
 from strataqc import per_night, trends
+from strataqc.comparable import comparable, previous_in_scope, rules_per_night, scope_of, stored_scope
 from strataqc.trends import Trend, robust_z, trend, trend_value  # noqa: F401 (public here too)
 from strataqc.run import QCRun, check_key
 from strataqc.substance import changed, facets  # noqa: F401 (changed: used by alerts through history)
@@ -259,12 +260,6 @@ class History:
         return {k: v for k, v in state.items() if v.get("status") != "cleared"}
 
 
-def scope_of(r: CheckResult) -> str | None:
-    """"new_rows" when the record read only the rows its run wrote; None when it read its whole table."""
-    scope = (r.details or {}).get("scope")
-    return str(scope) if scope else None
-
-
 def active_ack(r: CheckResult, acks: pd.DataFrame) -> dict[str, Any] | None:
     """The acknowledgement covering this failing record, unless the failure changed since."""
     if acks is None or acks.empty or r.status not in (Status.FAIL, Status.ERROR, Status.WARN):
@@ -294,27 +289,6 @@ def _acked_nights(frame: pd.DataFrame, acks: pd.DataFrame) -> pd.Series:
     return covered
 
 
-def comparable(baseline: tuple[list[Any], ...], threshold: float | None,
-               scope: str | None = None) -> tuple[list[float], list[int]]:
-    """The nights of a baseline (values, weekdays, limits[, scopes]) that measured what tonight measures.
-
-    Not judged against another limit than tonight's: a check that reports the statistic that breached
-    (drift: PSI on a quiet night, Wasserstein the night it warns) measures another statistic against
-    another limit, and mixing them makes a departure out of a change of unit. A night without a limit
-    (a SQL test's passing count) is kept, as is every night when tonight has none.
-    Read in tonight's scope: a night that read the rows its run wrote counts tonight's rows, one that
-    read the whole table (a full refresh, a cadence night) counts all of them."""
-    values, weekdays, limits, *rest = baseline
-    scopes = rest[0] if rest else [None] * len(values)
-    same = [i for i, limit in enumerate(limits) if scopes[i] == scope and
-            (limit is None or threshold is None or math.isclose(limit, float(threshold)))]
-    return [values[i] for i in same], [weekdays[i] for i in same]
-
-
-def _scope(value: Any) -> str | None:
-    return str(value) if _present(value) and value else None
-
-
 def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_values: bool = False) -> dict[str, Any]:
     """What the report shows beside tonight: trends, anomalies, changes, acknowledgements.
 
@@ -333,14 +307,14 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         values = group["observed"].where(group["observed"].notna(), group["failures"])
         series[key] = [float(v) for v in values if _present(v)]
         statuses[key] = list(zip(group["generated_at"], group["status"]))
-        kept = [(float(v), trends.weekday_of(at), float(limit) if _present(limit) else None, _scope(scope))
+        kept = [(float(v), trends.weekday_of(at), float(limit) if _present(limit) else None, stored_scope(scope))
                 for v, at, limit, scope, keep in zip(values, group["generated_at"], group["threshold"],
                                                      group["scope"], group["_kept"]) if keep and _present(v)]
         baselines[key] = ([v for v, _, _, _ in kept], [d if d is not None else -1 for _, d, _, _ in kept],
                           [limit for _, _, limit, _ in kept], [scope for _, _, _, scope in kept])
         # the nights a record tells its rules' failing rows: a failure or warning names them, a pass has
         # none failing; the kept ones are the baseline, all of them count in a whole-table night's difference
-        facet_history[key] = [(facets(m), trends.weekday_of(at), _scope(scope), bool(keep))
+        facet_history[key] = [(facets(m), trends.weekday_of(at), stored_scope(scope), bool(keep))
                               for m, at, status, scope, keep in
                               zip(group["message"], group["generated_at"], group["status"], group["scope"],
                                   group["_kept"]) if facets(m) or status == "pass"]
@@ -350,7 +324,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     for r in run.results:
         key = check_key(r)
         values, weekdays = comparable(baselines.get(key, ([], [], [], [])), r.threshold, scope_of(r))
-        past_facets, tonight_rows = _rules_per_night(facet_history.get(key, []), r)
+        past_facets, tonight_rows = rules_per_night(facet_history.get(key, []), r)
         kind = trends.kind_of(r.check, r.observed, r.threshold)
         if kind == "duration" and not host_values:
             found[key] = Trend("not_trended", len(values), key=key, why="measures the host, not the data "
@@ -386,7 +360,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     current = [{"check_key": check_key(r), "check": r.check, "model": r.model, "column": r.column,
                 "status": str(r.status)} for r in run.results]
     changes = _changes(previous_id, previous.to_dict(orient="records"), current)
-    comparable_previous, rescoped = _previous_in_scope(earlier, previous, run)
+    comparable_previous, rescoped = previous_in_scope(earlier, previous, run)
 
     acks = history.acks()
     applied = []
@@ -410,36 +384,6 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
             "anomalies": anomalies, "changes": changes, "acks": applied,
             "acked_keys": [a["check_key"] for a in applied], "history_note": note,
             "history_runs": int(run_list.shape[0])}
-
-
-def _rules_per_night(entries: list[per_night.Entry], r: CheckResult) -> tuple[list[Any], dict[str, float] | None]:
-    """A multi-rule record's baseline of per-night failing rows, and tonight's (None: as its message says).
-
-    A whole-table night after scoped nights is judged on its rows new since the last whole-table night;
-    without an earlier one it has nothing to be judged on ({})."""
-    rows = None
-    if scope_of(r) is None and any(scope is not None for _, _, scope, _ in entries):
-        rows = per_night.since_last_whole(entries, facets(r.message)) or {}
-    return per_night.per_night(entries), rows
-
-
-def _previous_in_scope(earlier: pd.DataFrame, previous: pd.DataFrame,
-                       run: QCRun) -> tuple[list[dict[str, Any]], list[str]]:
-    """Last night's record of each check, or the newest one read in tonight's scope when last night read
-    another (a cadence night after scoped nights compares with the last cadence night, not with a night's
-    slice); and the checks with no earlier record in tonight's scope: their values say nothing new."""
-    tonight = {check_key(r): scope_of(r) for r in run.results}
-    rows = previous.to_dict(orient="records")
-    moved = {row["check_key"] for row in rows
-             if row["check_key"] in tonight and _scope(row.get("scope")) != tonight[row["check_key"]]}
-    if not moved:
-        return rows, []
-    # the newest earlier record of each such check in tonight's scope (one pass over the history)
-    candidates = earlier[earlier["check_key"].isin(moved)]
-    candidates = candidates[[_scope(s) == tonight[k] for k, s in zip(candidates["check_key"], candidates["scope"])]]
-    newest = {row["check_key"]: row for row in candidates.sort_values("generated_at").to_dict(orient="records")}
-    found = [newest.get(row["check_key"], row) if row["check_key"] in moved else row for row in rows]
-    return found, sorted(moved - set(newest))
 
 
 def _changes(previous_id: str | None, previous: list[dict[str, Any]], current: list[dict[str, Any]]) -> dict[str, Any]:

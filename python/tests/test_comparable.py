@@ -13,7 +13,8 @@ from dataclasses import replace
 import pytest
 from qc_report_support import memory_warehouse
 
-from strataqc.history import History, comparable, run_context
+from strataqc.comparable import comparable
+from strataqc.history import History, run_context
 from strataqc.results import CheckResult, CheckType, Status
 from strataqc.run import QCRun, check_key
 

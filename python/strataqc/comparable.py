@@ -73,7 +73,8 @@ def previous_in_scope(earlier: pd.DataFrame, previous: pd.DataFrame,
         return rows, []
     # the newest earlier record of each such check in tonight's scope (one pass over the history)
     candidates = earlier[earlier["check_key"].isin(moved)]
-    candidates = candidates[[stored_scope(s) == tonight[k] for k, s in zip(candidates["check_key"], candidates["scope"])]]
+    in_scope = [stored_scope(s) == tonight[k] for k, s in zip(candidates["check_key"], candidates["scope"])]
+    candidates = candidates[in_scope]
     newest = {row["check_key"]: row for row in candidates.sort_values("generated_at").to_dict(orient="records")}
     found = [newest.get(row["check_key"], row) if row["check_key"] in moved else row for row in rows]
     return found, sorted(moved - set(newest))

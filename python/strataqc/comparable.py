@@ -26,9 +26,10 @@ def scope_of(r: CheckResult) -> str | None:
     return str(scope) if scope else None
 
 
-def comparable(baseline: tuple[list[Any], ...], threshold: float | None,
+def comparable(baseline: list[tuple[float, int, float | None, str | None]], threshold: float | None,
                scope: str | None = None) -> tuple[list[float], list[int]]:
-    """The nights of a baseline (values, weekdays, limits[, scopes]) that measured what tonight measures.
+    """(values, weekdays) of the baseline's nights (value, weekday, limit, scope) that measured what
+    tonight measures.
 
     Not judged against another limit than tonight's: a check that reports the statistic that breached
     (drift: PSI on a quiet night, Wasserstein the night it warns) measures another statistic against
@@ -36,11 +37,9 @@ def comparable(baseline: tuple[list[Any], ...], threshold: float | None,
     (a SQL test's passing count) is kept, as is every night when tonight has none.
     Read in tonight's scope: a night that read the rows its run wrote counts tonight's rows, one that
     read the whole table (a full refresh, a cadence night) counts all of them."""
-    values, weekdays, limits, *rest = baseline
-    scopes = rest[0] if rest else [None] * len(values)
-    same = [i for i, limit in enumerate(limits) if scopes[i] == scope and
+    same = [(value, day) for value, day, limit, night_scope in baseline if night_scope == scope and
             (limit is None or threshold is None or math.isclose(limit, float(threshold)))]
-    return [values[i] for i in same], [weekdays[i] for i in same]
+    return [value for value, _ in same], [day for _, day in same]
 
 
 def stored_scope(value: Any) -> str | None:

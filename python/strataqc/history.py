@@ -298,7 +298,7 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
     earlier = earlier[earlier["run_id"] != run.run_id]
     series: dict[str, list[float]] = {}
     statuses: dict[str, list[tuple[str, str]]] = {}
-    baselines: dict[str, tuple[list[Any], ...]] = {}
+    baselines: dict[str, list[tuple[float, int, float | None, str | None]]] = {}
     facet_history: dict[str, list[per_night.Entry]] = {}
     if not earlier.empty:
         earlier = earlier.assign(_kept=~earlier["status"].isin(["fail", "error"])
@@ -307,24 +307,24 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         values = group["observed"].where(group["observed"].notna(), group["failures"])
         series[key] = [float(v) for v in values if _present(v)]
         statuses[key] = list(zip(group["generated_at"], group["status"]))
-        kept = [(float(v), trends.weekday_of(at), float(limit) if _present(limit) else None, stored_scope(scope))
-                for v, at, limit, scope, keep in zip(values, group["generated_at"], group["threshold"],
-                                                     group["scope"], group["_kept"]) if keep and _present(v)]
-        baselines[key] = ([v for v, _, _, _ in kept], [d if d is not None else -1 for _, d, _, _ in kept],
-                          [limit for _, _, limit, _ in kept], [scope for _, _, _, scope in kept])
-        # the nights a record tells its rules' failing rows: a failure or warning names them, a pass has
-        # none failing; the kept ones are the baseline, all of them count in a whole-table night's difference
-        facet_history[key] = [(facets(m), trends.weekday_of(at), stored_scope(scope), bool(keep))
-                              for m, at, status, scope, keep in
-                              zip(group["message"], group["generated_at"], group["status"], group["scope"],
-                                  group["_kept"]) if facets(m) or status == "pass"]
+        weekdays = [trends.weekday_of(at) for at in group["generated_at"]]
+        scopes = [stored_scope(scope) for scope in group["scope"]]
+        baselines[key] = [(float(v), d if d is not None else -1, float(limit) if _present(limit) else None, scope)
+                          for v, d, limit, scope, keep in zip(values, weekdays, group["threshold"], scopes,
+                                                              group["_kept"]) if keep and _present(v)]
+        rules = [facets(m) for m in group["message"]]
+        if any(rules):
+            # the nights a record tells its rules' failing rows: a failure or warning names them, a pass has
+            # none failing; the kept ones are the baseline, all count in a whole-table night's difference
+            facet_history[key] = [(found, d, scope, bool(keep)) for found, d, scope, status, keep in
+                                  zip(rules, weekdays, scopes, group["status"], group["_kept"])
+                                  if found or status == "pass"]
 
     found, anomalies = {}, []
     tonight = trends.weekday_of(run.generated_at)
     for r in run.results:
         key = check_key(r)
-        values, weekdays = comparable(baselines.get(key, ([], [], [], [])), r.threshold, scope_of(r))
-        past_facets, tonight_rows = rules_per_night(facet_history.get(key, []), r)
+        values, weekdays = comparable(baselines.get(key, []), r.threshold, scope_of(r))
         kind = trends.kind_of(r.check, r.observed, r.threshold)
         if kind == "duration" and not host_values:
             found[key] = Trend("not_trended", len(values), key=key, why="measures the host, not the data "
@@ -336,7 +336,8 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
             found[key] = Trend("not_trended", len(values), key=key,
                                why="folds several rules: each is trended on its own failing rows")
             if r.status not in FAILING:
-                anomalies += trends.facet_anomalies(r, key, past_facets, tonight, rows=tonight_rows)
+                past, rows = rules_per_night(facet_history.get(key, []), r)
+                anomalies += trends.facet_anomalies(r, key, past, tonight, rows=rows)
             continue
         median = statistics.median(values) if values else None
         # more failing rows is worse; fewer is good news, not an anomaly
@@ -348,8 +349,6 @@ def run_context(history: History, run: QCRun, *, trend_runs: int = 90, host_valu
         # a failing check is already reported as a failure
         if t.verdict == "anomaly" and r.status not in FAILING:
             anomalies.append(trends.anomaly_entry(r, t, key))
-        elif r.status not in FAILING:
-            anomalies += trends.facet_anomalies(r, key, past_facets, tonight, rows=tonight_rows)
     trends_ = found
 
     previous_id = None

@@ -72,9 +72,10 @@ def test_the_same_values_against_one_limit_still_depart(history):
 
 def test_comparable_keeps_nights_without_a_limit():
     # a SQL test's passing nights carry no limit (0 failing rows): they stay its baseline
-    values, days = comparable(([0.0, 0.0, 2.0, 5.0], [0, 1, 2, 3], [None, None, 4.0, 3.0]), 4.0)
+    nights = [(0.0, 0, None, None), (0.0, 1, None, None), (2.0, 2, 4.0, None), (5.0, 3, 3.0, None)]
+    values, days = comparable(nights, 4.0)
     assert values == [0.0, 0.0, 2.0] and days == [0, 1, 2]
-    assert comparable(([1.0, 2.0], [0, 1], [0.1, 0.2]), None) == ([1.0, 2.0], [0, 1])
+    assert comparable([(1.0, 0, 0.1, None), (2.0, 1, 0.2, None)], None) == ([1.0, 2.0], [0, 1])
 
 
 COLUMN_CHECKS = "strataqc.column_checks on dwd_sales.{column} {rule}: {rows} rows fail"

@@ -68,7 +68,7 @@
 {% endmacro %}
 
 {#- Every row of `base` whose `names` values occur among the rows this run wrote (NULL matching
-    NULL): new keys against existing keys. -#}
+    NULL): new keys against existing keys; the rows this run wrote when the key holds the scope column. -#}
 {% macro rows_sharing_new_keys(base, window, names) %}
   {%- set equal, same, all_null, new_null, present = [], [], [], [], [] -%}
   {%- for c in strataqc.quote_all(names) -%}
@@ -78,6 +78,11 @@
     {%- do new_null.append('strataqc_new.' ~ c ~ ' is null') -%}
     {%- do present.append('strataqc_all.' ~ c ~ ' is not null') -%}
   {%- endfor -%}
+  {%- if window.column in strataqc.quote_all(names) -%}
+    {#- the scope column is part of the key: a row sharing a new key shares its scope value too, so
+        it is a new row, and the slice is all there is to read (not the history, twice) -#}
+    {{ return('(select * from ' ~ base ~ ' as strataqc_all where strataqc_all.' ~ window.filter ~ ')') }}
+  {%- endif -%}
   {%- set new_rows = 'select 1 from ' ~ base ~ ' as strataqc_new where strataqc_new.' ~ window.filter -%}
   {#- keys without NULL join on plain equality, which every engine hashes (PostgreSQL runs a
       null-safe join as a nested loop: every row against every new row); the few keys with a

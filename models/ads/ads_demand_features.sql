@@ -3,33 +3,41 @@
     incremental_strategy='delete+insert',
     unique_key='date_day',
     on_schema_change='fail',
-    strataqc_scope_lookback=28
+    strataqc_scope_lookback=[21, var('strataqc_reprocess_days', 2) | int + 8] | max
 ) }}
-{#- Rows whose target or split can change with a new day lie in the last 21 days (7 predict +
-    14 valid); an incremental run rebuilds the last 28 and reads 28 more for lags and rolling means,
-    so it gives exactly what a full refresh gives. -#}
-{%- set rebuild_days = 28 -%}
+{#- What a run can change in the days already built: the split and the target of the last 21 days
+    (7 predict + 14 valid, however many days land), and the forward windows (the target, the centred
+    mean: 7 days ahead) of the days before the ones DWS rebuilds (var strataqc_reprocess_days). An
+    incremental run rebuilds exactly those days and reads 28 more for lags and rolling means, so it
+    gives what a full refresh gives. -#}
+{%- set rebuild_days = [21, var('strataqc_reprocess_days', 2) | int + 8] | max -%}
 {%- set history_days = 28 -%}
+{%- set rebuild_from, read_from = none, none -%}
+{%- if is_incremental() -%}
+    {#- literals, not subqueries: the scan of DWS skips the older blocks only for a constant -#}
+    {%- set found = strataqc.demo_days_before_last(this, 'date_day', rebuild_days) -%}
+    {%- if found is not none -%}
+        {%- set first_read = modules.datetime.date.fromisoformat(found)
+              - modules.datetime.timedelta(days=history_days) -%}
+        {%- set rebuild_from = 'cast(' ~ strataqc.string_literal(found) ~ ' as date)' -%}
+        {%- set read_from = 'cast(' ~ strataqc.string_literal(first_read.isoformat()) ~ ' as date)' -%}
+    {%- endif -%}
+{%- endif %}
 -- The demand-forecasting feature set: one row per store × SKU × day with lags, rolling means,
 -- calendar features, category and region, the target units_next_7d and a time-based split.
 -- units_mean_14d_centered is a planted leak: a centred smoothing window that reaches 7 days ahead,
 -- i.e. over the whole target period (the checks must flag it).
 with bounds as (
-    select
-        max(date_day) as last_day
-        {%- if is_incremental() %},
-        (select {{ dbt.dateadd('day', -rebuild_days, 'max(date_day)') }} from {{ this }}) as rebuild_from
-        {%- endif %}
+    select max(date_day) as last_day
     from {{ ref('dws_sales_daily') }}
 ),
 
 daily as (
     select daily.*
     from {{ ref('dws_sales_daily') }} as daily
-    {%- if is_incremental() %}
-    cross join bounds
-    where bounds.rebuild_from is null
-        or daily.date_day > {{ dbt.dateadd('day', -history_days, 'bounds.rebuild_from') }}
+    {%- if rebuild_from is not none %}
+    -- the rebuilt days (after rebuild_from) and the days their lags and rolling means read
+    where daily.date_day > {{ read_from }}
     {%- endif %}
 ),
 
@@ -88,8 +96,8 @@ features as (
     cross join bounds
     left join {{ ref('dwd_sku') }} as sku on sku.sku_id = windows.sku_id
     left join {{ ref('dwd_store') }} as store on store.store_id = windows.store_id
-    {%- if is_incremental() %}
-    where bounds.rebuild_from is null or windows.date_day > bounds.rebuild_from
+    {%- if rebuild_from is not none %}
+    where windows.date_day > {{ rebuild_from }}
     {%- endif %}
 )
 

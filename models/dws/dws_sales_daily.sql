@@ -8,12 +8,47 @@
 {#- An incremental run rebuilds the days after the last one built, minus a small overlap
     (var strataqc_reprocess_days) so a late line for yesterday is still counted. -#}
 {%- set overlap = var('strataqc_reprocess_days', 2) | int -%}
+{%- set from_day, day_before = none, none -%}
+{%- if is_incremental() -%}
+    {#- the first day rebuilt, as a literal the scans can skip older blocks by -#}
+    {%- set found = strataqc.demo_days_before_last(this, 'date_day', overlap) -%}
+    {%- if found is not none -%}
+        {%- set before = modules.datetime.date.fromisoformat(found) - modules.datetime.timedelta(days=1) -%}
+        {%- set from_day = 'cast(' ~ strataqc.string_literal(found) ~ ' as date)' -%}
+        {%- set day_before = 'cast(' ~ strataqc.string_literal(before.isoformat()) ~ ' as date)' -%}
+    {%- endif -%}
+{%- endif %}
 -- Store × SKU × day on a complete date spine: every series runs from its first sale to the
 -- last day landed; a day without a clean line is zero-filled and flagged is_filled.
 with sales as (
     select * from {{ ref('dwd_sales') }}
 ),
 
+{% if from_day is not none -%}
+-- an incremental run reads only the sales it rebuilds: every series older than the rebuilt days is on
+-- the spine the day before them (a series runs to the last day landed), and DWD rejects a line older
+-- than the overlap, so a series that first sells inside the rebuilt days does so in these sales
+series as (
+    select store_id, sku_id, min(first_day) as first_day
+    from (
+        select built.store_id, built.sku_id, built.date_day as first_day
+        from {{ this }} as built
+        where built.date_day = {{ day_before }}
+        union all
+        select store_id, sku_id, min(sale_date) as first_day
+        from sales
+        where sale_date >= {{ from_day }}
+        group by store_id, sku_id
+    ) as known
+    group by store_id, sku_id
+),
+
+bounds as (
+    select {{ from_day }} as from_day, max(sale_date) as last_day
+    from sales
+    where sale_date >= {{ from_day }}
+),
+{%- else -%}
 series as (
     select store_id, sku_id, min(sale_date) as first_day, max(sale_date) as last_day
     from sales
@@ -22,18 +57,10 @@ series as (
 
 -- from the series, not another scan of the sales: the first and last day over all series
 bounds as (
-    select
-        {% if is_incremental() -%}
-        coalesce(
-            (select {{ dbt.dateadd('day', -overlap, 'max(date_day)') }} from {{ this }}),
-            min(first_day)
-        )
-        {%- else -%}
-        min(first_day)
-        {%- endif %} as from_day,
-        max(last_day) as last_day
+    select min(first_day) as from_day, max(last_day) as last_day
     from series
 ),
+{%- endif %}
 
 days as (
     select {{ strataqc.period_series('from_day', 'last_day', 'day') }} as date_day
@@ -67,7 +94,7 @@ daily as (
         max(is_promo) as is_promo,
         cast(count(*) as integer) as line_count
     from sales
-    where sale_date >= (select from_day from bounds)
+    where sale_date >= {{ from_day if from_day is not none else '(select from_day from bounds)' }}
     group by store_id, sku_id, sale_date
 )
 

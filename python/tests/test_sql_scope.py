@@ -166,6 +166,28 @@ def test_a_new_key_is_checked_against_the_existing_keys(scoped_night, tmp_path):
     assert "occurs 2 times" in found[0][-1]
 
 
+def test_a_key_holding_the_scope_column_reads_tonights_rows_only(scoped_night, tmp_path):
+    """(store, sku, day) keys a model scoped by day: a row sharing a new key is a new row, so the test reads the
+    slice, not the history; it still finds a repeat among tonight's days and leaves an old one to the cadence."""
+    sql = scoped_night["scoped"]["dws_sales_daily__key_unique"]["compiled_code"]
+    assert "strataqc_new" not in sql and 'strataqc_all."date_day" > cast(' in sql
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(scoped_night["duckdb"], copy)
+    con = duckdb.connect(str(copy))
+    repeat = "insert into dws.dws_sales_daily select * from dws.dws_sales_daily where date_day = ({}) limit 1"
+    try:
+        assert con.execute(sql).fetchall() == []
+        con.execute(repeat.format("select min(date_day) from dws.dws_sales_daily"))
+        old = con.execute(sql).fetchall()
+        con.execute(repeat.format("select max(date_day) from dws.dws_sales_daily"))
+        found = con.execute(sql).fetchall()
+        newest = con.execute("select max(date_day) from dws.dws_sales_daily").fetchone()[0]
+    finally:
+        con.close()
+    assert old == []
+    assert [row[2] for row in found] == [newest] and "occurs 2 times" in found[0][-1]
+
+
 def test_a_night_whose_view_tests_did_not_run_leaves_its_loads_to_the_next(scoped_night):
     """A night that built the views without their tests (`dbt run`) does not move their mark: the next night
     reads its loads too, and finds the lines its till re-sent."""

@@ -18,7 +18,7 @@ TABLES = ["dwd.dwd_sales", "dwd.dwd_sales__rejected", "dwd.dwd_sales__reconcilia
           "dwd.dwd_sku", "dws.dws_sales_daily", "dws.dws_sales_weekly", "ads.ads_demand_features"]
 # the incremental branch of each fact model, as it reads in the compiled SQL
 INCREMENTAL_MARKS = {"dwd_sales": "_load_id >", "dwd_sales__rejected": "_load_id >",
-                     "dws_sales_daily": "max(date_day)", "ads_demand_features": "rebuild_from",
+                     "dws_sales_daily": "as built", "ads_demand_features": "rebuild_from",
                      "dwd_sales__reconciliation": "landed_before", "dws_sales_weekly": "max(week_start)"}
 
 

@@ -97,6 +97,8 @@ class Warehouse:
                                .sql(dialect="spark")
                                for t in trees if t)
         if isinstance(sql, exp.Expression):
+            if sql.find(exp.IsNan, exp.IsInf) is None:  # nothing to rewrite: no deep copy of a large statement
+                return sql.sql(dialect=self.dialect)
             return float_tests(sql.copy(), self.dialect).sql(dialect=self.dialect)
         if self.dialect == "duckdb":
             return sql

@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, fn
+from strataqc.bounded_sample import smallest_keys
 from strataqc.sample_key import sample_key
 
 # A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)
@@ -294,27 +295,24 @@ def new_levels(wh, table: exp.Table, name: str, reference: exp.Expression, curre
 
 def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression, key_columns: list[str],
                 seed: int, limit: int) -> pd.DataFrame:
-    """Up to `limit` rows of the set `where`, the same rows on every run: the `limit` smallest seeded hashes.
-
-    Two steps: the `limit`-th smallest hash (a scan of the key columns only),
-    then the rows at or below it. One ORDER BY ... LIMIT over every column
-    cost three times the memory and half again the time on DuckDB.
+    """Up to `limit` rows of the set `where`, the same rows on every run: the `limit` smallest seeded hashes,
+    read under a cut on the hash (`bounded_sample`): one ORDER BY ... LIMIT over every column cost three
+    times the memory and half again the time on DuckDB.
     Only `columns` travel, under positional aliases (__strataqc_c0, ...) so a
     hostile column name never becomes an alias; the frame is renamed back here.
     """
     key = sample_key(wh.dialect, key_columns, seed)
+    counted = exp.select(exp.Count(this=exp.Star()).as_("n")).from_(table.copy()).where(where.copy())
     cutoff = (exp.select(key.copy().as_("k")).from_(table.copy()).where(where.copy())
               .order_by(exp.Ordered(this=key.copy())).limit(1).offset(max(0, limit - 1)))
-    found = wh.query(cutoff)
-    condition = where.copy()
-    if not found.empty and found["k"].iloc[0] is not None:
-        # an engine-made integer, not user input
-        cut = exp.Literal.number(int(found["k"].iloc[0]))
-        condition = exp.and_(condition, exp.LTE(this=key.copy(), expression=cut))
-    query = (exp.select(*[column(c).as_(f"__strataqc_c{i}") for i, c in enumerate(columns)])
-             .from_(table.copy()).where(condition)
-             .order_by(exp.Ordered(this=key.copy()))
-             .limit(limit))
-    frame = wh.query(query)
+
+    def read(extra: exp.Expression | None) -> exp.Select:
+        condition = where.copy() if extra is None else exp.and_(where.copy(), extra)
+        return (exp.select(*[column(c).as_(f"__strataqc_c{i}") for i, c in enumerate(columns)])
+                .from_(table.copy()).where(condition)
+                .order_by(exp.Ordered(this=key.copy()))
+                .limit(limit))
+
+    frame = smallest_keys(wh, read, counted, cutoff, key, limit)
     frame.columns = list(columns)
     return frame

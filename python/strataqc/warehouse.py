@@ -116,6 +116,17 @@ class Warehouse:
         DataFrame, so NULL stays None beside NaN."""
         return self._conn.rows(sql)
 
+    def sibling(self) -> "Warehouse | None":
+        """A second connection to the same warehouse, for work on another thread of this process (a DuckDB
+        connection serves one thread at a time); None where the engine has no such thing here (Spark)."""
+        if self.target.type not in ("duckdb", "postgres"):
+            return None
+        twin = object.__new__(Warehouse)
+        twin.target, twin.dialect, twin.read_only = self.target, self.dialect, self.read_only
+        # a DuckDB cursor is a connection to the same open database (a second open of the file would be refused)
+        twin._conn = _DuckDB.cursor_of(self._conn) if self.target.type == "duckdb" else _Postgres(self.target)
+        return twin
+
     def close(self) -> None:
         self._conn.close()
 
@@ -229,6 +240,12 @@ class _DuckDB:
         # process (dbt, a test) would otherwise be refused for a differing configuration
         for key, value in settings.items():
             self.conn.execute(f"SET {_setting_name(key)} = ?", [str(value)])
+
+    @classmethod
+    def cursor_of(cls, other: "_DuckDB") -> "_DuckDB":
+        twin = object.__new__(cls)
+        twin.conn = other.conn.cursor()
+        return twin
 
     def query(self, sql: str) -> pd.DataFrame:
         return self.conn.execute(sql).df()

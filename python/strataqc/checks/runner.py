@@ -18,6 +18,7 @@ from typing import Any, Callable
 from strataqc.checks.base import first_line, run_enabled  # noqa: F401 (run_enabled: older callers)
 from strataqc.checks.block import read_block
 from strataqc.checks.registry import MODEL_QUALITY, SPEC_FAMILIES, profiled_night
+from strataqc.checks.side_by_side import beside, model_reads_earlier
 from strataqc.extras import missing_ml, ml_missing_message
 from strataqc.layers import layer_of
 from strataqc.results import CheckResult, CheckType, Status
@@ -55,23 +56,34 @@ def check_relation(wh: Any, model_name: str, relation_name: str, config: dict, l
     except Exception as exc:  # build_spec reports bad input as records; this is the engine failing
         spec, errors = None, [_error("config", CheckType.FEATURE_SET, model_name, layer, exc, started)]
     results += errors
+    # one reading of the block for the three families: the spec's, or the block alone when no spec was made
+    block = spec.block if spec is not None else read_block(model_name, config)
+    # model quality starts first: it may run beside the feature-set and drift checks
+    quality = (_model_quality(wh, model_name, relation_name, block, layer, project_dir)
+               if block is not None and block.names_a_model else None)
     if spec is not None:
         profiled = _profiled(wh, spec, model_name)
         for family in SPEC_FAMILIES.values():
             results += _guarded(family.name, family.check_type, model_name, layer,
                                 lambda: family.run(wh, spec, profiled))
-    # one reading of the block for the three families: the spec's, or the block alone when no spec was made
-    block = spec.block if spec is not None else read_block(model_name, config)
-    if block is not None and block.names_a_model:
-        if missing_ml():  # a base install: say how to add the model block's libraries, not an ImportError
-            results.append(CheckResult(check="model_quality", status=Status.ERROR, model=model_name, layer=layer,
-                                       check_type=CheckType.MODEL_QUALITY, message=ml_missing_message(model_name)))
-        else:
-            results += _guarded(MODEL_QUALITY.name, MODEL_QUALITY.check_type, model_name, layer,
-                                lambda: MODEL_QUALITY.run(model_name, relation_name, block, wh, project_dir,
-                                                          list(results)))
+    if quality is not None:
+        results += quality(list(results))
     # every record names its model and layer, whichever part wrote it
     return [r.replace(model=r.model or model_name, layer=r.layer or layer) for r in results]
+
+
+def _model_quality(wh: Any, model_name: str, relation_name: str, block: Any, layer: str | None,
+                   project_dir: Path) -> Callable[[list[CheckResult]], list[CheckResult]]:
+    """The model-quality records, given the night's records before them (see `side_by_side`)."""
+    if missing_ml():  # a base install: say how to add the model block's libraries, not an ImportError
+        record = CheckResult(check="model_quality", status=Status.ERROR, model=model_name, layer=layer,
+                             check_type=CheckType.MODEL_QUALITY, message=ml_missing_message(model_name))
+        return lambda earlier: [record]
+
+    def run(db: Any, earlier: list[CheckResult]) -> list[CheckResult]:
+        return _guarded(MODEL_QUALITY.name, MODEL_QUALITY.check_type, model_name, layer,
+                        lambda: MODEL_QUALITY.run(model_name, relation_name, block, db, project_dir, earlier))
+    return beside(wh, model_reads_earlier(block), run)
 
 
 def model_nodes(manifest: dict, select: list[str] | None = None) -> list[dict]:

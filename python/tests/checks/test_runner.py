@@ -78,10 +78,38 @@ def test_every_model_with_a_block_runs_feature_set_drift_and_model_quality(wh, p
             ("other", "missing_values"), ("other", "feature_drift")} <= checks
     assert ("other", "overfitting") not in checks  # no `model` key: no model quality
     assert ("model_quality", "features", '"ads"."features"', {"kind": "lightgbm"}, Path("/project")) in parts
-    # the night's records so far reach model quality: its retrain policy reads drift failures from them
+    # no retrain policy reads the night's records: model quality ran beside the others, on a connection of its own
     [earlier] = [c[2] for c in parts if c[0] == "earlier"]
-    assert {"feature_drift", "missing_values"} <= set(earlier) and "overfitting" not in earlier
+    assert earlier == []
     assert not [r for r in results if r.status == Status.ERROR]
+    # its records still come after theirs
+    assert [r.check for r in results if r.model == "features"][-1] == "overfitting"
+
+
+@pytest.mark.parametrize("retrain, reads", [({"on": ["drift_fail", "schedule"]}, True), ({}, True),
+                                            ({"on": ["realized_degradation", "schedule"]}, False)],
+                         ids=["drift-fail", "default-triggers", "no-drift-trigger"])
+def test_a_retrain_policy_reading_drift_failures_gets_the_nights_records_first(wh, parts, retrain, reads):
+    block = {**BLOCK, "model": {"kind": "lightgbm", "retrain": retrain}}
+    run_python_checks(manifest(node("features", block)), wh, Path("/project"))
+    [earlier] = [c[2] for c in parts if c[0] == "earlier"]
+    assert ({"feature_drift", "missing_values"} <= set(earlier)) is reads and "overfitting" not in earlier
+    assert (earlier == []) is not reads
+
+
+def test_model_quality_beside_the_others_gets_a_connection_of_its_own(wh, parts, monkeypatch):
+    seen = []
+    run = __import__("sys").modules["strataqc.checks.model_quality"].run_model_quality
+    monkeypatch.setattr(__import__("sys").modules["strataqc.checks.model_quality"], "run_model_quality",
+                        lambda *a, **k: seen.append((a[3], len(a[3].query("select * from ads.features"))))
+                        or run(*a, **k))
+    block = {**BLOCK, "model": {"kind": "lightgbm"}}
+    run_python_checks(manifest(node("features", block)), wh, Path("/project"))
+    # another connection to the same database as the night's
+    assert seen[0][0] is not wh and seen[0][0].dialect == "duckdb" and seen[0][1] == 40
+    monkeypatch.setenv("STRATAQC_SERIAL_CHECKS", "1")
+    run_python_checks(manifest(node("features", block)), wh, Path("/project"))
+    assert seen[1][0] is wh
 
 
 def test_select_limits_the_models(wh, parts):

@@ -57,3 +57,24 @@ def test_a_setting_name_that_is_not_a_name_is_refused(tmp_path, monkeypatch):
     settings = {"path": str(tmp_path / "w.duckdb"), "settings": {"threads = 1; drop table x": "1"}}
     with pytest.raises(WarehouseError, match="not a setting name"):
         Warehouse(Target("strataqc", "duckdb", "duckdb", settings))
+
+
+def test_a_sibling_is_another_connection_to_the_same_duckdb_database(tmp_path):
+    with Warehouse(Target("strataqc", "t", "duckdb", {"path": str(tmp_path / "w.duckdb")})) as wh:
+        wh.execute("create table t as select 1 as x")
+        twin = wh.sibling()
+        try:
+            assert twin is not None and twin._conn.conn is not wh._conn.conn
+            twin.execute("insert into t values (2)")
+            # what one writes the other reads: one database, not a second open of the file
+            assert sorted(wh.query("select x from t")["x"]) == [1, 2]
+        finally:
+            twin.close()
+        # closing the sibling leaves the night's own connection open
+        assert len(wh.query("select x from t")) == 2
+
+
+def test_spark_has_no_sibling_in_this_process():
+    wh = object.__new__(Warehouse)
+    wh.target = Target("strataqc", "t", "spark", {})
+    assert wh.sibling() is None

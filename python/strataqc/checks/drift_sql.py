@@ -17,9 +17,9 @@ from typing import Any
 import pandas as pd
 from sqlglot import exp
 
+from strataqc.bounded_sample import smallest_keys
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, fn
-from strataqc.bounded_sample import smallest_keys
 from strataqc.sample_key import sample_key
 
 # A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)

@@ -35,7 +35,12 @@ def beside(wh: Any, reads_earlier: bool, run: Callable[[Any, Records], Records])
     the earlier records or cannot have a connection of its own, run in turn. The function returned
     gives its records, given the records the night made before it."""
     serial = reads_earlier or os.environ.get("STRATAQC_SERIAL_CHECKS", "").strip() in ("1", "true", "yes")
-    sibling = None if serial else getattr(wh, "sibling", lambda: None)()
+    sibling = None
+    if not serial:
+        try:
+            sibling = getattr(wh, "sibling", lambda: None)()
+        except Exception:  # a second connection refused (a server at its limit): one thing at a time, as before
+            sibling = None
     if sibling is None:
         return lambda earlier: run(wh, earlier)
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="strataqc-model-quality")

@@ -64,3 +64,13 @@ def test_otherwise_it_runs_in_turn_on_the_nights_connection_with_the_records_bef
     assert joined(["drift"]) == ["quality"]
     [(db, thread, earlier)] = log
     assert db is night and thread == threading.current_thread().name and earlier == ["drift"]
+
+
+def test_a_refused_second_connection_leaves_it_to_run_in_turn():
+    class Refusing(Night):
+        def sibling(self):
+            raise ConnectionError("too many clients already")
+
+    night, log = Refusing(), []
+    assert beside(night, False, _run(log))(["drift"]) == ["quality"]
+    assert log[0][0] is night and log[0][2] == ["drift"]

@@ -119,7 +119,7 @@
   {#- none new: nothing to read; none older (a table the load replaces whole, such as a master file's):
       the slice is the table, and its tests read the table as every other night does -#}
   {%- if not counted[0] or not counted[1] -%}{{ return(none) }}{%- endif -%}
-  {{ return({'column': column, 'filter': filter, 'low': rows[0][2]}) }}
+  {{ return({'column': column, 'filter': filter, 'low': rows[0][2], 'data_type': rows[0][3]}) }}
 {% endmacro %}
 
 {#- A view over an append-only table (ODS over landing) holds every load ever landed. Its tests read

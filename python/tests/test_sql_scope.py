@@ -84,6 +84,11 @@ def test_the_incremental_night_reads_the_rows_it_wrote(scoped_night):
     assert '"_load_id" > cast(' in scoped["dwd_sales__kept_defects"]["compiled_code"]
     assert "as strataqc_new where strataqc_new." in scoped["dwd_sales__line_id_unique"]["compiled_code"]
     assert "union all select" in scoped["dws_sales_daily__spine_complete"]["compiled_code"]
+    # continuity on the scope column starts at its first new value, a literal the scans skip older blocks by;
+    # on another column (sale_date of a model scoped by _load_id) at the new rows' first value, a subquery
+    assert '"date_day" >= cast(' in scoped["dws_sales_daily__spine_complete"]["compiled_code"]
+    assert "(select min(" not in scoped["dws_sales_daily__zero_runs"]["compiled_code"]
+    assert '"sale_date" >= (select min(' in scoped["dwd_sales__series_days_missing"]["compiled_code"]
     # totals and reconciliations need the whole table; so do the tests of models that are not incremental
     assert "strataqc_scoped" not in scoped["dws_sales_daily__units_match_dwd"]["compiled_code"]
     assert "strataqc_scoped" not in scoped["dwd_store__store_id_unique"]["compiled_code"]

@@ -112,14 +112,18 @@
   {%- if rows | length == 0 or rows[0][0] != 'new_rows' -%}{{ return(none) }}{%- endif -%}
   {%- set column = strataqc.quote_identifier(rows[0][1]) -%}
   {%- set filter = column ~ ' > cast(' ~ strataqc.string_literal(rows[0][2]) ~ ' as ' ~ rows[0][3] ~ ')' -%}
-  {#- new rows, and whether any row lies outside the slice (the first one found is enough) -#}
-  {%- set counted = run_query('select (select count(*) from ' ~ relation ~ ' where ' ~ filter ~ ') as new_rows, '
+  {#- new rows and their first scope value (one scan of the slice), and whether any row lies outside the
+      slice (the first one found is enough) -#}
+  {%- set counted = run_query('select strataqc_new.new_rows, strataqc_new.first_new, '
         ~ '(select count(*) from (select 1 as one from ' ~ relation ~ ' where coalesce(' ~ filter ~ ', false) = false '
-        ~ 'limit 1) strataqc_older) as older_rows').rows[0] -%}
+        ~ 'limit 1) strataqc_older) as older_rows from (select count(*) as new_rows, '
+        ~ strataqc.to_text('min(' ~ column ~ ')') ~ ' as first_new from ' ~ relation ~ ' where ' ~ filter
+        ~ ') strataqc_new').rows[0] -%}
   {#- none new: nothing to read; none older (a table the load replaces whole, such as a master file's):
       the slice is the table, and its tests read the table as every other night does -#}
-  {%- if not counted[0] or not counted[1] -%}{{ return(none) }}{%- endif -%}
-  {{ return({'column': column, 'filter': filter, 'low': rows[0][2], 'data_type': rows[0][3]}) }}
+  {%- if not counted[0] or not counted[2] -%}{{ return(none) }}{%- endif -%}
+  {{ return({'column': column, 'filter': filter, 'low': rows[0][2],
+             'first': 'cast(' ~ strataqc.string_literal(counted[1]) ~ ' as ' ~ rows[0][3] ~ ')'}) }}
 {% endmacro %}
 
 {#- A view over an append-only table (ODS over landing) holds every load ever landed. Its tests read

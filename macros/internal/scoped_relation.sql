@@ -47,16 +47,10 @@
   {%- set date_column = kwargs.date_column -%}
   {%- if date_column is not string or not date_column -%}{{ return(whole) }}{%- endif -%}
   {%- set d = strataqc.quote_identifier(date_column) -%}
-  {%- set first_new = '(select min(' ~ d ~ ') from ' ~ base ~ ' as strataqc_new where ' ~ window.filter ~ ')' -%}
-  {%- if d == window.column -%}
-    {#- the scope column itself: its first new value as a literal of its type (as the watermark's), so the
-        scans skip the older blocks; a filter on a subquery's value reads every row -#}
-    {%- set found = run_query('select ' ~ strataqc.to_text('min(' ~ d ~ ')') ~ ' from ' ~ base
-          ~ ' as strataqc_new where ' ~ window.filter).columns[0].values()[0] -%}
-    {%- if found is not none -%}
-      {%- set first_new = 'cast(' ~ strataqc.string_literal(found) ~ ' as ' ~ window.data_type ~ ')' -%}
-    {%- endif -%}
-  {%- endif -%}
+  {#- on the scope column of an unfiltered model: the window's first new value, a literal of the column's
+      type (as the watermark's), so the scans skip older blocks; a filter on a subquery's value reads every row -#}
+  {%- set first_new = window.first if d == window.column and not where else
+        '(select min(' ~ d ~ ') from ' ~ base ~ ' as strataqc_new where ' ~ window.filter ~ ')' -%}
   {%- if kind == 'date_continuity' -%}
     {#- a gap touching the new rows lies after each series' last period before them -#}
     {%- if kwargs.group_by is string -%}{{ return(whole) }}{%- endif -%}

@@ -155,13 +155,14 @@ def plan(run: QCRun, config: AlertConfig, state: dict[str, dict[str, Any]], acks
         if incidents.quieted(r, run, acks):
             quiet("symptom of an acknowledged root")
             continue
-        told = str(prev.get("status") or "").removeprefix(crossing.PENDING) if prev else ""
+        told = flapping.alerted_status({"status": str(prev.get("status") or "").removeprefix(crossing.PENDING)
+                                        if prev else ""})
         if prev is None:
             reason = "new"
-        elif key in rescoped and flapping.alerted_status({"status": told}) != str(r.status):
+        elif key in rescoped and told != str(r.status):
             reason = "changed"  # no earlier night in tonight's scope: only its status can have changed
         elif key not in rescoped and changed(
-                flapping.alerted_status({"status": told}), prev.get("failures"), prev.get("observed"), r,
+                told, prev.get("failures"), prev.get("observed"), r,
                 previous=previous.get(key), tolerance=config.change_tolerance, recent=series.get(key)):
             reason = "changed"
         elif pending:

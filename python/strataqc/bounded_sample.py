@@ -31,12 +31,16 @@ def key_cut(dialect: str, rows: int, limit: int) -> int | None:
     return low + int((high - low) * share)
 
 
-def smallest_keys(wh, select: Callable[[exp.Expression | None], exp.Select], count: exp.Select,
-                  cutoff: exp.Select, key: exp.Expression, limit: int) -> pd.DataFrame:
-    """The `limit` rows of smallest `key`. `select(condition)` is the ordered, limited read of the set with
-    `condition` added to its filter (None: none); `count` counts the set; `cutoff` finds the
-    `limit`-th smallest key (the exact read's first step)."""
-    rows = int(wh.query(count).iloc[0, 0] or 0)
+def smallest_keys(wh, source: exp.Expression, condition: exp.Expression | None, key: exp.Expression, limit: int,
+                  select: Callable[[exp.Expression | None], exp.Select]) -> pd.DataFrame:
+    """The `limit` rows of smallest `key` among the rows of `source` meeting `condition` (None: all).
+    `select(extra)` is the ordered, limited read of those rows with `extra` added to the filter (None: none)."""
+
+    def over_set(query: exp.Select) -> exp.Select:
+        query = query.from_(source.copy())
+        return query.where(condition.copy()) if condition is not None else query
+
+    rows = int(wh.query(over_set(exp.select(exp.Count(this=exp.Star()).as_("n")))).iloc[0, 0] or 0)
     if rows <= limit:
         return wh.query(select(None))
     cut = key_cut(wh.dialect, rows, limit)
@@ -45,7 +49,8 @@ def smallest_keys(wh, select: Callable[[exp.Expression | None], exp.Select], cou
         frame = wh.query(select(exp.LTE(this=key.copy(), expression=exp.Literal.number(cut))))
         if len(frame) >= limit:
             return frame
-    found = wh.query(cutoff)
+    # the exact read: the limit-th smallest key first
+    found = wh.query(over_set(exp.select(key.copy().as_("k"))).order_by(key.copy()).limit(1).offset(limit - 1))
     if found.empty or pd.isna(found.iloc[0, 0]):
         return wh.query(select(None))
     return wh.query(select(exp.LTE(this=key.copy(), expression=exp.Literal.number(int(found.iloc[0, 0])))))

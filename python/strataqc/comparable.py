@@ -17,7 +17,7 @@ import pandas as pd
 from strataqc import per_night
 from strataqc.results import CheckResult
 from strataqc.run import QCRun, check_key
-from strataqc.substance import facets
+from strataqc.substance import facets, present
 
 
 def scope_of(r: CheckResult) -> str | None:
@@ -44,8 +44,7 @@ def comparable(baseline: list[tuple[float, int, float | None, str | None]], thre
 
 def stored_scope(value: Any) -> str | None:
     """A stored scope: None for NaN, NULL or empty (the whole table)."""
-    present = value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
-    return str(value) if present and value else None
+    return str(value) if present(value) and value else None
 
 
 def rules_per_night(entries: list[per_night.Entry], r: CheckResult) -> tuple[list[Any], dict[str, float] | None]:

@@ -21,6 +21,7 @@ from strataqc.comparable import comparable, previous_in_scope, rules_per_night, 
 from strataqc.trends import Trend, robust_z, trend, trend_value  # noqa: F401 (public here too)
 from strataqc.run import QCRun, check_key
 from strataqc.substance import changed, facets  # noqa: F401 (changed: used by alerts through history)
+from strataqc.substance import present as _present
 from strataqc.results import CheckResult, Status
 
 SCHEMA = "strataqc_history"
@@ -66,10 +67,6 @@ def _literal(value: Any, sql_type: str) -> exp.Expression:
 
 def _or_none(value: Any) -> Any:
     return value if _present(value) else None
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value)) and value is not pd.NA
 
 
 class History:

@@ -18,12 +18,13 @@ CHANGE_TOLERANCE = 0.10
 CHANGE_MIN_ROWS = 3
 
 
-def _present(value: Any) -> bool:
+def present(value: Any) -> bool:
+    """A value the history holds: not NULL, NaN or pandas' NA."""
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value) != "<NA>"
 
 
 def _moved(old: Any, new: Any, tolerance: float, min_abs: float = 0.0) -> bool:
-    if not _present(old) or new is None:
+    if not present(old) or new is None:
         return False
     old, new = float(old), float(new)
     return abs(new - old) > max(tolerance * max(abs(old), 1e-12), min_abs)
@@ -46,8 +47,8 @@ def _jump(recent: list[float] | None, new: Any, last: Any, tolerance: float = CH
 
     Without two earlier nights the usual move is unknown: taken as `tolerance` (relative), a jump is a
     move beyond JUMP times it."""
-    values = [float(v) for v in (recent or []) if _present(v)][-8:]
-    if new is None or not _present(last):
+    values = [float(v) for v in (recent or []) if present(v)][-8:]
+    if new is None or not present(last):
         return True
     if len(values) < 2:
         return _moved(last, new, JUMP * tolerance)
@@ -60,9 +61,9 @@ def _worse(alerted: Any, new: Any, threshold: Any) -> bool:
     """Did the failure move away from passing: farther from its threshold, else more failing rows?
 
     A failure easing back towards its threshold is no news: it is announced when it passes."""
-    if not _present(alerted) or new is None:
+    if not present(alerted) or new is None:
         return False
-    if _present(threshold):
+    if present(threshold):
         return abs(float(new) - float(threshold)) > abs(float(alerted) - float(threshold))
     return float(new) > float(alerted)
 
@@ -81,14 +82,14 @@ def changed(old_status: Any, old_failures: Any, old_observed: Any, r: CheckResul
     """
     if str(old_status) != str(r.status):
         return True
-    field = "observed" if r.observed is not None and _present(old_observed) else "failures"
+    field = "observed" if r.observed is not None and present(old_observed) else "failures"
     new, alerted = (r.observed, old_observed) if field == "observed" else (r.failures, old_failures)
     floor = 0.0 if field == "observed" else CHANGE_MIN_ROWS
     moved = _moved(alerted, new, tolerance, floor) and _worse(alerted, new, r.threshold if field == "observed" else None)
-    if moved and previous is not None and field == "observed" and _present(previous.get("threshold")) \
+    if moved and previous is not None and field == "observed" and present(previous.get("threshold")) \
             and r.threshold is not None and float(previous["threshold"]) != float(r.threshold):
         moved = False  # judged against another limit than last night (another statistic): values not comparable
-    if moved and previous is not None and _present(previous.get(field)):
+    if moved and previous is not None and present(previous.get(field)):
         moved = _moved(previous[field], new, tolerance, floor) and _jump(recent, new, previous[field], tolerance)
     if moved:
         return True

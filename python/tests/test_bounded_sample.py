@@ -39,12 +39,8 @@ def _read(wh, limit: int, where: exp.Expression | None = None):
         query = exp.select("id").from_(source.copy())
         return (query.where(exp.and_(*both)) if both else query).order_by(key.copy()).limit(limit)
 
-    count = exp.select(exp.Count(this=exp.Star())).from_(source.copy())
-    cutoff = exp.select(key.copy()).from_(source.copy()).order_by(key.copy()).limit(1).offset(limit - 1)
-    if where is not None:
-        count, cutoff = count.where(where.copy()), cutoff.where(where.copy())
     counting = Counting(wh)
-    return list(smallest_keys(counting, select, count, cutoff, key, limit)["id"]), counting.statements
+    return list(smallest_keys(counting, source, where, key, limit, select)["id"]), counting.statements
 
 
 def _exact(wh, limit: int) -> list[int]:

@@ -302,9 +302,6 @@ def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression,
     hostile column name never becomes an alias; the frame is renamed back here.
     """
     key = sample_key(wh.dialect, key_columns, seed)
-    counted = exp.select(exp.Count(this=exp.Star()).as_("n")).from_(table.copy()).where(where.copy())
-    cutoff = (exp.select(key.copy().as_("k")).from_(table.copy()).where(where.copy())
-              .order_by(exp.Ordered(this=key.copy())).limit(1).offset(max(0, limit - 1)))
 
     def read(extra: exp.Expression | None) -> exp.Select:
         condition = where.copy() if extra is None else exp.and_(where.copy(), extra)
@@ -313,6 +310,6 @@ def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression,
                 .order_by(exp.Ordered(this=key.copy()))
                 .limit(limit))
 
-    frame = smallest_keys(wh, read, counted, cutoff, key, limit)
+    frame = smallest_keys(wh, table, where, key, limit, read)
     frame.columns = list(columns)
     return frame

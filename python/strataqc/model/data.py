@@ -56,18 +56,15 @@ def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expre
     # a 32-bit hash (Spark) ties among millions of rows: the ids order the rows of one key
     ties = [exp.column(c, table="r", quoted=True) for c in (ids or columns)]
 
-    def filtered(query: exp.Select, extra: exp.Expression | None) -> exp.Select:
-        both = [c for c in (condition, extra) if c is not None]
-        return query.where(exp.and_(*[c.copy() for c in both])) if both else query
+    def read(extra: exp.Expression | None) -> exp.Select:
+        both = [c.copy() for c in (condition, extra) if c is not None]
+        ordered = (query.where(exp.and_(*both)) if both else query).order_by(key.copy(), *[t.copy() for t in ties])
+        return ordered.limit(int(limit))
 
     # one ORDER BY ... LIMIT carrying every column took 18 s where finding the limit-th key first and reading
     # the rows under it took 11 (10M rows, same rows, same order); a count and one read under a cut the
     # key's spread gives skip the first of those two scans (`bounded_sample`)
-    counted = filtered(exp.select(exp.Count(this=exp.Star()).as_("n")).from_(source.copy()), None)
-    cutoff = filtered(exp.select(key.copy().as_("k")).from_(source.copy()), None).order_by(key.copy()).limit(1).offset(
-        max(0, int(limit) - 1))
-    return smallest_keys(wh, lambda extra: filtered(query.copy(), extra).order_by(key.copy(), *[t.copy() for t in ties])
-                         .limit(int(limit)), counted, cutoff, key, int(limit))
+    return smallest_keys(wh, source, condition, key, int(limit), read)
 
 
 def repeated_prediction_ids(wh: Warehouse, relation: str, ids: list[str], sample: int = 3) -> tuple[int, list[tuple]]:

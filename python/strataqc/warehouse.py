@@ -6,6 +6,7 @@ expressions), and transpiled to the target engine here (DESIGN §6).
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -18,6 +19,7 @@ import pandas as pd
 import sqlglot
 import yaml
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 # Target and WarehouseError live in the engines' floor, and are imported from here everywhere else
 from strataqc.engines.target import DIALECTS, Target, WarehouseError  # noqa: F401
@@ -97,9 +99,8 @@ class Warehouse:
                                .sql(dialect="spark")
                                for t in trees if t)
         if isinstance(sql, exp.Expression):
-            if sql.find(exp.IsNan, exp.IsInf) is None:  # nothing to rewrite: no deep copy of a large statement
-                return sql.sql(dialect=self.dialect)
-            return float_tests(sql.copy(), self.dialect).sql(dialect=self.dialect)
+            # written, not rewritten: a copy of a large statement to rewrite its NaN tests cost seconds a night
+            return sql.sql(dialect=float_writer(self.dialect))
         if self.dialect == "duckdb":
             return sql
         return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=self.dialect))
@@ -174,6 +175,18 @@ def float_tests(tree: exp.Expression, dialect: str) -> exp.Expression:
         return node
     # the callers hand over a copy: another deep copy of a large statement cost seconds
     return tree.transform(rewrite, copy=False)
+
+
+@functools.cache
+def float_writer(dialect: str) -> Dialect:
+    """`dialect` writing ISNAN / ISINF nodes as `float_tests` rewrites them, without touching the tree."""
+    base = Dialect.get_or_raise(dialect).__class__
+    nan, inf = FLOAT_TESTS.get(dialect, FLOAT_TESTS["duckdb"])
+    transforms = {**base.Generator.TRANSFORMS,
+                  exp.IsNan: lambda gen, node: gen.sql(exp.Paren(this=nan(node.this.copy()))),
+                  exp.IsInf: lambda gen, node: gen.sql(exp.Paren(this=inf(node.this.copy())))}
+    generator = type("Generator", (base.Generator,), {"TRANSFORMS": transforms})
+    return type(f"StrataQC{base.__name__}", (base,), {"Generator": generator})()
 
 
 def quote(name: str) -> str:

@@ -91,15 +91,21 @@ class Predictor:
         return {name: float(value / total) for name, value in zip(self.features, raw)}
 
     def shap_values(self, X: pd.DataFrame) -> tuple[np.ndarray, float]:
-        """SHAP values (rows x features) and the base value, from shap's TreeExplainer."""
+        """SHAP values (rows x features) and the base value (TreeSHAP, path-dependent)."""
+        if self.kind == "lightgbm":
+            # LightGBM computes TreeSHAP itself: the values shap's TreeExplainer returns for a booster
+            # (it calls this), without importing shap on every night (most of a second)
+            contrib = np.asarray(self.model.predict(X.to_numpy(dtype="float64"), pred_contrib=True,
+                                                    num_threads=lightgbm_threads(None)), dtype=float)
+            contrib = contrib.reshape(len(X), len(self.features) + 1)
+            return contrib[:, :-1], float(contrib[0, -1]) if len(X) else 0.0
         import shap
 
-        model = self.model if self.kind == "lightgbm" else _final_estimator(self.model)
+        model = _final_estimator(self.model)
         if model is not self.model:
             raise TypeError("SHAP needs the tree model itself, not a pipeline around it")
         explainer = shap.TreeExplainer(model)
-        values = np.asarray(explainer.shap_values(X.to_numpy(dtype="float64") if self.kind == "lightgbm" else X),
-                            dtype=float)
+        values = np.asarray(explainer.shap_values(X), dtype=float)
         base = np.asarray(explainer.expected_value, dtype=float).reshape(-1)[0]
         return values.reshape(len(X), len(self.features)), float(base)
 

@@ -70,6 +70,24 @@ def load_into(landing_dir: Path, duckdb_path: Path) -> dict[str, int]:
         return load_landing(landing_dir, wh)
 
 
+def deliver_next_day(landing: Path) -> tuple[dict, str, str]:
+    """Land one more day in `landing`, with a line re-sent from the first night (other units: still a
+    duplicate) and a late line for two days back (inside the daily model's reprocessing overlap).
+    Returns the manifest, the re-sent line's id and the late line's id."""
+    from strataqc.landing.generate import generate
+
+    manifest = generate(landing, extend_days=1)
+    new_file = landing / sorted(manifest["files"])[-1]
+    first_file = landing / sorted(manifest["files"])[0]
+    resent = first_file.read_text().splitlines()[1].replace('"', "").split(",")
+    resent[4] = str(int(resent[4]) + 5)
+    previous = dt.date.fromisoformat(manifest["generator"]["end_date"]) - dt.timedelta(days=2)
+    late = [f"LATE-{previous:%Y%m%d}-S0001-K00001", previous.isoformat(), "S0001", "K00001", "3", "2.00", "0"]
+    with open(new_file, "a", encoding="utf-8") as fh:
+        fh.write(",".join(resent) + "\n" + ",".join(late) + "\n")
+    return manifest, resent[0], late[0]
+
+
 def model_errors(target_path: Path) -> list[str]:
     """Nodes of the last dbt invocation that errored (not test failures: the demo data fails tests on purpose)."""
     results = json.loads((target_path / "run_results.json").read_text())["results"]

@@ -3,14 +3,12 @@ table by table, including a line re-sent from an earlier night and a late line f
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 
 import pytest
 
-from conftest import load_into, model_errors, run_dbt
-from strataqc.landing.generate import generate
+from conftest import deliver_next_day, load_into, model_errors, run_dbt
 
 pytestmark = pytest.mark.dbt
 
@@ -29,16 +27,7 @@ def next_night(demo_night, tmp_path_factory):
     landing = root / "landing"
     shutil.copytree(demo_night.landing_dir, landing)
     duckdb_path, env = demo_night.copy_warehouse(root)
-    manifest = generate(landing, extend_days=1)
-    new_file = landing / sorted(manifest["files"])[-1]
-    first_file = landing / sorted(manifest["files"])[0]
-    resent = first_file.read_text().splitlines()[1].replace('"', "").split(",")
-    resent[4] = str(int(resent[4]) + 5)  # re-sent from an earlier night with other units: still a duplicate
-    # a late line for two days back: inside the daily model's reprocessing overlap
-    previous = dt.date.fromisoformat(manifest["generator"]["end_date"]) - dt.timedelta(days=2)
-    late = [f"LATE-{previous:%Y%m%d}-S0001-K00001", previous.isoformat(), "S0001", "K00001", "3", "2.00", "0"]
-    with open(new_file, "a", encoding="utf-8") as fh:
-        fh.write(",".join(resent) + "\n" + ",".join(late) + "\n")
+    manifest, resent_id, late_id = deliver_next_day(landing)
     load_into(landing, duckdb_path)
 
     # one target path for both runs: the second reuses the first's parse
@@ -57,7 +46,7 @@ def next_night(demo_night, tmp_path_factory):
     full = run_dbt(["run", "--full-refresh"], env, root / "target", root / "logs")
     assert full.returncode == 0, full.stdout[-3000:]
     assert model_errors(root / "target") == []
-    return duckdb_path, compiled, resent[0], late[0], manifest
+    return duckdb_path, compiled, resent_id, late_id, manifest
 
 
 def test_the_nightly_run_took_the_incremental_branch(next_night):

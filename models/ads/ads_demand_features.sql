@@ -3,14 +3,15 @@
     incremental_strategy='delete+insert',
     unique_key='date_day',
     on_schema_change='fail',
-    strataqc_scope_lookback=[21, var('strataqc_reprocess_days', 2) | int + 8] | max
+    strataqc_scope_lookback=strataqc.demo_rebuild_days(),
+    post_hook="{{ strataqc.demo_relabel_train(this) }}"
 ) }}
-{#- What a run can change in the days already built: the split and the target of the last 21 days
-    (7 predict + 14 valid, however many days land), and the forward windows (the target, the centred
-    mean: 7 days ahead) of the days before the ones DWS rebuilds (var strataqc_reprocess_days). An
-    incremental run rebuilds exactly those days and reads 28 more for lags and rolling means, so it
-    gives what a full refresh gives. -#}
-{%- set rebuild_days = [21, var('strataqc_reprocess_days', 2) | int + 8] | max -%}
+{#- What a run can change in the days already built: the target and the forward-looking centred mean
+    (7 days ahead) of the days before the ones DWS rebuilds (var strataqc_reprocess_days), and the
+    split of the days that leave the valid window. An incremental run rebuilds the former
+    (`demo_rebuild_days`, reading 28 more days for lags and rolling means) and relabels the latter
+    (the post-hook `demo_relabel_train`), so it gives what a full refresh gives. -#}
+{%- set rebuild_days = strataqc.demo_rebuild_days() -%}
 {%- set history_days = 28 -%}
 {%- set rebuild_from, read_from = none, none -%}
 {%- if is_incremental() -%}

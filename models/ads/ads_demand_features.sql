@@ -103,3 +103,5 @@ features as (
 )
 
 select * from features
+-- clustered by day: a night deletes, rewrites and reads its last days in the last blocks only
+order by date_day

@@ -117,3 +117,6 @@ left join daily
 left join closing_days
     on closing_days.store_id = spine.store_id
     and closing_days.date_day = spine.date_day
+
+-- clustered by day: a night deletes, rewrites and reads its last days in the last blocks only
+order by date_day

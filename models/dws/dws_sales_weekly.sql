@@ -33,3 +33,5 @@ select
     cast(sum(case when is_filled then 1 else 0 end) as integer) as filled_days
 from daily
 group by store_id, sku_id, cast({{ dbt.date_trunc('week', 'date_day') }} as date)
+-- clustered by week: a night rewrites its last weeks in the last blocks only
+order by week_start

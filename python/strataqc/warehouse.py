@@ -95,12 +95,10 @@ class Warehouse:
         """DuckDB-dialect SQL (or an expression) as the target engine's SQL."""
         if self.dialect == "spark":
             trees = [sql] if isinstance(sql, exp.Expression) else sqlglot.parse(sql, read="duckdb")
-            return ";\n".join(float_tests(t.copy().transform(_spark_percentile, copy=False), "spark")
-                               .sql(dialect="spark")
-                               for t in trees if t)
+            return ";\n".join(t.sql(dialect=writer("spark")) for t in trees if t)
         if isinstance(sql, exp.Expression):
             # written, not rewritten: a copy of a large statement to rewrite its NaN tests cost seconds a night
-            return sql.sql(dialect=float_writer(self.dialect))
+            return sql.sql(dialect=writer(self.dialect))
         if self.dialect == "duckdb":
             return sql
         return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=self.dialect))
@@ -138,12 +136,12 @@ class Warehouse:
         self.close()
 
 
-def _spark_percentile(node: exp.Expression) -> exp.Expression:
+def _spark_percentile(gen, node: exp.PercentileCont) -> str:
     """sqlglot writes quantile_cont(x, p) as PERCENTILE_CONT(x, p) for Spark, which Spark 4
     rejects; percentile(x, p) is the same interpolated quantile."""
-    if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
-        return exp.Anonymous(this="PERCENTILE", expressions=[node.this.copy(), node.expression.copy()])
-    return node
+    if node.args.get("expression") is not None:
+        return gen.func("PERCENTILE", node.this, node.expression)
+    return gen.function_fallback_sql(node)
 
 
 def _double(text: str) -> exp.Expression:
@@ -163,28 +161,17 @@ FLOAT_TESTS = {
 }
 
 
-def float_tests(tree: exp.Expression, dialect: str) -> exp.Expression:
-    """ISNAN/ISINF nodes of `tree` written the way `dialect` counts them right."""
-    nan, inf = FLOAT_TESTS.get(dialect, FLOAT_TESTS["duckdb"])
-
-    def rewrite(node: exp.Expression) -> exp.Expression:
-        if isinstance(node, exp.IsNan):
-            return exp.Paren(this=nan(node.this.copy()))
-        if isinstance(node, exp.IsInf):
-            return exp.Paren(this=inf(node.this.copy()))
-        return node
-    # the callers hand over a copy: another deep copy of a large statement cost seconds
-    return tree.transform(rewrite, copy=False)
-
-
 @functools.cache
-def float_writer(dialect: str) -> Dialect:
-    """`dialect` writing ISNAN / ISINF nodes as `float_tests` rewrites them, without touching the tree."""
+def writer(dialect: str) -> Dialect:
+    """`dialect` as StrataQC writes it: ISNAN / ISINF the way the engine counts them right (FLOAT_TESTS),
+    Spark's percentile, at generation time: the statement built is never copied or changed."""
     base = Dialect.get_or_raise(dialect).__class__
     nan, inf = FLOAT_TESTS.get(dialect, FLOAT_TESTS["duckdb"])
     transforms = {**base.Generator.TRANSFORMS,
                   exp.IsNan: lambda gen, node: gen.sql(exp.Paren(this=nan(node.this.copy()))),
                   exp.IsInf: lambda gen, node: gen.sql(exp.Paren(this=inf(node.this.copy())))}
+    if dialect == "spark":
+        transforms[exp.PercentileCont] = _spark_percentile
     generator = type("Generator", (base.Generator,), {"TRANSFORMS": transforms})
     return type(f"StrataQC{base.__name__}", (base,), {"Generator": generator})()
 

@@ -45,7 +45,7 @@ def count_if(condition: exp.Expression) -> exp.Expression:
 
 
 def is_nan(expr: exp.Expression) -> exp.Expression:
-    """NaN test as sqlglot's ISNAN node; `warehouse.float_tests` writes it per engine (never folded away)."""
+    """NaN test as sqlglot's ISNAN node; `warehouse.writer` writes it per engine (never folded away)."""
     return exp.IsNan(this=exp.cast(expr.copy(), "DOUBLE"))
 
 

@@ -15,7 +15,7 @@ from strataqc.checks import feature_set, stats
 from strataqc.checks.config import build_spec, column
 from strataqc.checks.feature_set import run_feature_set_checks, spelling_groups
 from strataqc.results import CheckType, Status
-from strataqc.warehouse import Target, Warehouse, float_tests, quote
+from strataqc.warehouse import Target, Warehouse, quote, writer
 
 RNG_SEED = 7
 
@@ -397,18 +397,18 @@ def test_statistics_sql_transpiles_without_duckdb_only_functions(dialect):
         stats._select(table, [exp.Not(this=exp.NullSafeEQ(this=column("a"), expression=column("b")))], None),
     ]
     for query in queries:
-        sql = float_tests(query, dialect).sql(dialect)   # as Warehouse.to_dialect renders it
+        sql = query.sql(dialect=writer(dialect))   # as Warehouse.to_dialect renders it
         # Spark has isnan(); no engine but DuckDB has isfinite(), and none has is_nan()/is_inf()
         assert "QUANTILE_CONT" not in sql.upper() and "ISFINITE" not in sql.upper()
         assert "IS_NAN" not in sql.upper() and "IS_INF" not in sql.upper()
         sqlglot.parse_one(sql, read=dialect)
-    first = float_tests(queries[0], dialect).sql(dialect).upper()
+    first = queries[0].sql(dialect=writer(dialect)).upper()
     assert ("ISNAN(" in first) == (dialect == "spark")
 
 
 def test_nan_test_on_duckdb_is_neither_finite_nor_infinite():
     # isnan(x) and x = 'NaN' are folded away from Parquet statistics (duckdb#25521)
-    sql = float_tests(stats.is_nan(column("price")), "duckdb").sql("duckdb")
+    sql = stats.is_nan(column("price")).sql(dialect=writer("duckdb"))
     assert sql == '(NOT ISFINITE(CAST("price" AS DOUBLE)) AND NOT ISINF(CAST("price" AS DOUBLE)))'
 
 

@@ -100,13 +100,14 @@ class History:
         cols = list(columns)
         values = exp.values([tuple(_literal(row.get(c), columns[c]) for c in cols) for row in rows],
                             alias="v", columns=cols)
-        select = exp.select(*[exp.column(c, table="v", quoted=True) for c in cols]).from_(values)
+        select = exp.select(*[exp.column(c, table="v", quoted=True) for c in cols]).from_(values, copy=False)
         if anti_join_on:
             existing = exp.select("1").from_(exp.alias_(self._table(name), "h", table=True)).where(
                 exp.and_(*[exp.column(c, table="h", quoted=True).eq(exp.column(c, table="v", quoted=True))
                            for c in anti_join_on]))
-            select = select.where(exp.not_(exp.Exists(this=existing)))
-        return exp.insert(select, self._table(name), columns=[exp.to_identifier(c, quoted=True) for c in cols])
+            select = select.where(exp.not_(exp.Exists(this=existing)), copy=False)
+        return exp.insert(select, self._table(name), columns=[exp.to_identifier(c, quoted=True) for c in cols],
+                          copy=False)
 
     def _in_transaction(self, statements: Iterable[exp.Expression | str]) -> None:
         atomic = self.wh.dialect not in NO_TRANSACTIONS

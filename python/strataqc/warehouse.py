@@ -97,8 +97,9 @@ class Warehouse:
             trees = [sql] if isinstance(sql, exp.Expression) else sqlglot.parse(sql, read="duckdb")
             return ";\n".join(t.sql(dialect=writer("spark")) for t in trees if t)
         if isinstance(sql, exp.Expression):
-            # written, not rewritten: a copy of a large statement to rewrite its NaN tests cost seconds a night
-            return sql.sql(dialect=writer(self.dialect))
+            # written, not rewritten: a copy of a large statement to rewrite its NaN tests cost seconds a night.
+            # Nor copied: the generator's own normalising is idempotent, so a statement written twice reads the same
+            return sql.sql(dialect=writer(self.dialect), copy=False)
         if self.dialect == "duckdb":
             return sql
         return ";\n".join(sqlglot.transpile(sql, read="duckdb", write=self.dialect))
@@ -164,7 +165,7 @@ FLOAT_TESTS = {
 @functools.cache
 def writer(dialect: str) -> Dialect:
     """`dialect` as StrataQC writes it: ISNAN / ISINF the way the engine counts them right (FLOAT_TESTS),
-    Spark's percentile, at generation time: the statement built is never copied or changed."""
+    Spark's percentile, at generation time: the statement built is never copied or rewritten."""
     base = Dialect.get_or_raise(dialect).__class__
     nan, inf = FLOAT_TESTS.get(dialect, FLOAT_TESTS["duckdb"])
     transforms = {**base.Generator.TRANSFORMS,

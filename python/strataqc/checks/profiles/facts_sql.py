@@ -1,5 +1,8 @@
 """The feature-set checks' partial aggregates per (day, set value), written as sqlglot expressions once.
 
+The builders chain with copy=False: each query is built here and owned by its caller, and
+sqlglot's default copy of the growing SELECT at every step cost more than running the query.
+
 Each query groups the rows of the listed days by day (`__day`) and set value
 (`__set`), so the aggregates of any set of days add up (counts, min / max) or
 merge exactly (means and centred co-moments, by the parallel formulas of
@@ -23,8 +26,8 @@ def _grouped(table: exp.Table, projections: list[exp.Expression], date_column: s
     condition = exp.and_(*[c.copy() for c in (in_days(date_column, days), where) if c is not None]) \
         if days is not None or where is not None else None
     query = (exp.select(day_of(date_column).as_("__day"), set_of(split_column).as_("__set"), *projections)
-             .from_(table.copy()).group_by(day_key(date_column), set_of(split_column)))
-    return query.where(condition) if condition is not None else query
+             .from_(table.copy(), copy=False).group_by(day_key(date_column), set_of(split_column), copy=False))
+    return query.where(condition, copy=False) if condition is not None else query
 
 
 def column_facts(table: exp.Table, columns: dict[str, str], date_column: str, split_column: str | None,
@@ -47,17 +50,18 @@ def duplicate_facts(dialect: str, table: exp.Table, names: list[str], date_colum
     """Surplus rows and duplicated groups of the row-hash GROUP BY, per day (a group never spans two days
     when the partition column is among `names`)."""
     hashed = (exp.select(day_key(date_column).as_("__date"), row_hash(dialect, names).as_("__h"))
-              .from_(table.copy()))
+              .from_(table.copy(), copy=False))
     where = in_days(date_column, days)
     if where is not None:
-        hashed = hashed.where(where)
+        hashed = hashed.where(where, copy=False)
     per_hash = (exp.select(exp.column("__date"), exp.column("__h"), count_star().as_("__n"))
-                .from_(hashed.subquery("h")).group_by(exp.column("__date"), exp.column("__h"))
-                .having(exp.GT(this=count_star(), expression=exp.Literal.number(1))))
+                .from_(hashed.subquery("h", copy=False), copy=False)
+                .group_by(exp.column("__date"), exp.column("__h"), copy=False)
+                .having(exp.GT(this=count_star(), expression=exp.Literal.number(1)), copy=False))
     return (exp.select(day_text(exp.column("__date")).as_("__day"), exp.Literal.string("").as_("__set"),
                        exp.Sum(this=exp.Sub(this=exp.column("__n"), expression=exp.Literal.number(1))).as_("surplus"),
                        count_star().as_("groups"))
-            .from_(per_hash.subquery("d")).group_by(exp.column("__date")))
+            .from_(per_hash.subquery("d", copy=False), copy=False).group_by(exp.column("__date"), copy=False))
 
 
 def _rows(table: exp.Table, names: list[str], where: exp.Expression | None, date_column: str,
@@ -65,9 +69,9 @@ def _rows(table: exp.Table, names: list[str], where: exp.Expression | None, date
     """Day, set value (and level) and the finite value `x_<i>` of each column of `names`, of the listed days."""
     extra = [exp.cast(column(level), "VARCHAR").as_("__level")] if level is not None else []
     rows = exp.select(day_key(date_column).as_("__date"), set_of(split_column).as_("__set"), *extra,
-                      *[finite(column(c)).as_(f"x_{i}") for i, c in enumerate(names)]).from_(table.copy())
+                      *[finite(column(c)).as_(f"x_{i}") for i, c in enumerate(names)]).from_(table.copy(), copy=False)
     filters = [c for c in (in_days(date_column, days), where) if c is not None]
-    return rows.where(exp.and_(*[c.copy() for c in filters])) if filters else rows
+    return rows.where(exp.and_(*[c.copy() for c in filters]), copy=False) if filters else rows
 
 
 def _complete(indices: list[int]) -> exp.Expression:
@@ -80,8 +84,8 @@ def moment_shift(table: exp.Table, names: list[str], where: exp.Expression | Non
     column's own finite values): the shift the sums of products are centred on."""
     rows = _rows(table, names, where, date_column, split_column, days)
     query = exp.select(*[exp.Avg(this=exp.column(f"x_{i}")).as_(f"c_{i}") for i in range(len(names))]) \
-        .from_(rows.subquery("r"))
-    return query.where(_complete(list(range(len(names))))) if complete else query
+        .from_(rows.subquery("r", copy=False), copy=False)
+    return query.where(_complete(list(range(len(names)))), copy=False) if complete else query
 
 
 def _shifted(i: int, shift: list[float]) -> exp.Expression:
@@ -113,16 +117,18 @@ def moment_facts(table: exp.Table, names: list[str], where: exp.Expression | Non
                        *[exp.Sum(this=_shifted(i, shift)).as_(f"t_{i}") for i in range(len(names))],
                        *[exp.Sum(this=exp.Mul(this=_shifted(i, shift), expression=_shifted(j, shift))).as_(f"u_{k}")
                          for k, (i, j) in enumerate(pairs)])
-            .from_(rows.subquery("r")).where(_complete(list(range(len(names)))))
-            .group_by(*[exp.column(k) for k in keys]))
+            .from_(rows.subquery("r", copy=False), copy=False).where(_complete(list(range(len(names)))), copy=False)
+            .group_by(*[exp.column(k) for k in keys], copy=False))
     n = exp.cast(exp.column("n"), "DOUBLE")
     # a NULL level groups as a level of its own (GROUP BY keeps NULLs together)
-    return exp.select(day_text(exp.column("__date")).as_("__day"), *[exp.column(k) for k in keys[1:]], exp.column("n"),
+    return exp.select(day_text(exp.column("__date")).as_("__day"), *[exp.column(k) for k in keys[1:]],
+                      exp.column("n"),
                       *[exp.Add(this=double_literal(shift[i]),
                                 expression=exp.Div(this=exp.column(f"t_{i}"), expression=n.copy())).as_(f"m_{i}")
                         for i in range(len(names))],
-                      *[_centred(exp.column(f"t_{i}"), exp.column(f"t_{j}"), exp.column(f"u_{k}"), n.copy()).as_(f"s_{k}")
-                        for k, (i, j) in enumerate(pairs)]).from_(sums.subquery("g"))
+                      *[_centred(exp.column(f"t_{i}"), exp.column(f"t_{j}"), exp.column(f"u_{k}"),
+                                 n.copy()).as_(f"s_{k}")
+                        for k, (i, j) in enumerate(pairs)]).from_(sums.subquery("g", copy=False), copy=False)
 
 
 def pair_moment_facts(table: exp.Table, pairs: list[tuple[str, str]], where: exp.Expression | None,
@@ -158,5 +164,6 @@ def pair_moment_facts(table: exp.Table, pairs: list[tuple[str, str]], where: exp
                   *[_centred(exp.column(f"t{x}_{k}"), exp.column(f"t{y}_{k}"), exp.column(f"u{name}_{k}"),
                              safe.copy()).as_(f"{name}_{k}")
                     for name, x, y in (("aa", "a", "a"), ("bb", "b", "b"), ("ab", "a", "b"))]]
-    grouped = exp.select(*inner).from_(rows.subquery("r")).group_by(*[exp.column(k) for k in GROUPS])
-    return exp.select(*outer).from_(grouped.subquery("g"))
+    grouped = (exp.select(*inner).from_(rows.subquery("r", copy=False), copy=False)
+               .group_by(*[exp.column(k) for k in GROUPS], copy=False))
+    return exp.select(*outer).from_(grouped.subquery("g", copy=False), copy=False)

@@ -91,8 +91,9 @@ class ProfileStore:
             full = [{**row, "model": self.model, "version": version} for row in rows[start:start + batch]]
             values = exp.values([tuple(_literal(row.get(c), columns[c]) for c in cols) for row in full],
                                 alias="v", columns=cols)
-            select = exp.select(*[exp.column(c, table="v", quoted=True) for c in cols]).from_(values)
-            self._run(exp.insert(select, self.table(name), columns=[exp.to_identifier(c, quoted=True) for c in cols]))
+            select = exp.select(*[exp.column(c, table="v", quoted=True) for c in cols]).from_(values, copy=False)
+            self._run(exp.insert(select, self.table(name), columns=[exp.to_identifier(c, quoted=True) for c in cols],
+                                 copy=False))
 
     def drop_superseded(self, days: list[str], version: str) -> None:
         """Delete the older versions of `days` (engines with DELETE; the others keep them, unread)."""

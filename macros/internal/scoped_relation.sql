@@ -55,10 +55,7 @@
     {#- a gap touching the new rows lies after each series' last period before them -#}
     {%- if kwargs.group_by is string -%}{{ return(whole) }}{%- endif -%}
     {%- set groups = strataqc.quote_all(kwargs.group_by or []) -%}
-    {%- set g = groups | join(', ') ~ (', ' if groups else '') -%}
-    {{ return('(select ' ~ g ~ d ~ ' from ' ~ base ~ ' where ' ~ d ~ ' >= ' ~ first_new
-        ~ ' union all select ' ~ g ~ 'max(' ~ d ~ ') as ' ~ d ~ ' from ' ~ base ~ ' where ' ~ d ~ ' < ' ~ first_new
-        ~ (' group by ' ~ groups | join(', ') if groups else '') ~ ') strataqc_scoped') }}
+    {{ return(strataqc.continuity_edge(base, d, groups, first_new, kwargs.interval or 'day') ~ ' strataqc_scoped') }}
   {%- endif -%}
   {#- value_continuity: a run longer than its limit that reaches the new rows is still longer than the
       limit inside limit + 1 periods of edge; a change compares with 1 period back (7 days weekly) -#}

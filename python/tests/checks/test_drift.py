@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from strataqc.checks.config import build_spec
@@ -210,6 +211,29 @@ def test_multivariate_drift_catches_a_joint_shift_no_single_feature_shows(wh):
     assert {r.column: r.status for r in results if r.check == "feature_drift"} == {"a": Status.PASS, "b": Status.PASS}
     multivariate = next(r for r in results if r.check == "multivariate_drift")
     assert multivariate.status is Status.FAIL and multivariate.observed > 0.9
+
+
+def test_multivariate_drift_folds_side_by_side_score_as_one_after_another():
+    """The folds train on threads of their own: every out-of-fold score and fold AUC equals sklearn's sequential loop."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.metrics import roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+
+    from strataqc.checks.drift.multivariate_drift import _cross_validated_scores
+
+    rng = np.random.default_rng(3)
+    x = np.column_stack([rng.normal(size=3000), rng.integers(0, 5, size=3000).astype(float)])
+    y = (rng.random(3000) < 0.5).astype(int)
+    x[y == 1, 0] += 0.3
+    scores, aucs = _cross_validated_scores(x, y, [False, True], 3, 20, 42, threads=1)
+    expected = np.zeros(len(y))
+    for train, test in StratifiedKFold(n_splits=3, shuffle=True, random_state=42).split(x, y):
+        model = HistGradientBoostingClassifier(max_iter=20, random_state=42, categorical_features=[False, True])
+        expected[test] = model.fit(x[train], y[train]).predict_proba(x[test])[:, 1]
+    assert np.array_equal(scores, expected)
+    folds = list(StratifiedKFold(n_splits=3, shuffle=True, random_state=42).split(x, y))
+    assert aucs == [float(roc_auc_score(y[test], expected[test])) for _, test in folds]
+    assert 0.5 < float(np.mean(aucs)) < 0.75
 
 
 def test_multivariate_drift_sample_is_repeatable_and_seeded(wh):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import typer
 
 from strataqc import history_view, lineage_view, night
@@ -33,4 +35,13 @@ command("rollback", model_versions.rollback_version, into=model)
 
 
 def main() -> None:
-    app()
+    # Objects that live as long as the process are left out of the cyclic collector: those of the
+    # imports from the start, and at the end everything, so the interpreter's last collection does
+    # not walk every frame and tree the night made (0.35 s of a 10M night's qc-report run, and
+    # 0.3 s of collections during it). Nothing is skipped at exit but that walk: atexit, flushes
+    # and closes run as always.
+    gc.freeze()
+    try:
+        app()
+    finally:
+        gc.freeze()

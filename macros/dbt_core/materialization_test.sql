@@ -3,11 +3,12 @@
     test that passed. dbt drops, creates and commits a table for every test, a passing one's empty:
     three statements a test, most of a second of dbt's own time a night for the demo's tests.
 
-    So a test whose table is gone (it passed last time: the common case) runs its query alone, and
-    stores its rows only when it now warns or fails (its query runs once more, that night only). A
-    test whose table exists (it failed last time) stores its rows first as dbt does, and drops the
-    table when it now passes. Views (`store_failures_as: view`) and tests that store nothing work
-    as in dbt.
+    So on an incremental night a test whose table is gone (it passed last time: the common case)
+    runs its query alone, and stores its rows only when it now warns or fails (its query runs once
+    more, that night only). A test whose table exists (it failed last time) stores its rows first as
+    dbt does, and drops the table when it now passes. A full refresh (a new warehouse knows no last
+    time) stores first for every test, as dbt does: no failing test runs twice. Views
+    (`store_failures_as: view`) and tests that store nothing work as in dbt.
 
     It applies where this repository is the root project (the demo): an installed package cannot
     override a built-in materialization. A host project opts in with its own
@@ -38,7 +39,7 @@
   {% set target_relation = api.Relation.create(identifier=model['alias'], schema=schema, database=database,
        type=store_failures_as) %}
 
-  {% if storing and (store_failures_as == 'view' or old_relation) %}
+  {% if storing and (store_failures_as == 'view' or old_relation or flags.FULL_REFRESH) %}
     {#- as dbt: the rows go to the audit relation, and the verdict is read from there -#}
     {% if old_relation %}
       {% do adapter.drop_relation(old_relation) %}

@@ -19,9 +19,9 @@ WRAP = ("{% materialization test, default %}{{ return(strataqc.materialization_t
 AUDIT = "main_dbt_test__audit"
 
 
-def _night(root, dbt, values: list[int]):
+def _night(root, dbt, values: list[int], *flags: str):
     (root / "seeds" / "numbers.csv").write_text("n\n" + "\n".join(map(str, values)) + "\n", encoding="utf-8")
-    done = dbt("build")
+    done = dbt("build", *flags)
     results = json.loads((root / "target" / "run_results.json").read_text())["results"]
     test = next(r for r in results if r["unique_id"].startswith("test.host_shop.no_negative"))
     with duckdb.connect(str(root / "host.duckdb"), read_only=True) as con:
@@ -45,7 +45,8 @@ def nights(tmp_path_factory):
         encoding="utf-8")
     dbt = host_project(root)
     assert dbt("deps").returncode == 0
-    return [_night(root, dbt, values) for values in ([1, 2], [1, -2, -3], [-2, 5], [4, 5])]
+    return [_night(root, dbt, values) for values in ([1, 2], [1, -2, -3], [-2, 5], [4, 5])] + \
+        [_night(root, dbt, [-7, 1], "--full-refresh")]
 
 
 def test_a_passing_test_keeps_no_table_and_runs_its_query_alone(nights):
@@ -70,3 +71,9 @@ def test_a_test_that_keeps_failing_reads_its_verdict_from_its_stored_rows(nights
 def test_a_test_that_passes_again_drops_its_table(nights):
     done, test, stored, ran = nights[3]
     assert (test["status"], test["failures"], stored) == ("pass", 0, None)
+
+
+def test_a_full_refresh_stores_first_so_a_new_failure_runs_once(nights):
+    done, test, stored, ran = nights[4]
+    assert (test["status"], test["failures"], stored) == ("warn", 1, [(-7,)])
+    assert f'"{AUDIT}"."no_negative"' in ran and "where n < 0" not in ran

@@ -10,6 +10,7 @@ category, and one bounded sample for the domain classifier.
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,10 @@ from sqlglot import exp
 from strataqc.bounded_sample import smallest_keys
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, fn
+from strataqc.kept_sample import kept_sample
 from strataqc.sample_key import sample_key
+
+log = logging.getLogger("strataqc")
 
 # A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)
 MISSING_BIN = -1
@@ -294,14 +298,26 @@ def new_levels(wh, table: exp.Table, name: str, reference: exp.Expression, curre
 # ------------------------------------------------------------------ bounded sample for row-level work
 
 def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression, key_columns: list[str],
-                seed: int, limit: int) -> pd.DataFrame:
+                seed: int, limit: int, keep: Any = None) -> pd.DataFrame:
     """Up to `limit` rows of the set `where`, the same rows on every run: the `limit` smallest seeded hashes,
     read under a cut on the hash (`bounded_sample`): one ORDER BY ... LIMIT over every column cost three
     times the memory and half again the time on DuckDB.
     Only `columns` travel, under positional aliases (__strataqc_c0, ...) so a
     hostile column name never becomes an alias; the frame is renamed back here.
+    With `keep` (a `kept_sample.Keep`), the sample is kept in the warehouse and read
+    again only for the days that changed: the same rows.
     """
     key = sample_key(wh.dialect, key_columns, seed)
+    if keep is not None:
+        try:
+            frame = kept_sample(wh, keep, table.copy(), where, key, [column(c).as_(f"__strataqc_c{i}")
+                                                                    for i, c in enumerate(columns)], [], limit)
+        except Exception as exc:  # the kept copy is an economy: the sample is read in full instead
+            log.warning("kept sample of %s (%s) not used: %s", table.sql(), keep.purpose, str(exc).splitlines()[0])
+            frame = None
+        if frame is not None:
+            frame.columns = list(columns)
+            return frame
 
     def read(extra: exp.Expression | None) -> exp.Select:
         condition = where.copy() if extra is None else exp.and_(where.copy(), extra)

@@ -30,7 +30,7 @@ from strataqc.model.baselines import baseline_columns, baseline_forecasts
 from strataqc.checks.block import Block, not_a_mapping, read_block
 from strataqc.model.config import ModelConfig, ModelConfigError
 from strataqc.model.data import (USER_PREDICTION, column, fingerprint, load_rows, repeated_prediction_ids,
-                                 split_filter, table_columns)
+                                 split_filter, table_columns, train_keep)
 from strataqc.model.measure import feature_variation, single_row_latencies_ms
 from strataqc.model.metrics import all_metrics
 from strataqc.model.predictions import predictions_relation, write_predictions
@@ -62,6 +62,7 @@ class Night:
     baselines: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # split -> name -> forecast
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     earlier: list[CheckResult] = field(default_factory=list)  # the night's records so far (retrain triggers)
+    keep: Any = None  # where the train sample is kept between nights (model.data.train_keep), or None
 
 
 def run_model_quality(model_name: str, relation_name: str, config: dict | Block, wh: Any,
@@ -79,7 +80,7 @@ def run_model_quality(model_name: str, relation_name: str, config: dict | Block,
         night = _prepare(model_name, relation_name, config or {}, wh, Path(project_dir))
     except Exception as exc:
         return stamp([_error("model_quality", model_name, exc)])
-    night.earlier = list(earlier or [])
+    night.earlier, night.keep = list(earlier or []), train_keep(model_name, config, night.relation, wh)
 
     # a user's model file is read first (it names the columns to read); a broken one still
     # leaves the baselines to forecast with, so the night goes on without it
@@ -187,7 +188,7 @@ def _load_data(night: Night, wh: Any) -> list[CheckResult]:
         if split != "predict":
             where = exp.and_(where, _has_target(night))
         night.frames[split] = load_rows(wh, night.relation, columns, where, cfg.sample[split], night.ids,
-                                        cfg.seed, cfg.user_predictions)
+                                        cfg.seed, cfg.user_predictions, night.keep if split == "train" else None)
     if night.frames.get("valid") is None or night.frames["valid"].empty:
         raise ValueError(f"{night.model}: no rows with {night.split_column} = '{cfg.splits['valid']}' and a "
                          f"{night.target}; the gates compare on the valid split (set model.splits.valid)")

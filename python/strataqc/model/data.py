@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
+from typing import Any
 
 import pandas as pd
 from sqlglot import exp
 
 from strataqc.bounded_sample import smallest_keys
+from strataqc.checks.block import Block, read_block
+from strataqc.kept_sample import Keep, full_mark, kept_sample
 from strataqc.sample_key import sample_key
 from strataqc.warehouse import Warehouse, table
+
+log = logging.getLogger("strataqc")
 
 
 def column(name: str) -> exp.Column:
@@ -31,13 +37,29 @@ def split_filter(split_column: str, value: str) -> exp.Expression:
 USER_PREDICTION = "_strataqc_user_prediction"
 
 
+def train_keep(model: str, config: Any, relation: str, wh: Warehouse) -> Keep | None:
+    """Where the train sample may be kept between nights (`kept_sample`): the day column and rewrite
+    window of the model's stored profiles (meta.strataqc.profiles); None without them, or when the
+    profiles verify days by checksum (a count would not show what changed)."""
+    block = config if isinstance(config, Block) else read_block(model, config or {})
+    raw = getattr(block, "profiles", None)
+    if not isinstance(raw, dict) or not isinstance(raw.get("column"), str) or raw.get("verify", "rows") != "rows":
+        return None
+    try:
+        fresh = max(int(raw.get("rewrite_days") or 0), 0)
+    except (TypeError, ValueError):
+        return None
+    return Keep(model, "train", raw["column"], fresh, full_mark(wh, table(relation)))
+
+
 def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expression | None,
               limit: int, ids: list[str], seed: int = 42,
-              user_predictions: dict[str, str] | None = None) -> pd.DataFrame:
+              user_predictions: dict[str, str] | None = None, keep: Keep | None = None) -> pd.DataFrame:
     """At most `limit` rows of `columns`, a deterministic sample when the split is larger: the rows of
     smallest seeded hash of the ids (ties in id order).
     With `user_predictions` ({relation, column}), the user's prediction for each row is joined on the
-    ids and comes back as column _strataqc_user_prediction."""
+    ids and comes back as column _strataqc_user_prediction. With `keep`, the sample is kept in the
+    warehouse and read again only for the days that changed (the same rows)."""
     source = table(relation)
     source.set("alias", exp.TableAlias(this=exp.to_identifier("r")))
     selects: list[exp.Expression] = [exp.column(c, table="r", quoted=True) for c in columns]
@@ -61,6 +83,14 @@ def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expre
         ordered = (query.where(exp.and_(*both)) if both else query).order_by(key.copy(), *[t.copy() for t in ties])
         return ordered.limit(int(limit))
 
+    if keep is not None and not user_predictions:
+        try:
+            kept = kept_sample(wh, keep, source, condition, key, selects, ties, int(limit))
+        except Exception as exc:  # the kept copy is an economy: the sample is read in full instead
+            log.warning("kept sample of %s (%s) not used: %s", relation, keep.purpose, str(exc).splitlines()[0])
+            kept = None
+        if kept is not None:
+            return kept
     # one ORDER BY ... LIMIT carrying every column took 18 s where finding the limit-th key first and reading
     # the rows under it took 11 (10M rows, same rows, same order); a count and one read under a cut the
     # key's spread gives skip the first of those two scans (`bounded_sample`)

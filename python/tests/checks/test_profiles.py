@@ -238,3 +238,28 @@ def test_a_writable_warehouse_stores_the_profiles(tmp_path):
         make_table(wh)
         run_drift_checks(wh, spec_for(wh, {"column": "date_day"}))
         assert int(wh.query('SELECT count(DISTINCT day) AS n FROM "strataqc_history"."profile_days"').n[0]) == DAYS
+
+
+# ------------------------------------------------------------------ the domain classifier's kept reference
+
+def test_the_domain_classifier_keeps_its_reference_sample_and_measures_what_a_full_read_does(wh):
+    """With stored profiles the reference sample is kept between nights (strataqc/kept_sample.py): the
+    classifier sees the rows a full read gives, night after night, while the kept sample is topped up."""
+    make_table(wh)
+    checks = {"sample_size": 4000, "checks": {"multivariate_drift": {}, "feature_drift": False,
+                                              "new_categories": False, "target_drift": False}}
+
+    def night() -> tuple:
+        kept = records(run_drift_checks(wh, spec_for(wh, {"column": "date_day", "rewrite_days": 3}, **checks)),
+                       "multivariate_drift")[None]
+        full = records(run_drift_checks(wh, spec_for(wh, None, **checks)), "multivariate_drift")[None]
+        assert kept.observed == full.observed and kept.details["metrics"] == full.details["metrics"]
+        return kept, str(wh.query('SELECT drawn_at FROM "strataqc_history"."kept_samples"').iloc[0, 0])
+
+    first, drawn = night()
+    assert first.details["metrics"]["sample_reference"] == 2000
+    # a day leaves valid for train, a new day lands
+    wh.execute(f"UPDATE daily SET split = 'train' WHERE date_day = DATE '2024-01-01' + {DAYS - 14}")
+    wh.execute(f"INSERT INTO daily {day_rows(DAYS, DAYS)}")
+    second, again = night()
+    assert again == drawn  # topped up with the day that changed, not drawn again

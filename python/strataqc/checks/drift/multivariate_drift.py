@@ -57,8 +57,9 @@ def measure(sets: Sets, params: dict) -> DomainClassifier:
         return DomainClassifier(reference_rows=ref_rows, current_rows=cur_rows, empty=f"no rows in {empty}")
     per_set = max(1, spec.sample_size // 2)
     key = spec.ids or features  # hash the row's identity: the same rows are drawn on every run
-    frames = [drift_sql.sample_rows(sets.wh, sets.table, features, where, key, spec.seed, per_set)
-              for where in (sets.reference, sets.current)]
+    # the reference is kept between nights (its days rarely change); the current set is mostly new
+    frames = [drift_sql.sample_rows(sets.wh, sets.table, features, where, key, spec.seed, per_set, keep)
+              for where, keep in ((sets.reference, _reference_keep(sets)), (sets.current, None))]
     x = _encode(frames[0], frames[1], features, spec)
     y = np.concatenate([np.zeros(len(frames[0]), dtype=int), np.ones(len(frames[1]), dtype=int)])
     folds = int(min(params["folds"], np.bincount(y).min()))
@@ -76,6 +77,17 @@ def measure(sets: Sets, params: dict) -> DomainClassifier:
                             tuple(int(n) for n in np.histogram(scores[y == 0], bins=edges)[0]),
                             tuple(int(n) for n in np.histogram(scores[y == 1], bins=edges)[0]),
                             len(frames[0]), len(frames[1]), ref_rows, cur_rows)
+
+
+def _reference_keep(sets: Sets):
+    """Where the reference sample may be kept: a split's reference, with stored profiles counted by rows."""
+    from strataqc.kept_sample import Keep, full_mark
+
+    profiles = sets.spec.profiles
+    if profiles is None or sets.spec.windows is not None or profiles.verify != "rows":
+        return None
+    return Keep(sets.spec.model, "multivariate_reference", profiles.column, profiles.rewrite_days,
+                full_mark(sets.wh, sets.table))
 
 
 def judge(measured: DomainClassifier, params: dict) -> Status:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from strataqc.history import NO_DELETE, SCHEMA
 
 META = {"name": "TEXT", "threshold": "TEXT", "counts": "TEXT", "full_mark": "TEXT", "drawn_at": "TEXT"}
 REDRAW_DAYS = 7   # a full draw at least this often: a change no count shows is not kept longer
+log = logging.getLogger("strataqc")
 
 
 @dataclass(frozen=True)
@@ -44,24 +46,29 @@ class Keep:
 def kept_sample(wh: Any, keep: Keep, source: exp.Table, condition: exp.Expression | None, key: exp.Expression,
                 columns: list[exp.Expression], ties: list[exp.Expression], limit: int) -> pd.DataFrame | None:
     """The `limit` rows of smallest (key, ties) of `source` meeting `condition`, as `columns` (each an
-    aliased expression), in that order; None when nothing can be kept here (the caller reads in full)."""
+    aliased expression), in that order; None when nothing is kept here: the caller reads in full (a
+    failure to keep is logged, never the night's error: the kept copy is an economy)."""
     if wh.dialect in NO_DELETE or getattr(wh, "read_only", False):
         return None
     kept = _Kept(wh, keep, source, condition, key, columns, ties, limit)
-    counts = kept.counts()
-    if sum(counts.values()) <= limit:
-        return None   # the whole set is the sample: one read, nothing to keep
-    kept.ensure()
-    # one transaction: the kept rows and their state change together or not at all
-    wh.execute("BEGIN TRANSACTION" if wh.dialect == "duckdb" else "BEGIN")
     try:
-        frame = kept.refreshed(counts)
-        frame = frame if frame is not None else kept.drawn(counts)
-    except Exception:
-        wh.execute("ROLLBACK")
-        raise
-    wh.execute("COMMIT")
-    return frame
+        counts = kept.counts()
+        if sum(counts.values()) <= limit:
+            return None   # the whole set is the sample: one read, nothing to keep
+        kept.ensure()
+        # one transaction: the kept rows and their state change together or not at all
+        wh.execute("BEGIN TRANSACTION" if wh.dialect == "duckdb" else "BEGIN")
+        try:
+            frame = kept.refreshed(counts)
+            frame = frame if frame is not None else kept.drawn(counts)
+        except Exception:
+            wh.execute("ROLLBACK")
+            raise
+        wh.execute("COMMIT")
+        return frame
+    except Exception as exc:
+        log.warning("kept sample %s not used (read in full): %s", kept.name, str(exc).splitlines()[0])
+        return None
 
 
 class _Kept:

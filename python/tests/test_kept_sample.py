@@ -100,3 +100,13 @@ def test_an_engine_without_delete_reads_in_full_every_night():
 def test_the_kept_sample_equals_a_full_read_on_postgres(pg):
     wh, _ = pg
     _nights(wh, _table(wh, SCHEMA))
+
+
+def test_a_sample_that_cannot_be_kept_is_read_in_full_with_a_warning(wh, caplog):
+    """A failure to keep (here a day column the table lacks) is logged; the caller reads in full."""
+    relation = _table(wh)
+    keep = Keep("sales", "train", "no_such_day", 3)
+    with caplog.at_level("WARNING", logger="strataqc"):
+        full, kept = _both(wh, relation, keep)
+    assert kept.equals(full)
+    assert "kept sample sales:train:" in caplog.text and "not used (read in full)" in caplog.text

@@ -10,7 +10,6 @@ category, and one bounded sample for the domain classifier.
 from __future__ import annotations
 
 import functools
-import logging
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -23,8 +22,6 @@ from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, fn
 from strataqc.kept_sample import kept_sample
 from strataqc.sample_key import sample_key
-
-log = logging.getLogger("strataqc")
 
 # A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)
 MISSING_BIN = -1
@@ -309,12 +306,8 @@ def sample_rows(wh, table: exp.Table, columns: list[str], where: exp.Expression,
     """
     key = sample_key(wh.dialect, key_columns, seed)
     if keep is not None:
-        try:
-            frame = kept_sample(wh, keep, table.copy(), where, key, [column(c).as_(f"__strataqc_c{i}")
-                                                                    for i, c in enumerate(columns)], [], limit)
-        except Exception as exc:  # the kept copy is an economy: the sample is read in full instead
-            log.warning("kept sample of %s (%s) not used: %s", table.sql(), keep.purpose, str(exc).splitlines()[0])
-            frame = None
+        frame = kept_sample(wh, keep, table.copy(), where, key, [column(c).as_(f"__strataqc_c{i}")
+                                                                for i, c in enumerate(columns)], [], limit)
         if frame is not None:
             frame.columns = list(columns)
             return frame

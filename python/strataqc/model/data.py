@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
 from typing import Any
 
@@ -16,8 +15,6 @@ from strataqc.checks.block import Block, read_block
 from strataqc.kept_sample import Keep, full_mark, kept_sample
 from strataqc.sample_key import sample_key
 from strataqc.warehouse import Warehouse, table
-
-log = logging.getLogger("strataqc")
 
 
 def column(name: str) -> exp.Column:
@@ -83,14 +80,10 @@ def load_rows(wh: Warehouse, relation: str, columns: list[str], where: exp.Expre
         ordered = (query.where(exp.and_(*both)) if both else query).order_by(key.copy(), *[t.copy() for t in ties])
         return ordered.limit(int(limit))
 
-    if keep is not None and not user_predictions:
-        try:
-            kept = kept_sample(wh, keep, source, condition, key, selects, ties, int(limit))
-        except Exception as exc:  # the kept copy is an economy: the sample is read in full instead
-            log.warning("kept sample of %s (%s) not used: %s", relation, keep.purpose, str(exc).splitlines()[0])
-            kept = None
-        if kept is not None:
-            return kept
+    kept = kept_sample(wh, keep, source, condition, key, selects, ties, int(limit)) \
+        if keep is not None and not user_predictions else None
+    if kept is not None:
+        return kept
     # one ORDER BY ... LIMIT carrying every column took 18 s where finding the limit-th key first and reading
     # the rows under it took 11 (10M rows, same rows, same order); a count and one read under a cut the
     # key's spread gives skip the first of those two scans (`bounded_sample`)

@@ -24,7 +24,7 @@ import pandas as pd
 from sqlglot import exp
 
 from strataqc.bounded_sample import key_cut
-from strataqc.checks.profiles.sql import day_key, day_of, day_text, in_days
+from strataqc.days_sql import day_key, day_of, day_text, in_days
 from strataqc.history import NO_DELETE, SCHEMA
 
 META = {"name": "TEXT", "threshold": "TEXT", "counts": "TEXT", "full_mark": "TEXT", "drawn_at": "TEXT"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 import typer
@@ -41,7 +42,5 @@ def main() -> None:
     # 0.3 s of collections during it). Nothing is skipped at exit but that walk: atexit, flushes
     # and closes run as always.
     gc.freeze()
-    try:
-        app()
-    finally:
-        gc.freeze()
+    atexit.register(gc.freeze)  # atexit runs before the interpreter's last collection
+    app()

@@ -11,7 +11,6 @@ import pandas as pd
 from sqlglot import exp
 
 from strataqc.bounded_sample import smallest_keys
-from strataqc.checks.block import Block, read_block
 from strataqc.kept_sample import Keep, full_mark, kept_sample
 from strataqc.sample_key import sample_key
 from strataqc.warehouse import Warehouse, table
@@ -36,10 +35,9 @@ USER_PREDICTION = "_strataqc_user_prediction"
 
 def train_keep(model: str, config: Any, relation: str, wh: Warehouse) -> Keep | None:
     """Where the train sample may be kept between nights (`kept_sample`): the day column and rewrite
-    window of the model's stored profiles (meta.strataqc.profiles); None without them, or when the
-    profiles verify days by checksum (a count would not show what changed)."""
-    block = config if isinstance(config, Block) else read_block(model, config or {})
-    raw = getattr(block, "profiles", None)
+    window of the model's stored profiles (meta.strataqc.profiles, of the block as read or as written);
+    None without them, or when the profiles verify days by checksum (a count would not show what changed)."""
+    raw = config.get("profiles") if isinstance(config, dict) else getattr(config, "profiles", None)
     if not isinstance(raw, dict) or not isinstance(raw.get("column"), str) or raw.get("verify", "rows") != "rows":
         return None
     try:

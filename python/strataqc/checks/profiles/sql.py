@@ -11,12 +11,11 @@ by adding rows.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlglot import exp
 
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_star
+from strataqc.days_sql import day_key, day_of, day_text, in_days  # noqa: F401 (the profiles' days)
 
 # bins of rows with no finite value; the binned values are 0 .. len(edges)
 NULL_BIN, NAN_BIN, INF_BIN = -1, -2, -3
@@ -24,45 +23,11 @@ NULL_BIN, NAN_BIN, INF_BIN = -1, -2, -3
 OTHER_LEVEL, NULL_LEVEL = "other", "null"
 
 
-def day_key(date_column: str) -> exp.Expression:
-    """The day of a date or timestamp column as a DATE: what rows are grouped by (cheap per row)."""
-    return exp.cast(column(date_column), "DATE")
-
-
-def day_text(day: exp.Expression) -> exp.Expression:
-    """A DATE as ISO text (YYYY-MM-DD) on every engine: made per group, after grouping by the DATE (text
-    per row cost four times the grouping on 10M rows)."""
-    return exp.cast(day, "VARCHAR")
-
-
-def day_of(date_column: str) -> exp.Expression:
-    """The day of a date or timestamp column as ISO text (YYYY-MM-DD) on every engine."""
-    return day_text(day_key(date_column))
-
-
 def set_of(split_column: str | None) -> exp.Expression:
     """The split value of a row as text; '' when the sets are date windows (the day says the set)."""
     if split_column is None:
         return exp.Literal.string("")
     return exp.Coalesce(this=exp.cast(column(split_column), "VARCHAR"), expressions=[exp.Literal.string("")])
-
-
-def in_days(date_column: str, days: list[str] | None) -> exp.Expression | None:
-    """Rows of the listed days (None: every day)."""
-    if days is None:
-        return None
-    if not days:
-        return exp.false()
-    # the bare column between the first and the day after the last day: an engine can skip the
-    # row groups outside from their min/max (a CAST of the column would hide it)
-    first = exp.cast(exp.Literal.string(min(days)), "DATE")
-    after = exp.cast(exp.Literal.string((dt.date.fromisoformat(max(days)) + dt.timedelta(days=1)).isoformat()),
-                     "DATE")
-    span = exp.and_(exp.GTE(this=column(date_column), expression=first),
-                    exp.LT(this=column(date_column), expression=after))
-    listed = exp.In(this=exp.cast(column(date_column), "DATE"),
-                    expressions=[exp.cast(exp.Literal.string(d), "DATE") for d in days])
-    return exp.and_(span, listed)
 
 
 def day_counts(table: exp.Table, date_column: str, split_column: str | None,

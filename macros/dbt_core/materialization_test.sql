@@ -25,15 +25,16 @@
     {{ get_limit_subquery_sql(sql, limit) }}
   {% endset %}
 
+  {% set storing = should_store_failures() %}
   {% set store_failures_as = config.get('store_failures_as') %}
   {% if store_failures_as == none %}{% set store_failures_as = 'table' %}{% endif %}
-  {% if store_failures_as not in ['table', 'view'] %}
+  {#- as dbt: judged only when storing (`store_failures: false` is `ephemeral`) -#}
+  {% if storing and store_failures_as not in ['table', 'view'] %}
     {{ exceptions.raise_compiler_error(
         "'" ~ store_failures_as ~ "' is not a valid value for `store_failures_as`. "
         "Accepted values are: ['ephemeral', 'table', 'view']"
     ) }}
   {% endif %}
-  {% set storing = should_store_failures() %}
   {% set old_relation = adapter.get_relation(database=database, schema=schema, identifier=model['alias'])
        if storing else none %}
   {% set target_relation = api.Relation.create(identifier=model['alias'], schema=schema, database=database,

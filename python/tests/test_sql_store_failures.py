@@ -23,6 +23,9 @@ def _night(root, dbt, values: list[int], *flags: str):
     (root / "seeds" / "numbers.csv").write_text("n\n" + "\n".join(map(str, values)) + "\n", encoding="utf-8")
     done = dbt("build", *flags)
     results = json.loads((root / "target" / "run_results.json").read_text())["results"]
+    # a test that stores nothing (`store_failures: false`, dbt's `ephemeral`) runs as in dbt
+    assert [(r["unique_id"].split(".")[2], r["status"]) for r in results if "no_zero" in r["unique_id"]] == \
+        [("no_zero", "pass")], [r.get("message") for r in results]
     test = next(r for r in results if r["unique_id"].startswith("test.host_shop.no_negative"))
     with duckdb.connect(str(root / "host.duckdb"), read_only=True) as con:
         tables = {t for (t,) in con.execute("select table_name from information_schema.tables "
@@ -43,6 +46,8 @@ def nights(tmp_path_factory):
     (root / "tests" / "no_negative.sql").write_text(
         "{{ config(store_failures=true, severity='warn') }}\nselect n from {{ ref('numbers') }} where n < 0\n",
         encoding="utf-8")
+    (root / "tests" / "no_zero.sql").write_text(
+        "{{ config(store_failures=false) }}\nselect n from {{ ref('numbers') }} where n = 0\n", encoding="utf-8")
     dbt = host_project(root)
     assert dbt("deps").returncode == 0
     return [_night(root, dbt, values) for values in ([1, 2], [1, -2, -3], [-2, 5], [4, 5])] + \

@@ -8,14 +8,14 @@ import datetime as dt
 from sqlglot import exp
 
 
-def _column(name: str) -> exp.Column:
-    # quoted: a name with quotes, semicolons or `--` stays one identifier
+def column(name: str) -> exp.Column:
+    """A quoted column: names with quotes, semicolons or `--` stay one identifier (checks.sql uses this one)."""
     return exp.column(exp.to_identifier(name, quoted=True))
 
 
 def day_key(date_column: str) -> exp.Expression:
     """The day of a date or timestamp column as a DATE: what rows are grouped by (cheap per row)."""
-    return exp.cast(_column(date_column), "DATE")
+    return exp.cast(column(date_column), "DATE")
 
 
 def day_text(day: exp.Expression) -> exp.Expression:
@@ -40,8 +40,8 @@ def in_days(date_column: str, days: list[str] | None) -> exp.Expression | None:
     first = exp.cast(exp.Literal.string(min(days)), "DATE")
     after = exp.cast(exp.Literal.string((dt.date.fromisoformat(max(days)) + dt.timedelta(days=1)).isoformat()),
                      "DATE")
-    span = exp.and_(exp.GTE(this=_column(date_column), expression=first),
-                    exp.LT(this=_column(date_column), expression=after))
-    listed = exp.In(this=exp.cast(_column(date_column), "DATE"),
+    span = exp.and_(exp.GTE(this=column(date_column), expression=first),
+                    exp.LT(this=column(date_column), expression=after))
+    listed = exp.In(this=exp.cast(column(date_column), "DATE"),
                     expressions=[exp.cast(exp.Literal.string(d), "DATE") for d in days])
     return exp.and_(span, listed)

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-
-def column(name: str) -> exp.Column:
-    """A quoted column: names with quotes, semicolons or `--` stay one identifier."""
-    return exp.column(exp.to_identifier(name, quoted=True))
+from strataqc.days_sql import column  # noqa: F401 (one quoting of a column name, shared below checks)
 
 
 def relation_table(relation: str, dialect: str = "duckdb") -> exp.Table:

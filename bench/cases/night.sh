@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Case 3: one night as a scheduler runs it, step by step so each step is timed.
-#   full        generate the landing zone, load it, dbt build --full-refresh, qc-report run
-#   incremental the next night: one more day lands, load it, dbt build, qc-report run; the tests of
+# Case 3: one night as a scheduler runs it: the landing files arrive, then `qc-report night`.
+#   full        generate the landing zone; qc-report night: load it, dbt build --full-refresh, the checks
+#   incremental the next night: one more day lands; qc-report night: load it, dbt build, the checks; the tests of
 #               the incremental models read the rows this run wrote (+strataqc_scope: new_rows)
 #   check       a full check of the same data: dbt test in an invocation of its own, whole tables
 #               (the verdicts the scoped night must equal)
@@ -27,11 +27,10 @@ timed() {  # timed NAME CMD...: run, keep its seconds as a phase
 dbt_test() {
   "$bin/dbt" test --project-dir "$root" || [[ $? -eq 1 ]] || return 1
 }
-dbt_build() {
+built_check() {
   # dbt exits 1 when a check at error severity fails: the generated data is defective on purpose,
   # so the exit code cannot tell a failed check from a model that did not build; run_results can
-  "$bin/dbt" build --project-dir "$root" "$@" || [[ $? -eq 1 ]] || return 1
-  "$bin/python" - "$DBT_TARGET_PATH/run_results.json" <<'PY'
+  "$bin/python" - "$1" <<'PY'
 import json, sys
 broken = [f"{r['unique_id']} ({r['status']})" for r in json.load(open(sys.argv[1]))["results"]
           if r["unique_id"].split(".")[0] in ("model", "seed", "snapshot") and r["status"] in ("error", "skipped")]
@@ -50,14 +49,25 @@ fi
 if [[ $mode == full ]]; then
   rm -rf "$landing" "$STRATAQC_DUCKDB_PATH"
   timed generate "$bin/qc-report" generate --out "$landing" --rows "$rows" --seed "$seed"
-  full_refresh=(--full-refresh)
+  full_refresh=(--dbt-arg=--full-refresh)
 else
   timed generate "$bin/qc-report" generate --out "$landing" --extend-days 1 "${incidents[@]}"
   full_refresh=()
 fi
-timed load "$bin/qc-report" load --landing "$landing" --project-dir "$root"
-timed dbt_build dbt_build "${full_refresh[@]}"
+# the night as a scheduler runs it: one `qc-report night` loads the landing files, runs dbt build and
+# the checks; its log gives the load and dbt build times, the rest of it is the report
+log="$wd/night-$mode${NIGHT_LABEL:+-$NIGHT_LABEL}.log"
+t0=$EPOCHREALTIME
+"$bin/qc-report" night --landing "$landing" --project-dir "$root" --target-path "$DBT_TARGET_PATH" "${full_refresh[@]}" \
+  --fail-on never --no-alerts --format json --output "$wd/report-$mode${NIGHT_LABEL:+-$NIGHT_LABEL}.json" \
+  --html "$wd/report-$mode${NIGHT_LABEL:+-$NIGHT_LABEL}.html" 2>"$log" || { cat "$log" >&2; exit 1; }
+night_s=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN {printf "%.3f", b - a}')
+cat "$log" >&2
+load_s=$(sed -n 's/^loading .* (\([0-9.]*\)s)$/\1/p' "$log" | tail -1)
+dbt_s=$(sed -n 's/^dbt build (\([0-9.]*\)s, exit [0-9]*)$/\1/p' "$log" | tail -1)
+[[ -n $load_s && -n $dbt_s ]] || { echo "the night's log ($log) has no load or dbt build time" >&2; exit 1; }
+phases+=("\"load_s\": $load_s" "\"dbt_build_s\": $dbt_s"
+         "\"qc_report_s\": $(awk -v n="$night_s" -v l="$load_s" -v d="$dbt_s" 'BEGIN {printf "%.3f", n - l - d}')")
+built_check "$DBT_TARGET_PATH/run_results.json"
 cp "$DBT_TARGET_PATH/run_results.json" "$keep"
-timed qc_report "$bin/qc-report" run --project-dir "$root" --target-path "$DBT_TARGET_PATH" --fail-on never \
-  --no-alerts --format json --output "$wd/report-$mode${NIGHT_LABEL:+-$NIGHT_LABEL}.json" --html "$wd/report-$mode${NIGHT_LABEL:+-$NIGHT_LABEL}.html"
 (IFS=,; echo "BENCH {${phases[*]}}")

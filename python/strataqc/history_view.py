@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from rich.console import Console
 
 from strataqc.exits import EXIT_CANNOT_RUN, EXIT_OK
-from strataqc.history import History, changes_between, summarize
 from strataqc.json_safe import json_safe
 from strataqc.logs import stderr
 from strataqc.options import argument, option
@@ -28,6 +27,8 @@ class HistoryQuery(WarehouseOptions):
 
 def show_history(opts: HistoryQuery) -> int:
     """Trends per check (pass rate, observed value over time) and what changed since the last run."""
+    from strataqc.history import History, changes_between, summarize  # pandas: only for the commands that read
+
     with opened(opts) as wh:
         frame = History(wh).last_runs(opts.runs)
     if opts.check:
@@ -64,6 +65,8 @@ def acknowledge(opts: Ack) -> int:
         stderr.print("give a --reason: it is what the next on-call person reads")
         return EXIT_CANNOT_RUN
     who = opts.by or os.environ.get("USER") or getpass.getuser()
+    from strataqc.history import History
+
     with opened(opts) as wh:
         row = History(wh).add_ack(opts.check, opts.model, opts.reason.strip(), column=opts.column, by=who,
                                   until=opts.until.date() if opts.until else None)

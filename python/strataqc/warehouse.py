@@ -13,9 +13,9 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
-import pandas as pd
 import sqlglot
 import yaml
 from sqlglot import exp
@@ -26,6 +26,9 @@ from strataqc.engines.target import DIALECTS, Target, WarehouseError  # noqa: F4
 from strataqc.exits import CannotRun
 from strataqc.options import option
 from strataqc.redact import Redactor
+
+if TYPE_CHECKING:  # pandas is imported by the queries that return a frame: a command that runs none starts faster
+    import pandas as pd
 
 log = logging.getLogger("strataqc")
 
@@ -275,6 +278,8 @@ class _Postgres:
         with self.conn.cursor() as cur:
             cur.execute(sql)
             columns = [d[0] for d in cur.description]
+            import pandas as pd
+
             return pd.DataFrame(cur.fetchall(), columns=columns)
 
     def rows(self, sql: str) -> tuple[list[str], list[tuple]]:

@@ -24,6 +24,7 @@ NIGHT_MODULES = (
     "strataqc.history",
     "strataqc.incidents",
     "strataqc.report.html",
+    "duckdb",
 )
 
 

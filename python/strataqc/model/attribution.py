@@ -47,7 +47,10 @@ def permutation_mae_increase(predictor: Predictor, X: pd.DataFrame, actual: np.n
     def neg_mae(estimator, X_, y_):
         return -float(np.mean(np.abs(y_ - estimator.predict(X_))))
 
-    out = permutation_importance(predictor, X, actual, scoring=neg_mae, n_repeats=repeats,
+    # LightGBM's input is all floats (`Predictor.prepare`): as one array, each shuffle is a column swap
+    # instead of a pandas assignment, and each forecast skips the frame-to-array copy; same shuffles
+    data = X.to_numpy(dtype="float64") if predictor.kind == "lightgbm" and isinstance(X, pd.DataFrame) else X
+    out = permutation_importance(predictor, data, actual, scoring=neg_mae, n_repeats=repeats,
                                  random_state=seed, n_jobs=1)
     return out.importances_mean, out.importances_std
 

@@ -296,13 +296,15 @@ def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] |
                     load_landing(landing, wh)
             except (WarehouseError, FileNotFoundError, LandingError) as exc:
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
-        from strataqc.warm_up import WarmUp
+        from strataqc import warm_up
 
-        warm = WarmUp()  # the report's imports, on the core dbt leaves idle
+        # the report's imports, on the core dbt leaves idle
+        warm = warm_up.WarmUp() if warm_up.wanted(dbt_args or []) else None
         try:
             dbt_build(opts, selection(opts.select), dbt_args or [])
         finally:
-            warm.wait()
+            if warm is not None:
+                warm.wait()
     except CannotRun as exc:
         cannot_run(exc)
         return _tell_cannot_run(opts, str(exc), "landing" if landing is not None and "cannot load" in str(exc)

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from strataqc import warm_up
-from strataqc.warm_up import NIGHT_MODULES, WarmUp
+from strataqc.warm_up import NIGHT_MODULES, WarmUp, wanted
 
 
 @pytest.fixture
@@ -88,3 +88,28 @@ def test_night_waits_for_the_imports_when_dbt_cannot_run(monkeypatch, tmp_path):
     opts = night_module.NightRun(project_dir=tmp_path)
     assert night_module.night_command(opts) == night_module.EXIT_CANNOT_RUN
     assert order == ["started", "waited"]
+
+
+@pytest.mark.parametrize("args, environ, expected", [
+    ([], {}, True),
+    (["--full-refresh"], {}, False),
+    (["--vars", "{x: 1}", "-f"], {}, False),
+    ([], {"DBT_FULL_REFRESH": "True"}, False),
+    ([], {"DBT_FULL_REFRESH": "false"}, True),
+])
+def test_a_full_refresh_has_no_imports_beside_it(args, environ, expected):
+    # it builds every table near dbt's memory limit: the modules would sit beside it
+    assert wanted(args, environ) is expected
+
+
+def test_night_with_a_full_refresh_imports_nothing_beside_dbt(monkeypatch, tmp_path):
+    from strataqc import night as night_module
+
+    started = []
+    monkeypatch.setattr(warm_up, "WarmUp", lambda *a, **k: started.append("warm-up"))
+    monkeypatch.setattr(night_module, "dbt_build", lambda *a, **k: started.append("dbt build"))
+    monkeypatch.setattr(night_module, "report", lambda *a, **k: 0)
+    monkeypatch.delenv("DBT_FULL_REFRESH", raising=False)
+    opts = night_module.NightRun(project_dir=tmp_path, dbt_arg=("--full-refresh",))
+    assert night_module.night_command(opts) == 0
+    assert started == ["dbt build"]

@@ -48,45 +48,40 @@ def test_the_night_modules_exist():
     assert warm.failed == {}, warm.failed
 
 
-def test_night_waits_for_the_imports_before_the_report(monkeypatch, tmp_path):
-    from strataqc import night as night_module
-
-    order = []
+@pytest.fixture
+def order(monkeypatch):
+    """What a night did, in order: the warm-up is recorded instead of importing."""
+    done: list[str] = []
 
     class Recorder:
         def __init__(self):
-            order.append("started")
+            done.append("started")
 
         def wait(self):
-            order.append("waited")
+            done.append("waited")
 
     monkeypatch.setattr(warm_up, "WarmUp", Recorder)
+    monkeypatch.delenv("DBT_FULL_REFRESH", raising=False)
+    return done
+
+
+def test_night_waits_for_the_imports_before_the_report(monkeypatch, tmp_path, order):
+    from strataqc import night as night_module
+
     monkeypatch.setattr(night_module, "dbt_build", lambda *a, **k: order.append("dbt build"))
     monkeypatch.setattr(night_module, "report", lambda *a, **k: order.append("report") or 0)
-    opts = night_module.NightRun(project_dir=tmp_path)
-    assert night_module.night_command(opts) == 0
+    assert night_module.night_command(night_module.NightRun(project_dir=tmp_path)) == 0
     assert order == ["started", "dbt build", "waited", "report"]
 
 
-def test_night_waits_for_the_imports_when_dbt_cannot_run(monkeypatch, tmp_path):
+def test_night_waits_for_the_imports_when_dbt_cannot_run(monkeypatch, tmp_path, order):
     from strataqc import night as night_module
-
-    order = []
-
-    class Recorder:
-        def __init__(self):
-            order.append("started")
-
-        def wait(self):
-            order.append("waited")
 
     def broken(*a, **k):
         raise night_module.CannotRun("dbt build exited 2 without writing run_results.json")
 
-    monkeypatch.setattr(warm_up, "WarmUp", Recorder)
     monkeypatch.setattr(night_module, "dbt_build", broken)
-    opts = night_module.NightRun(project_dir=tmp_path)
-    assert night_module.night_command(opts) == night_module.EXIT_CANNOT_RUN
+    assert night_module.night_command(night_module.NightRun(project_dir=tmp_path)) == night_module.EXIT_CANNOT_RUN
     assert order == ["started", "waited"]
 
 
@@ -102,14 +97,11 @@ def test_a_full_refresh_has_no_imports_beside_it(args, environ, expected):
     assert wanted(args, environ) is expected
 
 
-def test_night_with_a_full_refresh_imports_nothing_beside_dbt(monkeypatch, tmp_path):
+def test_night_with_a_full_refresh_imports_nothing_beside_dbt(monkeypatch, tmp_path, order):
     from strataqc import night as night_module
 
-    started = []
-    monkeypatch.setattr(warm_up, "WarmUp", lambda *a, **k: started.append("warm-up"))
-    monkeypatch.setattr(night_module, "dbt_build", lambda *a, **k: started.append("dbt build"))
-    monkeypatch.setattr(night_module, "report", lambda *a, **k: 0)
-    monkeypatch.delenv("DBT_FULL_REFRESH", raising=False)
+    monkeypatch.setattr(night_module, "dbt_build", lambda *a, **k: order.append("dbt build"))
+    monkeypatch.setattr(night_module, "report", lambda *a, **k: order.append("report") or 0)
     opts = night_module.NightRun(project_dir=tmp_path, dbt_arg=("--full-refresh",))
     assert night_module.night_command(opts) == 0
-    assert started == ["dbt build"]
+    assert order == ["dbt build", "report"]

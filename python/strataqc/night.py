@@ -33,7 +33,7 @@ from strataqc.redact import Redactor
 from strataqc.report.render import Format, render
 from strataqc.results import CheckResult, CheckType, Status
 from strataqc.run import FailOn, QCRun
-from strataqc.warehouse import Warehouse, WarehouseError, WarehouseOptions, open_warehouse
+from strataqc.warehouse import Warehouse, WarehouseOptions, open_warehouse
 
 ALERTS_HELP = "alert config YAML (default: PROJECT_DIR/strataqc_alerts.yml, or STRATAQC_ALERT_URLS)"
 
@@ -288,13 +288,12 @@ def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] |
     check_writable(opts.report_paths)  # before an hour of dbt, not after
     try:
         if landing is not None:
-            from strataqc.landing.load import LandingError, load_landing
+            from strataqc.landing.command import LoadFailed, load_apart
 
             try:
-                with step(f"loading {landing}"), open_warehouse(opts.project_dir, opts.profiles_dir, opts.target,
-                                                                opts.lock_wait) as wh:
-                    load_landing(landing, wh)
-            except (WarehouseError, FileNotFoundError, LandingError) as exc:
+                with step(f"loading {landing}"):
+                    load_apart(landing, opts)
+            except LoadFailed as exc:
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
         from strataqc import warm_up
 

@@ -15,6 +15,7 @@ with landed_lines as (
     {%- endif %}
 ),
 
+{% if is_incremental() -%}
 arrivals as (
     select _load_id, _source_file, line_id, {{ strataqc.demo_line_arrival() }} as arrival
     from landed_lines
@@ -30,6 +31,34 @@ landed as (
     from arrivals
     group by _load_id, _source_file
 ),
+{%- else -%}
+-- every load at once: a line id arrives first in the first load that carries it, so a load's
+-- duplicates are its lines with an id less the ids it carries first; the same counts as the arrival
+-- window, without ordering every landed line (at 30M lines, that window beside dws_sales_daily
+-- outgrew DuckDB's memory limit)
+first_loads as (
+    select first_load as _load_id, count(*) as first_ids
+    from (
+        select min(_load_id) as first_load
+        from landed_lines
+        where nullif(trim(line_id), '') is not null
+        group by line_id
+    ) as firsts
+    group by first_load
+),
+
+landed as (
+    select
+        lines._load_id,
+        lines._source_file,
+        count(*) as landed_rows,
+        count(case when nullif(trim(lines.line_id), '') is not null then 1 end)
+            - coalesce(max(first_loads.first_ids), 0) as duplicate_rows
+    from landed_lines as lines
+    left join first_loads on first_loads._load_id = lines._load_id
+    group by lines._load_id, lines._source_file
+),
+{%- endif %}
 
 {% if is_incremental() -%}
 -- a line first landed in an earlier load is a re-send tonight, as dwd_sales counts it (a filter, not a

@@ -84,7 +84,9 @@ def load_apart(landing: Path, opts: WarehouseOptions) -> None:
         cmd += ["--target", opts.target]
     done = subprocess.run(cmd, capture_output=True, text=True)
     sys.stderr.write(done.stdout)
-    if done.returncode != 0:
+    if done.returncode == 0:
+        sys.stderr.write(done.stderr)  # what it said on the way (a lock it waited for): nothing is lost
+    else:
         # one line again: the child's console wrapped it
         reason = " ".join(line.strip() for line in done.stderr.splitlines() if line.strip())
         raise LoadFailed(reason.removeprefix("cannot load: ") or f"the load exited {done.returncode}")

@@ -298,9 +298,10 @@ def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] |
         from strataqc import warm_up
 
         # the report's imports, on the core dbt leaves idle
-        warm = warm_up.WarmUp() if warm_up.wanted(dbt_args or []) else None
+        dbt_args = dbt_args or []
+        warm = warm_up.WarmUp() if warm_up.wanted(dbt_args) else None
         try:
-            dbt_build(opts, selection(opts.select), dbt_args or [])
+            dbt_build(opts, selection(opts.select), dbt_args)
         finally:
             if warm is not None:
                 warm.wait()

@@ -44,7 +44,6 @@ class WarmUp:
 
     def __init__(self, modules: tuple[str, ...] = NIGHT_MODULES) -> None:
         self.modules = modules
-        self.imported: list[str] = []
         self.failed: dict[str, str] = {}
         self._thread = threading.Thread(target=self._run, name="strataqc-warm-up", daemon=True)
         self._thread.start()
@@ -55,8 +54,11 @@ class WarmUp:
                 importlib.import_module(name)
             except Exception as exc:  # the report imports it again, and says then what is wrong
                 self.failed[name] = f"{type(exc).__name__}: {exc}"
-            else:
-                self.imported.append(name)
+
+    @property
+    def imported(self) -> list[str]:
+        """The modules that imported (after `wait()`): every one that did not fail."""
+        return [name for name in self.modules if name not in self.failed]
 
     def wait(self) -> None:
         self._thread.join()

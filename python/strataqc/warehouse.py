@@ -252,7 +252,9 @@ class _DuckDB:
         return twin
 
     def query(self, sql: str) -> pd.DataFrame:
-        return self.conn.execute(sql).df()
+        from strataqc.engines.duckdb_frame import frame
+
+        return frame(self.conn, sql)
 
     def rows(self, sql: str) -> tuple[list[str], list[tuple]]:
         cur = self.conn.execute(sql)

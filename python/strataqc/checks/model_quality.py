@@ -29,8 +29,9 @@ from strataqc.model.attribution import attribution_results
 from strataqc.model.baselines import baseline_columns, baseline_forecasts
 from strataqc.checks.block import Block, not_a_mapping, read_block
 from strataqc.model.config import ModelConfig, ModelConfigError
-from strataqc.model.data import (USER_PREDICTION, column, fingerprint, load_rows, repeated_prediction_ids,
+from strataqc.model.data import (USER_PREDICTION, column, fingerprint, load_rows, reject_repeated_predictions,
                                  split_filter, table_columns, train_keep)
+from strataqc.model.forecast_memo import ForecastMemo
 from strataqc.model.measure import feature_variation, single_row_latencies_ms
 from strataqc.model.metrics import all_metrics
 from strataqc.model.predictions import predictions_relation, write_predictions
@@ -179,7 +180,7 @@ def _load_data(night: Night, wh: Any) -> list[CheckResult]:
                                   *cfg.attribution.segments]))
     columns = [c for c in columns if c in available]
     if cfg.user_predictions and night.ids:
-        _reject_repeated_predictions(night, wh)
+        reject_repeated_predictions(wh, night.model, night.cfg.user_predictions["relation"], night.ids)
     for split in ("train", "valid", "predict"):
         value = cfg.splits.get(split)
         if value is None:
@@ -193,18 +194,6 @@ def _load_data(night: Night, wh: Any) -> list[CheckResult]:
         raise ValueError(f"{night.model}: no rows with {night.split_column} = '{cfg.splits['valid']}' and a "
                          f"{night.target}; the gates compare on the valid split (set model.splits.valid)")
     return []
-
-
-def _reject_repeated_predictions(night: Night, wh: Any) -> None:
-    """One prediction per id, or the join repeats rows and every metric counts them twice."""
-    relation = night.cfg.user_predictions["relation"]
-    surplus, examples = repeated_prediction_ids(wh, relation, night.ids)
-    if surplus:
-        shown = ", ".join("(" + ", ".join(repr(v) if isinstance(v, str) else str(v) for v in ex) + ")"
-                          for ex in examples)
-        raise ValueError(f"{night.model}: user_predictions {relation} has {surplus:,} surplus rows for ids "
-                         f"({', '.join(night.ids)}) already forecast, e.g. {shown}: keep one prediction per id "
-                         "(nothing was scored)")
 
 
 def _train_or_reuse(night: Night, wh: Any) -> list[CheckResult]:
@@ -274,6 +263,8 @@ def _has_target(night: Night) -> exp.Expression:
 
 def _predict_all(night: Night) -> list[CheckResult]:
     """Model (or user) forecasts and baselines for every split read; metrics where a target exists."""
+    # the samples are mostly last night's rows: a kept version predicts only those new or changed
+    memo = ForecastMemo.of(night.predictor)
     for split, frame in night.frames.items():
         if frame.empty:
             continue
@@ -281,7 +272,9 @@ def _predict_all(night: Night) -> list[CheckResult]:
             # the train metric only needs a fair sample: rows arrive hash-shuffled, so the head is one
             frame = frame.head(night.cfg.sample["train_metrics"])
         if night.predictor is not None:
-            night.predictions[split] = night.predictor.predict(night.predictor.prepare(frame))
+            X = night.predictor.prepare(frame)
+            night.predictions[split] = (memo.predict(night.predictor, X) if memo is not None and split != "predict"
+                                        else night.predictor.predict(X))
         elif USER_PREDICTION in frame.columns:
             night.predictions[split] = pd.to_numeric(frame[USER_PREDICTION], errors="coerce").astype(float).to_numpy()
         night.baselines[split] = baseline_forecasts(frame, night.cfg.baselines)
@@ -300,6 +293,8 @@ def _predict_all(night: Night) -> list[CheckResult]:
                 night.metrics[f"model_{split}"] = all_metrics(actual, forecast)
         for name, forecast in night.baselines[split].items():
             night.metrics[f"{name}_{split}"] = all_metrics(actual, forecast)
+    if memo is not None:
+        memo.save()
     return []
 
 

@@ -105,6 +105,17 @@ def repeated_prediction_ids(wh: Warehouse, relation: str, ids: list[str], sample
     return int(surplus), [tuple(row[:len(ids)]) for row in examples.itertuples(index=False)]
 
 
+def reject_repeated_predictions(wh: Warehouse, model: str, relation: str, ids: list[str]) -> None:
+    """One prediction per id, or the join repeats rows and every metric counts them twice."""
+    surplus, examples = repeated_prediction_ids(wh, relation, ids)
+    if surplus:
+        shown = ", ".join("(" + ", ".join(repr(v) if isinstance(v, str) else str(v) for v in ex) + ")"
+                          for ex in examples)
+        raise ValueError(f"{model}: user_predictions {relation} has {surplus:,} surplus rows for ids "
+                         f"({', '.join(ids)}) already forecast, e.g. {shown}: keep one prediction per id "
+                         "(nothing was scored)")
+
+
 def _qualify(expression: exp.Expression, alias: str) -> exp.Expression:
     """Columns of a filter built without a table, bound to `alias` (the join makes bare names ambiguous)."""
     expression = expression.copy()

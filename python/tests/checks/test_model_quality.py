@@ -116,6 +116,25 @@ def test_model_reused_when_train_data_unchanged_and_retrained_when_it_changes(tm
     assert third["model_artifact"].message.startswith("trained v0002")
 
 
+def test_model_next_night_predicts_only_the_sample_rows_that_changed(tmp_path, clean, monkeypatch):
+    from strataqc.model.forecast_memo import ForecastMemo
+
+    wh, relation = clean
+    predicted = []
+    save = ForecastMemo.save
+    monkeypatch.setattr(ForecastMemo, "save", lambda memo: (predicted.append(memo.predicted), save(memo))[1])
+    first = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))
+    second = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))
+    assert predicted == [1600 + 560, 0]   # train and valid rows: all on the first night, none on the second
+    for check in ("overfitting", "baseline_comparison", "prediction_source"):
+        assert (second[check].status, second[check].observed) == (first[check].status, first[check].observed)
+    # a valid day rewritten: its rows are predicted again, and the metrics follow them
+    wh.execute("update ads.feat set price_index = price_index * 1.1 where date_day = date '2026-02-10'")
+    third = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))
+    assert predicted[-1] == 40
+    assert third["baseline_comparison"].observed != first["baseline_comparison"].observed
+
+
 def test_model_leaking_feature_trips_importance_spike_and_falls_back(tmp_path):
     wh, relation = make_warehouse(tmp_path, demand_table(leak=True))
     with wh:

@@ -134,7 +134,8 @@ def test_the_facts_answer_without_reading_the_table(wh, monkeypatch):
 
     def forbidden(*args, **kwargs):
         raise AssertionError("read the table")
-    for name in ("column_profile", "correlation_matrix", "correlations", "correlation_ratios", "mismatch_counts"):
+    for name in ("column_profile", "correlation_matrix", "correlations", "correlation_ratios", "mismatch_counts",
+                 "integral_range"):
         monkeypatch.setattr(stats, name, forbidden)
     restricted = stats.duplicate_rows
 
@@ -164,6 +165,27 @@ def test_a_night_computes_the_facts_of_the_days_it_profiled_only(wh):
     # another column list is another fingerprint: every day once
     second.column_stats({"store_size": "numeric"}, [])
     assert second.computed == {"columns": 2 + 11}
+
+
+def test_a_range_from_facts_equals_the_table_and_follows_a_rewritten_day(wh):
+    from strataqc.checks.feature_set.context import Context
+
+    wh.execute(f"CREATE TABLE facts AS {day_rows(0, 9)}")
+    spec = spec_for(wh, PROFILES)
+    where = Context(wh, spec).target_rows()
+
+    def pair(name):
+        facts = Facts.of(wh, spec, profiled_night(wh, spec).profile)
+        return facts.integral_range(name, where), stats.integral_range(wh, spec.table, name, where)
+    for name in ("units_next_7d", "unit_price", "constant_feature", "store_size"):   # NaN, inf and NULL cells too
+        from_facts, from_table = pair(name)
+        assert from_facts == from_table, name
+    assert pair("constant_feature")[0] == (7.0, 7.0, 0)          # whole numbers: classes, maybe
+    assert pair("units_next_7d")[0][2] > 0                        # fractional values: no classes
+    # a rewritten train day with a wider range: tonight's answer has it
+    wh.execute("UPDATE facts SET units_next_7d = 99.5 WHERE date_day = DATE '2024-01-03' AND row_id = 1")
+    from_facts, from_table = pair("units_next_7d")
+    assert from_facts == from_table and from_facts[1] == 99.5
 
 
 # ------------------------------------------------------------------ what the facts cannot answer: the table

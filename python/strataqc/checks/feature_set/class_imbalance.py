@@ -38,7 +38,7 @@ def measure(ctx: Context, params: dict) -> Classes | None:
     few_values = True
     if bins is None and spec.columns[spec.target] == "numeric":
         # a continuous target would make a GROUP BY of millions of values: look at its range first
-        low, high, fractional = stats.integral_range(ctx.wh, ctx.table, spec.target, where)
+        low, high, fractional = ctx.integral_range(spec.target, where)
         few_values = fractional == 0 and low is not None and high is not None and high - low < max_classes
     frame = stats.value_counts(ctx.wh, ctx.table, spec.target, where, limit=max_classes + 1) \
         if bins is None and few_values else None

@@ -103,6 +103,10 @@ class Context:
         return self.stored(lambda f: f.correlation_ratios(categories, target, where),
                            lambda: stats.correlation_ratios(self.wh, self.table, categories, target, where))
 
+    def integral_range(self, name: str, where: exp.Expression):
+        return self.stored(lambda f: f.integral_range(name, where),
+                           lambda: stats.integral_range(self.wh, self.table, name, where))
+
     def duplicate_rows(self, names: list[str], sample: int):
         return self.stored(lambda f: f.duplicates(names, sample),
                            lambda: stats.duplicate_rows(self.wh, self.table, names, sample=sample))

@@ -128,6 +128,15 @@ class Facts:
             return None
         return int(mine.loc[mine["kind"] == "level", "level"].nunique())
 
+    def integral_range(self, name: str, where: exp.Expression | None):
+        """`stats.integral_range` (min, max, non-integral values) from per-day aggregates."""
+        frame = self.rows("integral", [name, _sql_key(where)], lambda days: facts_sql.integral_facts(
+            self.spec.table, name, where, self.column, self.split, days))
+        low = [float(v) for v in frame["lo"] if json_safe(v) is not None] if not frame.empty else []
+        high = [float(v) for v in frame["hi"] if json_safe(v) is not None] if not frame.empty else []
+        fractional = int(frame["fractional"].fillna(0).sum()) if not frame.empty else 0
+        return min(low) if low else None, max(high) if high else None, fractional
+
     # -- duplicates ----------------------------------------------------------------------------------
 
     def duplicates(self, names: list[str], sample: int):

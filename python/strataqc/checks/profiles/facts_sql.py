@@ -37,6 +37,15 @@ def column_facts(table: exp.Table, columns: dict[str, str], date_column: str, sp
                     days)
 
 
+def integral_facts(table: exp.Table, name: str, where: exp.Expression | None, date_column: str,
+                   split_column: str | None, days: list[str] | None) -> exp.Select:
+    """Min, max and the count of non-integral values of a numeric column (as `stats.integral_range`)."""
+    value = finite(column(name))
+    return _grouped(table, [exp.Min(this=value).as_("lo"), exp.Max(this=value.copy()).as_("hi"),
+                            count_if(exp.NEQ(this=value.copy(), expression=exp.Floor(this=value.copy())))
+                            .as_("fractional")], date_column, split_column, days, where)
+
+
 def mismatch_facts(table: exp.Table, pairs: list[tuple[str, str]], date_column: str, split_column: str | None,
                    days: list[str] | None) -> exp.Select:
     """Rows where the two columns of each pair differ (NULL = NULL counts as equal), as `d_<i>`."""

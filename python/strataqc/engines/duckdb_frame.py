@@ -1,0 +1,46 @@
+"""A DuckDB result as a pandas frame, with text columns taken through Arrow.
+
+On pandas 3 a text column is an Arrow-backed `str` array. DuckDB's `df()` builds a Python
+string per cell and pandas encodes them into Arrow again: at 588,000 rows and four text
+columns that was two thirds of reading the model's predict rows. Here the result comes out
+once as Arrow; a text column with a value becomes its `str` column directly, and every other
+column goes back through DuckDB's own conversion, so the frame is the one `df()` gives:
+same values, same dtypes (nullable integers where NULLs are, dates as datetime64, an
+all-NULL text column as objects). A result with a type outside the simple ones is read by
+`df()` itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+# the types that come back from Arrow as they went out; a nested, UUID, ENUM, INTERVAL, TIME
+# or BLOB column would not (`df()` reads those results)
+SIMPLE_TYPES = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
+                "UBIGINT", "FLOAT", "DOUBLE", "DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "VARCHAR")
+
+
+def _simple(type_name: str) -> bool:
+    return type_name in SIMPLE_TYPES or type_name.startswith("DECIMAL(")
+
+
+def frame(conn: Any, sql: str) -> pd.DataFrame:
+    """The rows of the query `sql` on `conn` (a DuckDB connection or cursor), as `df()` gives them."""
+    relation = conn.sql(sql)
+    if relation is None:  # a statement with no rows (DuckDB ran it already)
+        return pd.DataFrame()
+    types = [str(t) for t in relation.types]
+    names = relation.columns
+    if "VARCHAR" not in types or not all(_simple(t) for t in types) or len(set(names)) != len(names):
+        return relation.df()
+    table = relation.to_arrow_table()
+    text = {i for i, t in enumerate(types)
+            if t == "VARCHAR" and table.num_rows and table.column(i).null_count < table.num_rows}
+    if not text:
+        return conn.from_arrow(table).df()
+    rest = [names[i] for i in range(len(names)) if i not in text]
+    converted = conn.from_arrow(table.select(rest)).df() if rest else None
+    columns = {name: table.column(i).to_pandas() if i in text else converted[name] for i, name in enumerate(names)}
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))

@@ -57,11 +57,17 @@ def _tree_rss(proc: psutil.Process, by_command: dict[str, int] | None = None) ->
     return total
 
 
+# children the night starts as `python -m <module>`: named for what they run
+MODULES = {"strataqc.dbt_child": "dbt", "strataqc.cli": "qc-report"}
+
+
 def _command_name(p: psutil.Process) -> str:
-    """`dbt`, `qc-report`, `python` ...: the script a Python process runs, else the executable."""
+    """`dbt`, `qc-report load`, `python` ...: the script a Python process runs, else the executable."""
     args = p.cmdline()
     if not args:
         return p.name()
+    if len(args) > 2 and args[1] == "-m" and args[2] in MODULES:
+        return " ".join([MODULES[args[2]], *args[3:4]]) if args[2] == "strataqc.cli" else MODULES[args[2]]
     if len(args) > 1 and args[1] not in ("-c", "-") and not args[1].startswith("-"):
         return Path(args[1]).name[:40]
     return Path(args[0]).name[:40]

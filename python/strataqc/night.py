@@ -14,12 +14,11 @@ import datetime as dt
 import importlib.util
 import os
 import shutil
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from strataqc.artifacts import (ArtifactsError, built_selection, check_selection, load_artifacts, models_left_out,
                                 selection, sql_results)
@@ -286,7 +285,11 @@ def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] |
     """Load landing files, `dbt build`, then `report`; dbt's own failing tests are reported, not fatal."""
     opts = dataclasses.replace(opts, target_path=opts.target_dir)
     check_writable(opts.report_paths)  # before an hour of dbt, not after
-    try:
+    from strataqc import warm_up
+
+    dbt_args, warm = dbt_args or [], []
+
+    def load_then_warm_up() -> None:
         if landing is not None:
             from strataqc.landing.command import LoadFailed, load_apart
 
@@ -295,16 +298,14 @@ def night(opts: NightOptions, landing: Path | None = None, dbt_args: list[str] |
                     load_apart(landing, opts)
             except LoadFailed as exc:
                 raise CannotRun(f"cannot load {landing}: {exc}") from exc
-        from strataqc import warm_up
-
-        # the report's imports, on the core dbt leaves idle
-        dbt_args = dbt_args or []
-        warm = warm_up.WarmUp() if warm_up.wanted(dbt_args) else None
+        if warm_up.wanted(dbt_args):
+            warm.append(warm_up.WarmUp())  # the report's imports, on the core dbt leaves idle
+    try:
         try:
-            dbt_build(opts, selection(opts.select), dbt_args)
+            dbt_build(opts, selection(opts.select), dbt_args, before=load_then_warm_up)
         finally:
-            if warm is not None:
-                warm.wait()
+            for imports in warm:
+                imports.wait()
     except CannotRun as exc:
         cannot_run(exc)
         return _tell_cannot_run(opts, str(exc), "landing" if landing is not None and "cannot load" in str(exc)
@@ -334,32 +335,45 @@ def _dbt_executable() -> str:
     return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
 
 
-def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str]) -> None:
-    """`dbt build` in a child process; its output goes to stderr (stdout holds only the report)."""
+def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str],
+              before: Callable[[], None] | None = None) -> None:
+    """`dbt build` in a child process; its output goes to stderr (stdout holds only the report).
+    `before` (the load) runs while the child imports dbt, which opens the warehouse only after it."""
+    from strataqc import dbt_child
+
     stale = opts.target_dir / "run_results.json"
     if stale.exists():
         stale.unlink()  # a crash must not leave last night's results looking like tonight's
-    cmd = [_dbt_executable(), "build", "--project-dir", str(opts.project_dir), "--target-path", str(opts.target_dir)]
+    args = ["build", "--project-dir", str(opts.project_dir), "--target-path", str(opts.target_dir)]
     if opts.profiles_dir:
-        cmd += ["--profiles-dir", str(opts.profiles_dir)]
+        args += ["--profiles-dir", str(opts.profiles_dir)]
     if opts.target:
-        cmd += ["--target", opts.target]
+        args += ["--target", opts.target]
     if select:
-        cmd += ["--select", *select]
-    cmd += extra
-    if interactive():
-        with step("dbt build"):
-            done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if done.returncode not in (0, 1):
-            stderr.print(done.stdout[-4000:], markup=False, highlight=False)
-    else:
-        log.info("running dbt build")
-        started = time.monotonic()
-        # streamed line by line to stderr: CI logs show dbt's progress, stdout stays the report's
-        with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as done:
+        args += ["--select", *select]
+    args += extra
+    with dbt_child.start(_dbt_executable(), args) as done:
+        try:
+            if before is not None:
+                before()
+        except BaseException:
+            dbt_child.cancel(done)
+            raise
+        dbt_child.release(done)
+        if interactive():
+            with step("dbt build"):
+                output = done.stdout.read()
+                done.wait()
+            if done.returncode not in (0, 1):
+                stderr.print(output[-4000:], markup=False, highlight=False)
+        else:
+            log.info("running dbt build")
+            started = time.monotonic()
+            # streamed line by line to stderr: CI logs show dbt's progress, stdout stays the report's
             for line in done.stdout:
                 sys.stderr.write(line)
-        log.info("dbt build (%.1fs, exit %d)", time.monotonic() - started, done.returncode)
+            done.wait()
+            log.info("dbt build (%.1fs, exit %d)", time.monotonic() - started, done.returncode)
     # dbt exits 1 when tests fail: that is tonight's report, not a crash
     if not stale.exists():
         raise CannotRun(f"dbt build exited {done.returncode} without writing {stale}: see dbt's output above")

@@ -24,10 +24,33 @@ def _load(path: Path):
     return module
 
 
-measure = _load(BENCH / "harness.py").measure
+_harness = _load(BENCH / "harness.py")
+measure = _harness.measure
 _report = _load(BENCH / "report.py")
 ratios_and_targets, render_markdown, render_table = (_report.ratios_and_targets, _report.render_markdown,
                                                      _report.render_table)
+
+
+class _Process:
+    def __init__(self, *args):
+        self.args = list(args)
+
+    def cmdline(self):
+        return self.args
+
+    def name(self):
+        return "python3"
+
+
+@pytest.mark.parametrize("args, name", [
+    (["/venv/bin/python", "/venv/bin/dbt", "build"], "dbt"),
+    (["/venv/bin/python", "-m", "strataqc.dbt_child", "/venv/bin/dbt", "build"], "dbt"),
+    (["/venv/bin/python", "-m", "strataqc.cli", "load", "--landing", "x"], "qc-report load"),
+    (["/venv/bin/python", "-m", "other.module"], "python"),
+    ([], "python3"),
+])
+def test_each_child_of_the_night_is_named_for_what_it_runs(args, name):
+    assert _harness._command_name(_Process(*args)) == name
 
 
 def test_measure_reads_phases_and_memory_of_the_child():

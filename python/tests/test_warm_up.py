@@ -68,7 +68,7 @@ def order(monkeypatch):
 def test_night_waits_for_the_imports_before_the_report(monkeypatch, tmp_path, order):
     from strataqc import night as night_module
 
-    monkeypatch.setattr(night_module, "dbt_build", lambda *a, **k: order.append("dbt build"))
+    monkeypatch.setattr(night_module, "dbt_build", lambda *a, before, **k: (before(), order.append("dbt build")))
     monkeypatch.setattr(night_module, "report", lambda *a, **k: order.append("report") or 0)
     assert night_module.night_command(night_module.NightRun(project_dir=tmp_path)) == 0
     assert order == ["started", "dbt build", "waited", "report"]
@@ -77,7 +77,8 @@ def test_night_waits_for_the_imports_before_the_report(monkeypatch, tmp_path, or
 def test_night_waits_for_the_imports_when_dbt_cannot_run(monkeypatch, tmp_path, order):
     from strataqc import night as night_module
 
-    def broken(*a, **k):
+    def broken(*a, before, **k):
+        before()
         raise night_module.CannotRun("dbt build exited 2 without writing run_results.json")
 
     monkeypatch.setattr(night_module, "dbt_build", broken)
@@ -100,7 +101,7 @@ def test_a_full_refresh_has_no_imports_beside_it(args, environ, expected):
 def test_night_with_a_full_refresh_imports_nothing_beside_dbt(monkeypatch, tmp_path, order):
     from strataqc import night as night_module
 
-    monkeypatch.setattr(night_module, "dbt_build", lambda *a, **k: order.append("dbt build"))
+    monkeypatch.setattr(night_module, "dbt_build", lambda *a, before, **k: (before(), order.append("dbt build")))
     monkeypatch.setattr(night_module, "report", lambda *a, **k: order.append("report") or 0)
     opts = night_module.NightRun(project_dir=tmp_path, dbt_arg=("--full-refresh",))
     assert night_module.night_command(opts) == 0

@@ -1,0 +1,71 @@
+"""`dbt build` in a child process that imports dbt while the night's landing files still load.
+
+dbt spends its first seconds importing itself and its adapter before it opens the warehouse, and
+the load before it runs in a process of its own. So the night starts dbt's child first: the child
+imports dbt, then waits on its stdin. Once the load has ended, the night writes `go` and the child
+runs dbt's command line in this interpreter; when the load fails, the night closes the pipe and
+the child ends without having touched the warehouse. A dbt from another environment (not the one
+beside this interpreter) runs as its own program after the go.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+GO = "go"
+NOT_RELEASED = 3   # the child's exit when the night did not say go (the load failed)
+
+
+def start(executable: str, args: list[str]) -> subprocess.Popen:
+    """The child, importing dbt; its output (after the go) comes on its stdout, as text."""
+    return subprocess.Popen([sys.executable, "-m", "strataqc.dbt_child", executable, *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def release(child: subprocess.Popen) -> None:
+    """Let the child run dbt."""
+    child.stdin.write(GO + "\n")
+    child.stdin.close()
+
+
+def cancel(child: subprocess.Popen) -> None:
+    """End the child before it runs dbt."""
+    child.stdin.close()
+    child.wait()
+
+
+def _dbt_main(executable: str):
+    """dbt's command line when `executable` is this environment's dbt and imports; None otherwise."""
+    if Path(executable) != Path(sys.executable).with_name("dbt"):
+        return None
+    try:
+        from dbt.cli.main import cli
+    except ImportError:
+        return None
+    try:  # the adapter dbt would import once it reads the profile
+        import dbt.adapters.duckdb  # noqa: F401
+    except ImportError:
+        pass
+    return cli
+
+
+def main(argv: list[str]) -> int:
+    executable, *args = argv
+    cli = _dbt_main(executable)
+    if sys.stdin.readline().strip() != GO:
+        return NOT_RELEASED
+    if cli is None:
+        try:
+            os.execvp(executable, [executable, *args])
+        except OSError as exc:
+            print(f"cannot run {executable}: {exc.strerror}; install dbt-core or put dbt on PATH", flush=True)
+            return 2
+    sys.argv = [executable, *args]
+    return cli()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,86 @@
+"""strataqc/dbt_child.py: dbt's child imports first and runs only on `go`; without it, dbt never starts."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from strataqc import dbt_child
+
+
+@pytest.fixture
+def fake_dbt(tmp_path):
+    """A dbt from another environment: a program that writes its arguments to a file."""
+    ran = tmp_path / "ran.txt"
+    program = tmp_path / "other-env-dbt"
+    program.write_text(f"#!/bin/sh\necho \"$@\" > {ran}\necho built\n")
+    program.chmod(0o755)
+    return program, ran
+
+
+def test_the_child_runs_dbt_once_released(fake_dbt):
+    program, ran = fake_dbt
+    child = dbt_child.start(str(program), ["build", "--select", "a b"])
+    dbt_child.release(child)
+    output = child.stdout.read()
+    assert child.wait() == 0 and output == "built\n"
+    assert ran.read_text() == "build --select a b\n"
+
+
+def test_a_cancelled_child_never_starts_dbt(fake_dbt):
+    program, ran = fake_dbt
+    child = dbt_child.start(str(program), ["build"])
+    dbt_child.cancel(child)
+    assert child.returncode == dbt_child.NOT_RELEASED
+    assert not ran.exists()
+
+
+def test_a_missing_dbt_is_one_clear_line(tmp_path):
+    child = dbt_child.start(str(tmp_path / "no-dbt-here"), ["build"])
+    dbt_child.release(child)
+    output = child.stdout.read()
+    assert child.wait() == 2
+    assert output.startswith(f"cannot run {tmp_path / 'no-dbt-here'}: ") and "install dbt-core" in output
+    assert "Traceback" not in output
+
+
+def test_this_environments_dbt_runs_in_the_child_itself():
+    own = Path(sys.executable).with_name("dbt")
+    if not own.exists():
+        pytest.skip("no dbt beside this interpreter")
+    assert dbt_child._dbt_main(str(own)) is not None           # imported before the go
+    assert dbt_child._dbt_main("/elsewhere/bin/dbt") is None    # another environment's: run as a program
+    child = dbt_child.start(str(own), ["--version"])
+    dbt_child.release(child)
+    output = child.stdout.read()
+    assert child.wait() == 0 and "Core:" in output
+
+
+def test_the_night_cancels_dbt_when_the_load_fails(monkeypatch, tmp_path):
+    from strataqc import night as night_module
+    from strataqc.landing import command
+
+    started = []
+    real_start = dbt_child.start
+
+    def start(executable, args):
+        child = real_start(executable, args)
+        started.append(child)
+        return child
+
+    def failing_load(landing, opts):
+        raise command.LoadFailed(f"no manifest in {landing}")
+    monkeypatch.setattr(dbt_child, "start", start)
+    monkeypatch.setattr(command, "load_apart", failing_load)
+    opts = night_module.NightRun(project_dir=tmp_path, landing=tmp_path / "landing")
+    assert night_module.night_command(opts) == night_module.EXIT_CANNOT_RUN
+    assert [c.returncode for c in started] == [dbt_child.NOT_RELEASED]   # dbt imported, never ran
+    assert not (tmp_path / "target" / "run_results.json").exists()
+
+
+def test_the_child_module_runs_as_a_program():
+    done = subprocess.run([sys.executable, "-m", "strataqc.dbt_child", "/bin/true"], input="", text=True)
+    assert done.returncode == dbt_child.NOT_RELEASED

@@ -26,9 +26,12 @@ def start(executable: str, args: list[str]) -> subprocess.Popen:
 
 
 def release(child: subprocess.Popen) -> None:
-    """Let the child run dbt."""
-    child.stdin.write(GO + "\n")
-    child.stdin.close()
+    """Let the child run dbt (a child that already ended says why on its stdout)."""
+    try:
+        child.stdin.write(GO + "\n")
+        child.stdin.close()
+    except BrokenPipeError:
+        pass
 
 
 def cancel(child: subprocess.Popen) -> None:

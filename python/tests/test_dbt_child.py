@@ -84,3 +84,12 @@ def test_the_night_cancels_dbt_when_the_load_fails(monkeypatch, tmp_path):
 def test_the_child_module_runs_as_a_program():
     done = subprocess.run([sys.executable, "-m", "strataqc.dbt_child", "/bin/true"], input="", text=True)
     assert done.returncode == dbt_child.NOT_RELEASED
+
+
+def test_a_child_that_ended_before_the_go_is_reported_not_raised(fake_dbt):
+    program, ran = fake_dbt
+    child = dbt_child.start(str(program), ["build"])
+    child.kill()
+    child.wait()
+    dbt_child.release(child)   # no BrokenPipeError: the night then finds no run_results and says so
+    assert child.returncode != 0 and not ran.exists()

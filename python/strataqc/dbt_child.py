@@ -11,12 +11,23 @@ beside this interpreter) runs as its own program after the go.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 GO = "go"
 NOT_RELEASED = 3   # the child's exit when the night did not say go (the load failed)
+
+
+def executable() -> str:
+    """The dbt beside this interpreter (this environment's), else the one on PATH."""
+    beside = _beside()
+    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
+
+
+def _beside() -> Path:
+    return Path(sys.executable).with_name("dbt")
 
 
 def start(executable: str, args: list[str]) -> subprocess.Popen:
@@ -42,7 +53,7 @@ def cancel(child: subprocess.Popen) -> None:
 
 def _dbt_main(executable: str):
     """dbt's command line when `executable` is this environment's dbt and imports; None otherwise."""
-    if Path(executable) != Path(sys.executable).with_name("dbt"):
+    if Path(executable) != _beside():
         return None
     try:
         from dbt.cli.main import cli

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import importlib.util
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -330,11 +329,6 @@ def _tell_cannot_run(opts: NightOptions, reason: str, where: str) -> int:
     return EXIT_CANNOT_RUN
 
 
-def _dbt_executable() -> str:
-    beside = Path(sys.executable).with_name("dbt")
-    return str(beside) if beside.exists() else (shutil.which("dbt") or "dbt")
-
-
 def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str],
               before: Callable[[], None] | None = None) -> None:
     """`dbt build` in a child process; its output goes to stderr (stdout holds only the report).
@@ -352,7 +346,7 @@ def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str],
     if select:
         args += ["--select", *select]
     args += extra
-    with dbt_child.start(_dbt_executable(), args) as done:
+    with dbt_child.start(dbt_child.executable(), args) as done:
         try:
             if before is not None:
                 before()

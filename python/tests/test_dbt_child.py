@@ -48,7 +48,7 @@ def test_a_missing_dbt_is_one_clear_line(tmp_path):
 
 
 def test_this_environments_dbt_runs_in_the_child_itself():
-    own = Path(sys.executable).with_name("dbt")
+    own = dbt_child._beside()
     if not own.exists():
         pytest.skip("no dbt beside this interpreter")
     assert dbt_child._dbt_main(str(own)) is not None           # imported before the go

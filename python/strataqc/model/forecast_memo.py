@@ -36,6 +36,7 @@ class ForecastMemo:
     def __init__(self, path: Path, stamp: tuple[int, int]):
         self.path, self.stamp = path, stamp
         self.first, self.second, self.values = self._load()
+        self.known = pd.Index(self.first)   # last night's first hashes, unique: where each row's forecast is
         self.seen: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.predicted = 0   # rows predicted tonight (the rest came from the memo)
 
@@ -65,8 +66,7 @@ class ForecastMemo:
         """The forecast of each row of `X` (prepared): remembered where its features are, predicted where not."""
         first, second = row_keys(X)
         out = np.full(len(X), np.nan)
-        known = pd.Index(self.first)
-        found = known.get_indexer(first) if len(known) and known.is_unique else np.full(len(X), -1)
+        found = self.known.get_indexer(first) if len(self.known) and self.known.is_unique else np.full(len(X), -1)
         hit = found >= 0
         hit[hit] = self.second[found[hit]] == second[hit]
         out[hit] = self.values[found[hit]]

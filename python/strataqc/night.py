@@ -65,7 +65,8 @@ class NightOptions(WarehouseOptions):
 
     @property
     def target_dir(self) -> Path:
-        return self.target_path or self.project_dir / "target"
+        # absolute: dbt takes a relative --target-path from the project folder, the user means from here
+        return (self.target_path or self.project_dir / "target").absolute()
 
     @property
     def also(self) -> dict[Format, Path | None]:

@@ -38,8 +38,16 @@ def test_defaults_match_the_documented_command_line():
     opts = NightOptions()
     assert (opts.project_dir, opts.fmt, opts.fail_on, opts.sample_rows, opts.python_checks) == (
         Path("."), Format.table, FailOn.error, 5, True)
-    assert opts.target_dir == Path("target")
-    assert NightOptions(target_path=Path("elsewhere")).target_dir == Path("elsewhere")
+    assert opts.target_dir == Path.cwd() / "target"
+    assert NightOptions(target_path=Path("/abs/elsewhere")).target_dir == Path("/abs/elsewhere")
+
+
+def test_a_relative_target_path_is_the_one_beside_the_command_not_inside_the_project(tmp_path, monkeypatch):
+    # dbt reads a relative --target-path from the project folder: the night hands it the folder the user meant
+    monkeypatch.chdir(tmp_path)
+    opts = NightOptions(project_dir=Path("/srv/project"), target_path=Path("night/target"))
+    assert opts.target_dir == tmp_path / "night" / "target"
+    assert NightOptions(project_dir=Path("project")).target_dir == tmp_path / "project" / "target"
 
 
 def test_every_report_path_is_checked_before_anything_runs(tmp_path):

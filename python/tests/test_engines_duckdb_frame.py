@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -92,3 +93,24 @@ def test_frame_of_statements_runs_them_once(conn):
     pd.testing.assert_frame_equal(frame(conn, "insert into u values (2)"), expected)
     assert conn.execute("select x from u order by x").fetchall() == [(1,), (2,)]
     assert frame(conn, "set threads = 1").empty   # no result at all
+
+
+@pytest.mark.parametrize("with_text", [True, False])
+def test_frame_keeps_the_order_of_a_result_of_many_batches_when_duckdb_may_reorder_scans(with_text):
+    # the demo profile sets preserve_insertion_order off: a parallel scan of the Arrow batches then
+    # returned the numeric columns in another order than the text ones
+    con = duckdb.connect()
+    con.execute("set threads = 4")
+    con.execute("set preserve_insertion_order = false")
+    con.execute("create table big as select i, 'k' || i as key, i * 0.5 as half from range(400000) r(i)")
+    sql = ("select i, key, half from big order by i desc" if with_text
+           else "select i, cast(null as varchar) as key, half from big order by i desc")
+    got = frame(con, sql)
+    assert len(got) == 400000 and list(got.columns) == ["i", "key", "half"]
+    assert (got["i"].to_numpy() == np.arange(399999, -1, -1)).all()
+    assert (got["half"].to_numpy() == got["i"].to_numpy() * 0.5).all()
+    if with_text:
+        assert (got["key"] == "k" + got["i"].astype(str)).all()
+    else:
+        assert got["key"].isna().all()
+    con.close()

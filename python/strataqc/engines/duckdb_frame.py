@@ -8,13 +8,20 @@ column goes back through DuckDB's own conversion, so the frame is the one `df()`
 same values, same dtypes (nullable integers where NULLs are, dates as datetime64, an
 all-NULL text column as objects). A result with a type outside the simple ones is read by
 `df()` itself.
+
+DuckDB scans an Arrow table in parallel, a batch per thread: with `preserve_insertion_order`
+off (the demo profile's setting, for memory), the rows of a result over 122,880 rows came back
+in another order, so the text columns no longer lined up with the others. Each row is numbered
+and DuckDB's side is read in that order.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 # the types that come back from Arrow as they went out; a nested, UUID, ENUM, INTERVAL, TIME
 # or BLOB column would not (`df()` reads those results)
@@ -39,8 +46,20 @@ def frame(conn: Any, sql: str) -> pd.DataFrame:
     text = {i for i, t in enumerate(types)
             if t == "VARCHAR" and table.num_rows and table.column(i).null_count < table.num_rows}
     if not text:
-        return conn.from_arrow(table).df()
+        return _in_order(conn, table, names)
     rest = [names[i] for i in range(len(names)) if i not in text]
-    converted = conn.from_arrow(table.select(rest)).df() if rest else None
+    converted = _in_order(conn, table.select(rest), rest) if rest else None
     columns = {name: table.column(i).to_pandas() if i in text else converted[name] for i, name in enumerate(names)}
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+def _in_order(conn: Any, table: pa.Table, names: list[str]) -> pd.DataFrame:
+    """`table` converted by DuckDB, its rows in the table's order whatever the scan's order."""
+    if len(table.to_batches()) <= 1:
+        return conn.from_arrow(table).df()
+    row = "__strataqc_row"
+    while row in names:
+        row += "_"
+    numbered = table.append_column(row, pa.array(np.arange(table.num_rows, dtype=np.int64)))
+    ordered = conn.from_arrow(numbered).order(f'"{row}"').df()
+    return ordered.drop(columns=row)

@@ -6,10 +6,18 @@ imports dbt, then waits on its stdin. Once the load has ended, the night writes 
 runs dbt's command line in this interpreter; when the load fails, the night closes the pipe and
 the child ends without having touched the warehouse. A dbt from another environment (not the one
 beside this interpreter) runs as its own program after the go.
+
+dbt's run allocates millions of short-lived objects: with Python's default thresholds the cyclic
+collector ran every 700 allocations and walked dbt's imports and manifest each time, and once more
+over everything at exit (a 10M night's dbt build: about 0.8 s of its 8). So the child leaves its
+imports out of the collector, collects the youngest objects every 50,000 allocations, and skips
+the last walk at exit; reference counting still frees everything that is not in a cycle.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import shutil
 import subprocess
@@ -18,6 +26,7 @@ from pathlib import Path
 
 GO = "go"
 NOT_RELEASED = 3   # the child's exit when the night did not say go (the load failed)
+YOUNG_THRESHOLD = 50_000  # allocations between collections of the youngest objects (Python's default: 700)
 
 
 def executable() -> str:
@@ -66,9 +75,19 @@ def _dbt_main(executable: str):
     return cli
 
 
+def quiet_collector() -> None:
+    """Fewer walks of the cyclic collector over a process whose objects are mostly long-lived."""
+    gc.freeze()                      # what is imported by now lives as long as the process
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+    atexit.register(gc.freeze)       # atexit runs before the interpreter's last collection
+
+
 def main(argv: list[str]) -> int:
     executable, *args = argv
     cli = _dbt_main(executable)
+    if cli is not None:
+        quiet_collector()
     if sys.stdin.readline().strip() != GO:
         return NOT_RELEASED
     if cli is None:

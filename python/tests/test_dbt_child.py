@@ -59,6 +59,14 @@ def test_this_environments_dbt_runs_in_the_child_itself():
     assert child.wait() == 0 and "Core:" in output
 
 
+def test_the_child_quiets_the_collector_before_dbt_runs():
+    # in a fresh interpreter: the thresholds and the frozen set are the process's own
+    code = ("import gc; from strataqc import dbt_child; dbt_child.quiet_collector(); "
+            "print(gc.get_threshold()[0], gc.get_freeze_count() > 0)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(dbt_child.YOUNG_THRESHOLD), "True"]
+
+
 def test_the_night_cancels_dbt_when_the_load_fails(monkeypatch, tmp_path):
     from strataqc import night as night_module
     from strataqc.landing import command

@@ -5,7 +5,9 @@ the load before it runs in a process of its own. So the night starts dbt's child
 imports dbt, then waits on its stdin. Once the load has ended, the night writes `go` and the child
 runs dbt's command line in this interpreter; when the load fails, the night closes the pipe and
 the child ends without having touched the warehouse. A dbt from another environment (not the one
-beside this interpreter) runs as its own program after the go.
+beside this interpreter) runs as its own program after the go. dbt's arguments come with the go,
+so that `qc-report night` can start the child before its own imports (`start_early`, from
+`strataqc.launch`) and decide them later.
 
 dbt's run allocates millions of short-lived objects: with Python's default thresholds the cyclic
 collector ran every 700 allocations and walked dbt's imports and manifest each time, and once more
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import json
 import os
 import shutil
 import subprocess
@@ -39,16 +42,37 @@ def _beside() -> Path:
     return Path(sys.executable).with_name("dbt")
 
 
-def start(executable: str, args: list[str]) -> subprocess.Popen:
+_early: subprocess.Popen | None = None
+
+
+def start(executable: str) -> subprocess.Popen:
     """The child, importing dbt; its output (after the go) comes on its stdout, as text."""
-    return subprocess.Popen([sys.executable, "-m", "strataqc.dbt_child", executable, *args], stdin=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "strataqc.dbt_child", executable], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def release(child: subprocess.Popen) -> None:
-    """Let the child run dbt (a child that already ended says why on its stdout)."""
+def start_early() -> None:
+    """Start this environment's child now, for the `take` to come (a process that never takes it
+    closes its stdin on exit, and the child ends unreleased)."""
+    global _early
+    _early = start(executable())
+
+
+def take(executable: str) -> subprocess.Popen:
+    """The child started early for `executable`, else a new one."""
+    global _early
+    child, _early = _early, None
+    if child is not None and child.args[-1] == executable and child.poll() is None:
+        return child
+    if child is not None:
+        cancel(child)
+    return start(executable)
+
+
+def release(child: subprocess.Popen, args: list[str]) -> None:
+    """Let the child run dbt with `args` (a child that already ended says why on its stdout)."""
     try:
-        child.stdin.write(GO + "\n")
+        child.stdin.write(GO + "\n" + json.dumps(args) + "\n")
         child.stdin.close()
     except BrokenPipeError:
         pass
@@ -84,12 +108,13 @@ def quiet_collector() -> None:
 
 
 def main(argv: list[str]) -> int:
-    executable, *args = argv
+    executable, = argv
     cli = _dbt_main(executable)
     if cli is not None:
         quiet_collector()
     if sys.stdin.readline().strip() != GO:
         return NOT_RELEASED
+    args = json.loads(sys.stdin.readline())
     if cli is None:
         try:
             os.execvp(executable, [executable, *args])

@@ -347,14 +347,14 @@ def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str],
     if select:
         args += ["--select", *select]
     args += extra
-    with dbt_child.start(dbt_child.executable(), args) as done:
+    with dbt_child.take(dbt_child.executable()) as done:
         try:
             if before is not None:
                 before()
         except BaseException:
             dbt_child.cancel(done)
             raise
-        dbt_child.release(done)
+        dbt_child.release(done, args)
         if interactive():
             with step("dbt build"):
                 output = done.stdout.read()

@@ -23,8 +23,8 @@ def fake_dbt(tmp_path):
 
 def test_the_child_runs_dbt_once_released(fake_dbt):
     program, ran = fake_dbt
-    child = dbt_child.start(str(program), ["build", "--select", "a b"])
-    dbt_child.release(child)
+    child = dbt_child.start(str(program))
+    dbt_child.release(child, ["build", "--select", "a b"])
     output = child.stdout.read()
     assert child.wait() == 0 and output == "built\n"
     assert ran.read_text() == "build --select a b\n"
@@ -32,15 +32,15 @@ def test_the_child_runs_dbt_once_released(fake_dbt):
 
 def test_a_cancelled_child_never_starts_dbt(fake_dbt):
     program, ran = fake_dbt
-    child = dbt_child.start(str(program), ["build"])
+    child = dbt_child.start(str(program))
     dbt_child.cancel(child)
     assert child.returncode == dbt_child.NOT_RELEASED
     assert not ran.exists()
 
 
 def test_a_missing_dbt_is_one_clear_line(tmp_path):
-    child = dbt_child.start(str(tmp_path / "no-dbt-here"), ["build"])
-    dbt_child.release(child)
+    child = dbt_child.start(str(tmp_path / "no-dbt-here"))
+    dbt_child.release(child, ["build"])
     output = child.stdout.read()
     assert child.wait() == 2
     assert output.startswith(f"cannot run {tmp_path / 'no-dbt-here'}: ") and "install dbt-core" in output
@@ -53,8 +53,8 @@ def test_this_environments_dbt_runs_in_the_child_itself():
         pytest.skip("no dbt beside this interpreter")
     assert dbt_child._dbt_main(str(own)) is not None           # imported before the go
     assert dbt_child._dbt_main("/elsewhere/bin/dbt") is None    # another environment's: run as a program
-    child = dbt_child.start(str(own), ["--version"])
-    dbt_child.release(child)
+    child = dbt_child.start(str(own))
+    dbt_child.release(child, ["--version"])
     output = child.stdout.read()
     assert child.wait() == 0 and "Core:" in output
 
@@ -74,8 +74,8 @@ def test_the_night_cancels_dbt_when_the_load_fails(monkeypatch, tmp_path):
     started = []
     real_start = dbt_child.start
 
-    def start(executable, args):
-        child = real_start(executable, args)
+    def start(executable):
+        child = real_start(executable)
         started.append(child)
         return child
 
@@ -96,8 +96,34 @@ def test_the_child_module_runs_as_a_program():
 
 def test_a_child_that_ended_before_the_go_is_reported_not_raised(fake_dbt):
     program, ran = fake_dbt
-    child = dbt_child.start(str(program), ["build"])
+    child = dbt_child.start(str(program))
     child.kill()
     child.wait()
-    dbt_child.release(child)   # no BrokenPipeError: the night then finds no run_results and says so
+    dbt_child.release(child, ["build"])   # no BrokenPipeError: the night then finds no run_results and says so
     assert child.returncode != 0 and not ran.exists()
+
+
+def test_an_early_child_is_taken_once_and_runs_the_arguments_given_later(fake_dbt, monkeypatch):
+    program, ran = fake_dbt
+    monkeypatch.setattr(dbt_child, "executable", lambda: str(program))
+    dbt_child.start_early()
+    early = dbt_child._early
+    child = dbt_child.take(str(program))
+    assert child is early and dbt_child._early is None
+    dbt_child.release(child, ["build", "--select", "x"])
+    assert child.stdout.read() == "built\n" and child.wait() == 0
+    assert ran.read_text() == "build --select x\n"
+    fresh = dbt_child.take(str(program))      # nothing started early now: a child of its own
+    assert fresh is not early
+    dbt_child.cancel(fresh)
+
+
+def test_an_early_child_for_another_dbt_is_ended_unreleased(fake_dbt, monkeypatch, tmp_path):
+    program, ran = fake_dbt
+    monkeypatch.setattr(dbt_child, "executable", lambda: str(tmp_path / "elsewhere-dbt"))
+    dbt_child.start_early()
+    early = dbt_child._early
+    child = dbt_child.take(str(program))
+    assert child is not early and early.returncode == dbt_child.NOT_RELEASED
+    dbt_child.cancel(child)
+    assert not ran.exists()

@@ -1,5 +1,5 @@
 """`python -m strataqc.cli`: the same as `qc-report`."""
 
-from strataqc.cli import main
+from strataqc.launch import main
 
 main()

@@ -52,6 +52,7 @@ def test_this_environments_dbt_runs_in_the_child_itself():
     if not own.exists():
         pytest.skip("no dbt beside this interpreter")
     assert dbt_child._dbt_main(str(own)) is not None           # imported before the go
+    assert all(name in sys.modules for name in dbt_child.BUILD_IMPORTS)
     assert dbt_child._dbt_main("/elsewhere/bin/dbt") is None    # another environment's: run as a program
     child = dbt_child.start(str(own))
     dbt_child.release(child, ["--version"])

@@ -9,10 +9,10 @@ same values, same dtypes (nullable integers where NULLs are, dates as datetime64
 all-NULL text column as objects). A result with a type outside the simple ones is read by
 `df()` itself.
 
-DuckDB scans an Arrow table in parallel, a batch per thread: with `preserve_insertion_order`
-off (the demo profile's setting, for memory), the rows of a result over 122,880 rows came back
-in another order, so the text columns no longer lined up with the others. Each row is numbered
-and DuckDB's side is read in that order.
+DuckDB scans an Arrow table in parallel: with `preserve_insertion_order` off (the demo
+profile's setting, for memory), the rows of a result over 122,880 rows came back in another
+order, so the text columns no longer lined up with the others. Each row of a result longer
+than one of DuckDB's vectors is numbered, and DuckDB's side is read in that order.
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ import pyarrow as pa
 # or BLOB column would not (`df()` reads those results)
 SIMPLE_TYPES = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER",
                 "UBIGINT", "FLOAT", "DOUBLE", "DATE", "TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "VARCHAR")
+
+
+VECTOR_ROWS = 2048  # DuckDB's vector: the rows one scan step reads, in order
 
 
 def _simple(type_name: str) -> bool:
@@ -55,7 +58,7 @@ def frame(conn: Any, sql: str) -> pd.DataFrame:
 
 def _in_order(conn: Any, table: pa.Table, names: list[str]) -> pd.DataFrame:
     """`table` converted by DuckDB, its rows in the table's order whatever the scan's order."""
-    if len(table.to_batches()) <= 1:
+    if table.num_rows <= VECTOR_ROWS:
         return conn.from_arrow(table).df()
     row = "__strataqc_row"
     while row in names:

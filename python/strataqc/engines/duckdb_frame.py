@@ -49,19 +49,19 @@ def frame(conn: Any, sql: str) -> pd.DataFrame:
     text = {i for i, t in enumerate(types)
             if t == "VARCHAR" and table.num_rows and table.column(i).null_count < table.num_rows}
     if not text:
-        return _in_order(conn, table, names)
+        return _in_order(conn, table)
     rest = [names[i] for i in range(len(names)) if i not in text]
-    converted = _in_order(conn, table.select(rest), rest) if rest else None
+    converted = _in_order(conn, table.select(rest)) if rest else None
     columns = {name: table.column(i).to_pandas() if i in text else converted[name] for i, name in enumerate(names)}
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
 
 
-def _in_order(conn: Any, table: pa.Table, names: list[str]) -> pd.DataFrame:
+def _in_order(conn: Any, table: pa.Table) -> pd.DataFrame:
     """`table` converted by DuckDB, its rows in the table's order whatever the scan's order."""
     if table.num_rows <= VECTOR_ROWS:
         return conn.from_arrow(table).df()
     row = "__strataqc_row"
-    while row in names:
+    while row in table.column_names:
         row += "_"
     numbered = table.append_column(row, pa.array(np.arange(table.num_rows, dtype=np.int64)))
     ordered = conn.from_arrow(numbered).order(f'"{row}"').df()

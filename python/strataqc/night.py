@@ -333,7 +333,8 @@ def _tell_cannot_run(opts: NightOptions, reason: str, where: str) -> int:
 def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str],
               before: Callable[[], None] | None = None) -> None:
     """`dbt build` in a child process; its output goes to stderr (stdout holds only the report).
-    `before` (the load) runs while the child imports dbt, which opens the warehouse only after it."""
+    `before` (the load) runs while the child imports dbt and reads the project; it opens the warehouse
+    only after it."""
     from strataqc import dbt_child
 
     stale = opts.target_dir / "run_results.json"
@@ -348,6 +349,7 @@ def dbt_build(opts: NightOptions, select: list[str] | None, extra: list[str],
         args += ["--select", *select]
     args += extra
     with dbt_child.take(dbt_child.executable()) as done:
+        dbt_child.prepare(done, args)
         try:
             if before is not None:
                 before()

@@ -128,3 +128,78 @@ def test_an_early_child_for_another_dbt_is_ended_unreleased(fake_dbt, monkeypatc
     assert child is not early and early.returncode == dbt_child.NOT_RELEASED
     dbt_child.cancel(child)
     assert not ran.exists()
+
+
+def test_a_prepared_child_of_another_dbt_runs_the_arguments_of_the_go(fake_dbt):
+    program, ran = fake_dbt
+    child = dbt_child.start(str(program))
+    dbt_child.prepare(child, ["build", "--select", "planned"])
+    dbt_child.release(child, ["build", "--select", "tonight"])
+    assert child.stdout.read() == "built\n" and child.wait() == 0
+    assert ran.read_text() == "build --select tonight\n"
+
+
+def test_a_prepared_child_that_is_cancelled_never_builds(fake_dbt):
+    program, ran = fake_dbt
+    child = dbt_child.start(str(program))
+    dbt_child.prepare(child, ["build"])
+    dbt_child.cancel(child)
+    assert child.returncode == dbt_child.NOT_RELEASED and not ran.exists()
+
+
+@pytest.fixture
+def tiny_project(tmp_path, monkeypatch):
+    """A dbt project of one model on its own DuckDB file; returns (project dir, its build arguments)."""
+    if not dbt_child._beside().exists():
+        pytest.skip("no dbt beside this interpreter")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "one.sql").write_text("select {{ 40 + 2 }} as answer\n")
+    (tmp_path / "dbt_project.yml").write_text("name: tiny\nversion: '1.0'\nconfig-version: 2\nprofile: tiny\n")
+    (tmp_path / "profiles.yml").write_text("tiny:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n"
+                                           f"      path: {tmp_path / 'tiny.duckdb'}\n      threads: 1\n")
+    monkeypatch.setenv("DBT_PROFILES_DIR", str(tmp_path))
+    monkeypatch.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    monkeypatch.delenv("STRATAQC_DUCKDB_PATH", raising=False)
+    return tmp_path, ["build", "--project-dir", str(tmp_path), "--target-path", str(tmp_path / "target"),
+                      "--log-path", str(tmp_path / "logs")]
+
+
+def _wait_for(path: Path, child: subprocess.Popen, seconds: float = 120) -> bool:
+    import time
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and child.poll() is None:
+        if path.exists():
+            return True
+        time.sleep(0.05)
+    return path.exists()
+
+
+def test_a_prepared_child_reads_the_project_before_the_go_and_builds_on_it(tiny_project):
+    import json
+
+    project, args = tiny_project
+    child = dbt_child.start(dbt_child.executable())
+    dbt_child.prepare(child, args)
+    # the manifest is written before the go, and the warehouse is not opened for it
+    assert _wait_for(project / "target" / "manifest.json", child)
+    assert not (project / "tiny.duckdb").exists()
+    dbt_child.release(child, args)
+    output = child.stdout.read()
+    assert child.wait() == 0, output
+    results = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    assert [(r["unique_id"], r["status"]) for r in results] == [("model.tiny.one", "success")]
+    assert output.count("Running with dbt") == 1          # the parse ahead says only warnings and errors
+    assert any((project / "target" / "strataqc-templates").iterdir())   # macros compiled once, kept
+
+
+def test_a_project_that_does_not_parse_is_said_once_and_exits_as_dbt_does(tiny_project):
+    project, args = tiny_project
+    (project / "models" / "one.sql").write_text("select {{ 40 + }} as answer\n")
+    child = dbt_child.start(dbt_child.executable())
+    dbt_child.prepare(child, args)
+    dbt_child.release(child, args)
+    output = child.stdout.read()
+    assert child.wait() == 2
+    assert output.count("Compilation Error") == 1 and "one.sql" in output
+    assert not (project / "target" / "run_results.json").exists()

@@ -94,6 +94,18 @@
     fail every test that refuses empty models; so is a slice holding every row. -#}
 {% macro scope_window(relation) %}
   {%- if not execute or relation.identifier is not defined or not relation.identifier -%}{{ return(none) }}{%- endif -%}
+  {#- once per relation and invocation: the window is fixed once the model is built, and its tests
+      (each compiled on its own) would otherwise read it again, two queries each. The invocation's
+      graph is the one object every node of it sees -#}
+  {%- set known = graph.setdefault('strataqc_scope_windows', {}) -%}
+  {%- set cache_key = invocation_id ~ ' ' ~ (relation | string | lower) -%}
+  {%- if cache_key in known -%}{{ return(known[cache_key]) }}{%- endif -%}
+  {%- set window = strataqc.find_scope_window(relation) -%}
+  {%- do known.update({cache_key: window}) -%}
+  {{ return(window) }}
+{% endmacro %}
+
+{% macro find_scope_window(relation) %}
   {%- set node = namespace(found=none) -%}
   {%- for n in graph.nodes.values() if n.resource_type == 'model' and node.found is none -%}
     {%- if (n.alias or n.name) | lower == relation.identifier | lower and (n.schema | lower) == (relation.schema | lower) -%}

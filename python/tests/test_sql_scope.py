@@ -6,7 +6,9 @@ full refresh and the cadence night find (docs/sql-tests.md, "Tests scoped to wha
 from __future__ import annotations
 
 import json
+import re
 import shutil
+from collections import Counter
 
 import duckdb
 import pytest
@@ -107,6 +109,15 @@ def test_the_incremental_night_reads_the_rows_it_wrote(scoped_night):
     assert 'strataqc_new."_load_id" > cast(' in prices and 'strataqc_new."sale_date"' in prices
     # the full check is another invocation: it read whole tables
     assert not any("strataqc_scoped" in t["compiled_code"] for t in scoped_night["whole"].values())
+
+
+def test_a_scoped_models_window_is_read_once_a_night_not_once_a_test(scoped_night):
+    # the build is the first invocation in the log: its tests read each model's window (two queries)
+    # once, however many tests the model has (two threads may both read it before either keeps it)
+    build = (scoped_night["root"] / "logs" / "dbt.log").read_text().split("Running with dbt=")[1]
+    reads = Counter(re.findall(r"where model_key = '([a-z_.]+)' and invocation_id = ", build))
+    assert set(reads) >= {"dwd.dwd_sales", "dws.dws_sales_daily", "ads.ads_demand_features"}
+    assert max(reads.values()) <= 2 and sum(name.startswith("dwd_sales__") for name in scoped_night["scoped"]) > 2
 
 
 @pytest.mark.parametrize("test", ["dwd_sales__kept_defects", "ads_demand_features__surviving_defects",

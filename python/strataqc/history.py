@@ -9,7 +9,6 @@ values enter SQL only as sqlglot literals.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import math
 import statistics
 from typing import Any, Iterable
@@ -24,6 +23,7 @@ from strataqc.run import QCRun, check_key
 from strataqc.substance import changed, facets  # noqa: F401 (changed: used by alerts through history)
 from strataqc.substance import present as _present
 from strataqc.results import CheckResult, Status
+from strataqc.sql_types import data_type
 
 SCHEMA = "strataqc_history"
 FAILING = {Status.FAIL, Status.ERROR}
@@ -58,14 +58,8 @@ def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-@functools.lru_cache(maxsize=None)
-def _data_type(sql_type: str) -> exp.DataType:
-    # sqlglot parses a type given as text on every cast: most of a night's history write went there
-    return exp.DataType.build(sql_type)
-
-
 def _literal(value: Any, sql_type: str) -> exp.Expression:
-    to = _data_type(sql_type).copy()
+    to = data_type(sql_type)
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return exp.Cast(this=exp.null(), to=to)
     if sql_type == "TEXT":

@@ -26,6 +26,7 @@ from sqlglot import exp
 from strataqc.bounded_sample import key_cut
 from strataqc.days_sql import day_key, day_of, day_text, in_days
 from strataqc.history import NO_DELETE, SCHEMA
+from strataqc.sql_types import sql_cast
 
 META = {"name": "TEXT", "threshold": "TEXT", "counts": "TEXT", "full_mark": "TEXT", "drawn_at": "TEXT"}
 REDRAW_DAYS = 7   # a full draw at least this often: a change no count shows is not kept longer
@@ -123,7 +124,7 @@ class _Kept:
         self.wh.execute(exp.delete(self.meta.copy(), where=exp.column("name").eq(exp.Literal.string(self.name))))
         state = {"name": self.name, "threshold": str(threshold), "counts": json.dumps(counts, sort_keys=True),
                  "full_mark": full_mark or "", "drawn_at": drawn_at}
-        self.wh.execute(exp.insert(exp.select(*[exp.cast(exp.Literal.string(state[c]), "TEXT").as_(c) for c in META]),
+        self.wh.execute(exp.insert(exp.select(*[sql_cast(exp.Literal.string(state[c]), "TEXT").as_(c) for c in META]),
                                    self.meta.copy(), columns=list(META)))
         frame = frame.drop(columns="__key")
         frame.columns = self.names

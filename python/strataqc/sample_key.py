@@ -7,6 +7,7 @@ row's place in every sample is one engine-native hash.
 from __future__ import annotations
 
 from sqlglot import exp
+from strataqc.sql_types import sql_cast
 
 
 def sample_key(dialect: str, names: list[str], seed: int) -> exp.Expression:
@@ -18,7 +19,7 @@ def sample_key(dialect: str, names: list[str], seed: int) -> exp.Expression:
     """
     cols = [exp.column(n, quoted=True) for n in names]
     if dialect == "postgres":
-        text = [exp.Coalesce(this=exp.cast(c, "VARCHAR"), expressions=[exp.Literal.string("")]) for c in cols]
+        text = [exp.Coalesce(this=sql_cast(c, "VARCHAR"), expressions=[exp.Literal.string("")]) for c in cols]
         joined = exp.ConcatWs(expressions=[exp.Literal.string("|"), *text])
         return exp.Anonymous(this="HASHTEXTEXTENDED", expressions=[joined, exp.Literal.number(seed)])
     return exp.Anonymous(this="HASH", expressions=[exp.Literal.number(seed), *cols])

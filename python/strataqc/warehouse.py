@@ -26,6 +26,7 @@ from strataqc.engines.target import DIALECTS, Target, WarehouseError  # noqa: F4
 from strataqc.exits import CannotRun
 from strataqc.options import option
 from strataqc.redact import Redactor
+from strataqc.sql_types import sql_cast
 
 if TYPE_CHECKING:  # pandas is imported by the queries that return a frame: a command that runs none starts faster
     import pandas as pd
@@ -149,7 +150,7 @@ def _spark_percentile(gen, node: exp.PercentileCont) -> str:
 
 
 def _double(text: str) -> exp.Expression:
-    return exp.cast(exp.Literal.string(text), "DOUBLE")
+    return sql_cast(exp.Literal.string(text), "DOUBLE")
 
 
 # ISNAN(x) / ISINF(x) per engine. DuckDB folds isnan(x) and x = 'NaN' to false from a

@@ -24,6 +24,7 @@ from strataqc.checks.defaults import (CHECK_DEFAULTS, CHECK_FAMILIES, COMMON_PAR
                                       FEATURE_SET_DEFAULTS)
 from strataqc.checks.sql import column, relation_table  # noqa: F401 (relation_table: read with the spec)
 from strataqc.results import CheckResult, CheckType, Status
+from strataqc.sql_types import sql_cast
 
 _did_you_mean = did_you_mean
 
@@ -93,9 +94,9 @@ def _set_filter(spec: CheckSpec, which: str) -> exp.Expression:
 def window_filter(date_column: str, low: Any, high: Any) -> exp.Expression:
     """`date_column` between the days `low` and `high`, bounds inclusive."""
     # cast both sides to DATE: a timestamp column falls in its day's window
-    return exp.Between(this=exp.cast(column(date_column), "DATE"),
-                       low=exp.cast(exp.Literal.string(str(low)), "DATE"),
-                       high=exp.cast(exp.Literal.string(str(high)), "DATE"))
+    return exp.Between(this=sql_cast(column(date_column), "DATE"),
+                       low=sql_cast(exp.Literal.string(str(low)), "DATE"),
+                       high=sql_cast(exp.Literal.string(str(high)), "DATE"))
 
 
 def _literal(value: Any) -> exp.Expression:
@@ -248,9 +249,9 @@ def _split(block, wh, relation, model, physical, columns, problem, known_column)
 def _split_values(wh, relation: str, name: str) -> dict[str, int]:
     """Distinct values of the split column (as text) with their row counts, most rows first."""
     col = column(name)
-    query = (exp.select(exp.cast(col, "VARCHAR").as_("value"), exp.Count(this=exp.Star()).as_("n"))
+    query = (exp.select(sql_cast(col, "VARCHAR").as_("value"), exp.Count(this=exp.Star()).as_("n"))
              .from_(relation_table(relation, wh.dialect))
-             .group_by(exp.cast(col, "VARCHAR"))
+             .group_by(sql_cast(col, "VARCHAR"))
              .order_by(exp.Ordered(this=exp.Count(this=exp.Star()), desc=True))
              .limit(100))
     frame = wh.query(query)

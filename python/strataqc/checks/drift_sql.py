@@ -22,6 +22,7 @@ from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, finite, fn
 from strataqc.kept_sample import kept_sample
 from strataqc.sample_key import sample_key
+from strataqc.sql_types import sql_cast
 
 # A bin of rows whose value is NULL, NaN or ±inf (counted, never binned)
 MISSING_BIN = -1
@@ -218,7 +219,7 @@ class LevelCounts:
 
 
 def _level_table(table: exp.Table, name: str, reference: exp.Expression, current: exp.Expression) -> exp.Select:
-    level = exp.cast(column(name), "VARCHAR")
+    level = sql_cast(column(name), "VARCHAR")
     return (exp.select(level.as_("level"), exp.Sum(this=_flag(reference)).as_("n_ref"),
                        exp.Sum(this=_flag(current)).as_("n_cur"))
             .from_(table.copy())

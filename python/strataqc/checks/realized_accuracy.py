@@ -29,6 +29,7 @@ from strataqc import trends
 from strataqc.model.forecasts import (ACCURACY_COLUMNS, OVERALL, ForecastsConfig, as_date, col, date_literal,
                                       scalar)
 from strataqc.results import CheckResult, CheckType, Status, worst
+from strataqc.sql_types import sql_cast
 
 CHECK = "realized_accuracy"
 NULL_VALUE = "(null)"
@@ -71,9 +72,9 @@ def measure_sql(t: Tables, dates: list[dt.date], computed_at: str) -> exp.Expres
     the joined rows meet a small list of segment names (one per row of the result), then group."""
     on = exp.and_(*[col(i, "f").eq(col(i, "a")) for i in t.ids])
     joined = (exp.select(col("forecast_date", "f"), col("forecaster", "f"),
-                         exp.cast(col("prediction", "f"), "double").as_("prediction"),
-                         exp.cast(col(t.target, "a"), "double").as_("actual"),
-                         *[exp.cast(col(s, "a"), "varchar").as_(f"seg_{i}") for i, s in enumerate(t.segments)])
+                         sql_cast(col("prediction", "f"), "double").as_("prediction"),
+                         sql_cast(col(t.target, "a"), "double").as_("actual"),
+                         *[sql_cast(col(s, "a"), "varchar").as_(f"seg_{i}") for i, s in enumerate(t.segments)])
               .from_(exp.alias_(t.forecasts.copy(), "f", table=True))
               .join(exp.alias_(t.actuals.copy(), "a", table=True), on=on, join_type="inner")
               .where(exp.and_(exp.In(this=col("forecast_date", "f"), expressions=[date_literal(d) for d in dates]),
@@ -105,9 +106,9 @@ def measure_sql(t: Tables, dates: list[dt.date], computed_at: str) -> exp.Expres
         exp.column("rows"), exp.column("abs_error"), exp.column("actual_total"), exp.column("signed_error"),
         exp.Div(this=exp.column("abs_error"),
                 expression=exp.Nullif(this=exp.column("actual_total"), expression=exp.Literal.number(0))).as_("wape"),
-        exp.Div(this=exp.column("abs_error"), expression=exp.cast(exp.column("rows"), "double")).as_("mae"),
-        exp.Div(this=exp.column("signed_error"), expression=exp.cast(exp.column("rows"), "double")).as_("bias"),
-        exp.cast(exp.Literal.string(computed_at), "timestamp").as_("computed_at"),
+        exp.Div(this=exp.column("abs_error"), expression=sql_cast(exp.column("rows"), "double")).as_("mae"),
+        exp.Div(this=exp.column("signed_error"), expression=sql_cast(exp.column("rows"), "double")).as_("bias"),
+        sql_cast(exp.Literal.string(computed_at), "timestamp").as_("computed_at"),
     ).from_(per.subquery("m"))
     return exp.insert(metrics, t.accuracy.copy(),
                       columns=[exp.to_identifier(c, quoted=True) for c in ACCURACY_COLUMNS])

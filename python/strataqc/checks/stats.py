@@ -17,6 +17,7 @@ import sqlglot
 from sqlglot import exp
 
 from strataqc.checks.sql import column
+from strataqc.sql_types import sql_cast
 
 # ASCII punctuation and blanks; removed from strings before comparing spellings
 PUNCTUATION = " \t\n\r" + "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
@@ -46,12 +47,12 @@ def count_if(condition: exp.Expression) -> exp.Expression:
 
 def is_nan(expr: exp.Expression) -> exp.Expression:
     """NaN test as sqlglot's ISNAN node; `warehouse.writer` writes it per engine (never folded away)."""
-    return exp.IsNan(this=exp.cast(expr.copy(), "DOUBLE"))
+    return exp.IsNan(this=sql_cast(expr.copy(), "DOUBLE"))
 
 
 def finite(expr: exp.Expression) -> exp.Expression:
     """The value as DOUBLE, NULL when NaN or ±inf (one such value would turn corr() into NaN)."""
-    as_double = exp.cast(expr.copy(), "DOUBLE")
+    as_double = sql_cast(expr.copy(), "DOUBLE")
     bad = exp.or_(exp.IsNan(this=as_double.copy()), exp.IsInf(this=as_double.copy()))
     return exp.Case(ifs=[exp.If(this=bad, true=exp.Null())], default=as_double.copy())
 
@@ -112,10 +113,10 @@ def profile_projections(columns: dict[str, str], distinct: Iterable[str] = ()) -
         if family == "numeric":
             projections.append(count_if(is_nan(col)).as_(f"nans_{i}"))
         if family == "categorical":
-            projections.append(count_if(exp.Trim(this=exp.cast(col.copy(), "VARCHAR")).eq(
+            projections.append(count_if(exp.Trim(this=sql_cast(col.copy(), "VARCHAR")).eq(
                 exp.Literal.string(""))).as_(f"empties_{i}"))
         # min/max of booleans: PostgreSQL has no min(boolean); of numbers: NaN/inf are not values
-        ordered = {"boolean": lambda: exp.cast(col.copy(), "INT"),
+        ordered = {"boolean": lambda: sql_cast(col.copy(), "INT"),
                    "numeric": lambda: finite(col)}.get(family, col.copy)()
         projections.append(exp.Min(this=ordered).as_(f"min_{i}"))
         projections.append(exp.Max(this=ordered.copy()).as_(f"max_{i}"))
@@ -242,7 +243,7 @@ def double_literal(value: float | None) -> exp.Expression:
     """A float computed here (not user input) as a DOUBLE literal, every digit kept (repr); 0 for None,
     NaN or ±inf (a mean of no finite value)."""
     usable = value is not None and math.isfinite(float(value))
-    return exp.cast(exp.Literal.number(repr(float(value) if usable else 0.0)), "DOUBLE")
+    return sql_cast(exp.Literal.number(repr(float(value) if usable else 0.0)), "DOUBLE")
 
 
 def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,
@@ -261,7 +262,7 @@ def correlation_ratios(wh, table: exp.Table, categories: list[str], target: str,
         return {name: None for name in categories}
     out: dict[str, float | None] = {}
     for name in categories:
-        level = exp.cast(column(name), "VARCHAR")
+        level = sql_cast(column(name), "VARCHAR")
         query = (_select(table, [exp.Count(this=y.copy()).as_("n"), exp.Avg(this=y.copy()).as_("m")], condition)
                  .group_by(level).limit(max_levels + 1))
         frame = wh.query(query)
@@ -287,7 +288,7 @@ def eta(n: int | None, mean: float | None, var: float | None, levels: list[tuple
 def contingency(wh, table: exp.Table, a: str, b: str, where: exp.Expression | None = None,
                 max_cells: int = 10_000):
     """Row counts per (a, b) value pair (NULLs left out) as a frame, or None when there are too many cells."""
-    left, right = exp.cast(column(a), "VARCHAR"), exp.cast(column(b), "VARCHAR")
+    left, right = sql_cast(column(a), "VARCHAR"), sql_cast(column(b), "VARCHAR")
     present = exp.and_(exp.Not(this=exp.Is(this=column(a), expression=exp.Null())),
                        exp.Not(this=exp.Is(this=column(b), expression=exp.Null())))
     condition = exp.and_(where.copy(), present) if where is not None else present
@@ -305,7 +306,7 @@ def value_counts(wh, table: exp.Table, name: str, where: exp.Expression | None =
     With `normalise`, a `key` column holds the value lower-cased with
     punctuation and blanks removed (computed once per distinct value).
     """
-    value = exp.cast(column(name), "VARCHAR")
+    value = sql_cast(column(name), "VARCHAR")
     present = exp.Not(this=exp.Is(this=column(name), expression=exp.Null()))
     condition = exp.and_(where.copy(), present) if where is not None else present
     projections = [value.as_("value"), count_star().as_("n")]
@@ -347,7 +348,7 @@ ROW_HASH = {
     "duckdb": lambda cols: exp.Anonymous(this="HASH", expressions=cols),
     "spark": lambda cols: exp.Anonymous(this="XXHASH64", expressions=cols),
     "postgres": lambda cols: exp.Anonymous(this="HASHTEXTEXTENDED", expressions=[
-        exp.cast(exp.Anonymous(this="ROW", expressions=cols), "TEXT"), exp.Literal.number(0)]),
+        sql_cast(exp.Anonymous(this="ROW", expressions=cols), "TEXT"), exp.Literal.number(0)]),
 }
 
 

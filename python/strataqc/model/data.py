@@ -14,6 +14,7 @@ from strataqc.bounded_sample import smallest_keys
 from strataqc.kept_sample import Keep, full_mark, kept_sample
 from strataqc.sample_key import sample_key
 from strataqc.warehouse import Warehouse, table
+from strataqc.sql_types import sql_cast
 
 
 def column(name: str) -> exp.Column:
@@ -138,10 +139,10 @@ def fingerprint(wh: Warehouse, relation: str, where: exp.Expression | None,
     and their sha256: any added, dropped or changed row moves some aggregate."""
     selects: list[exp.Expression] = [exp.Count(this=exp.Star()).as_("n_rows")]
     for i, name in enumerate(numeric):
-        selects.append(exp.Sum(this=exp.cast(column(name), "double")).as_(f"s{i}"))
+        selects.append(exp.Sum(this=sql_cast(column(name), "double")).as_(f"s{i}"))
         selects.append(exp.Count(this=column(name)).as_(f"c{i}"))
     for i, name in enumerate(other):
-        text = exp.cast(column(name), "varchar")
+        text = sql_cast(column(name), "varchar")
         selects.append(exp.Count(this=exp.Distinct(expressions=[text])).as_(f"d{i}"))
         selects.append(exp.Min(this=text).as_(f"lo{i}"))
         selects.append(exp.Max(this=text).as_(f"hi{i}"))

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlglot import exp
 
 from strataqc.model import kept_writes
+from strataqc.sql_types import sql_cast
 
 # the accuracy of one forecast date: overall (segment '*') and per value of each segment column
 ACCURACY_COLUMNS = {
@@ -118,7 +119,7 @@ def col(name: str, alias: str | None = None) -> exp.Column:
 
 
 def date_literal(day: dt.date) -> exp.Expression:
-    return exp.cast(exp.Literal.string(day.isoformat()), "date")
+    return sql_cast(exp.Literal.string(day.isoformat()), "date")
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -175,7 +176,7 @@ def keep_forecasts(wh: Any, predictions: exp.Table, forecasts: exp.Table, accura
         raise ValueError(f"{predictions.sql(dialect='duckdb')} has no {date_column}: no forecast date to keep")
     kept_columns = ["forecast_date", *ids, "horizon_days", "prediction", "source", "forecaster", "generated_at"]
     selects = [date_literal(newest).as_("forecast_date"), *[col(i) for i in ids],
-               exp.cast(exp.Literal.number(cfg.horizon_days), "int").as_("horizon_days"),
+               sql_cast(exp.Literal.number(cfg.horizon_days), "int").as_("horizon_days"),
                *[col(c) for c in ("prediction", "source", "forecaster", "generated_at")]]
     source = exp.select(*selects).from_(predictions.copy())
     if not exists(wh, forecasts):

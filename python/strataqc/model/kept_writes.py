@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 from sqlglot import exp
+from strataqc.sql_types import sql_cast
 
 PARTITION = "forecast_date"
 
@@ -37,7 +38,7 @@ def _col(name: str) -> exp.Column:
 
 
 def _day(day: dt.date) -> exp.Expression:
-    return exp.cast(exp.Literal.string(day.isoformat()), "date")
+    return sql_cast(exp.Literal.string(day.isoformat()), "date")
 
 
 def _partitioned(wh: Any) -> exp.Properties | None:

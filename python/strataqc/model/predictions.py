@@ -9,6 +9,7 @@ import pandas as pd
 from sqlglot import exp
 
 from strataqc.warehouse import Warehouse, table
+from strataqc.sql_types import sql_cast
 
 INSERT_CHUNK = 500
 
@@ -84,5 +85,5 @@ def _literal(value, kind: str) -> exp.Expression:
         return exp.Literal.number(repr(float(value)) if kind == "double" else int(value))
     if kind in ("date", "timestamp"):
         text = pd.Timestamp(value).date().isoformat() if kind == "date" else pd.Timestamp(value).isoformat(sep=" ")
-        return exp.cast(exp.Literal.string(text), kind)
+        return sql_cast(exp.Literal.string(text), kind)
     return exp.Literal.string(str(value))

@@ -15,6 +15,7 @@ from strataqc.checks.drift.records import per_column, record
 from strataqc.checks.drift.sets import Sets
 from strataqc.checks.profiles.merge import Side
 from strataqc.results import CheckResult, Status
+from strataqc.sql_types import sql_cast
 
 
 def measure(sets: Sets, params: dict) -> NumericMeasure | CategoricalMeasure:
@@ -89,7 +90,7 @@ def _target_drift_of(sets: Sets, params: dict, name: str, kind: str, current: ex
 
 def _split_values_with_target(sets: Sets, name: str) -> list[str]:
     spec = sets.spec
-    split = exp.cast(column(spec.split_column), "VARCHAR")
+    split = sql_cast(column(spec.split_column), "VARCHAR")
     query = (exp.select(split.as_("value")).from_(sets.table.copy())
              .where(exp.Not(this=exp.Is(this=column(name), expression=exp.Null())))
              .group_by(split.copy()).order_by(split.copy()).limit(20))

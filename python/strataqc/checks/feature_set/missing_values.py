@@ -11,6 +11,7 @@ from strataqc.checks.config import column
 from strataqc.checks.feature_set.context import Context
 from strataqc.checks.feature_set.records import record, sample, verdict
 from strataqc.results import CheckResult, Status
+from strataqc.sql_types import sql_cast
 
 
 @dataclass(frozen=True)
@@ -64,5 +65,5 @@ def _missing_condition(name: str, family: str) -> exp.Expression:
     if family == "numeric":
         condition = exp.or_(condition, stats.is_nan(col))
     if family == "categorical":
-        condition = exp.or_(condition, exp.Trim(this=exp.cast(col.copy(), "VARCHAR")).eq(exp.Literal.string("")))
+        condition = exp.or_(condition, exp.Trim(this=sql_cast(col.copy(), "VARCHAR")).eq(exp.Literal.string("")))
     return condition

@@ -45,7 +45,8 @@ class Facts:
         self.store = ProfileStore(wh, spec.model)
         self.split = spec.split_column if spec.windows is None else None
         self.column = spec.profiles.column
-        self.days = sorted(d for d in profile.versions if d in set(profile.days["day"]))
+        present = set(profile.days["day"])
+        self.days = sorted(d for d in profile.versions if d in present)
         self.computed: dict[str, int] = {}      # kind -> days computed this night (tests count the work)
 
     @classmethod

@@ -16,6 +16,7 @@ from sqlglot import exp
 from strataqc.checks.profiles.sql import day_key, day_of, day_text, in_days, set_of
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_if, count_star, double_literal, finite, profile_projections, row_hash
+from strataqc.sql_types import sql_cast
 
 # the keys the moments group by: the day as a DATE (its text is made per group)
 GROUPS = ("__date", "__set")
@@ -76,7 +77,7 @@ def duplicate_facts(dialect: str, table: exp.Table, names: list[str], date_colum
 def _rows(table: exp.Table, names: list[str], where: exp.Expression | None, date_column: str,
           split_column: str | None, days: list[str] | None, level: str | None = None) -> exp.Select:
     """Day, set value (and level) and the finite value `x_<i>` of each column of `names`, of the listed days."""
-    extra = [exp.cast(column(level), "VARCHAR").as_("__level")] if level is not None else []
+    extra = [sql_cast(column(level), "VARCHAR").as_("__level")] if level is not None else []
     rows = exp.select(day_key(date_column).as_("__date"), set_of(split_column).as_("__set"), *extra,
                       *[finite(column(c)).as_(f"x_{i}") for i, c in enumerate(names)]).from_(table.copy(), copy=False)
     filters = [c for c in (in_days(date_column, days), where) if c is not None]
@@ -128,7 +129,7 @@ def moment_facts(table: exp.Table, names: list[str], where: exp.Expression | Non
                          for k, (i, j) in enumerate(pairs)])
             .from_(rows.subquery("r", copy=False), copy=False).where(_complete(list(range(len(names)))), copy=False)
             .group_by(*[exp.column(k) for k in keys], copy=False))
-    n = exp.cast(exp.column("n"), "DOUBLE")
+    n = sql_cast(exp.column("n"), "DOUBLE")
     # a NULL level groups as a level of its own (GROUP BY keeps NULLs together)
     return exp.select(day_text(exp.column("__date")).as_("__day"), *[exp.column(k) for k in keys[1:]],
                       exp.column("n"),
@@ -163,7 +164,7 @@ def pair_moment_facts(table: exp.Table, pairs: list[tuple[str, str]], where: exp
                   exp.Sum(this=when(k, a)).as_(f"ta_{k}"), exp.Sum(this=when(k, b)).as_(f"tb_{k}"),
                   *[exp.Sum(this=exp.Mul(this=when(k, x), expression=when(k, y))).as_(f"u{name}_{k}")
                     for name, x, y in (("aa", a, a), ("bb", b, b), ("ab", a, b))]]
-        n = exp.cast(exp.column(f"n_{k}"), "DOUBLE")
+        n = sql_cast(exp.column(f"n_{k}"), "DOUBLE")
         # NULLIF: a group without a complete row has no mean; its n of 0 leaves it out of every merge
         safe = exp.Nullif(this=n, expression=exp.Literal.number(0))
         mean = [exp.Add(this=double_literal(by_index[index[c]]),

@@ -19,6 +19,7 @@ from sqlglot import exp
 
 from strataqc.checks.profiles.sql import day_key, day_of, in_days, set_of
 from strataqc.checks.sql import column
+from strataqc.sql_types import sql_cast
 
 LG_K = 12
 # standard deviations of the bounds reported beside the estimate (2: about 95%)
@@ -38,7 +39,7 @@ def sketch_rows(wh, table: exp.Table, names: list[str], date_column: str, split_
     rows = []
     where = in_days(date_column, days)
     for name in names:
-        value = exp.cast(column(name), "VARCHAR")
+        value = sql_cast(column(name), "VARCHAR")
         query = (exp.select(day_of(date_column).as_("day"), set_of(split_column).as_("set_value"),
                             value.as_("v"))
                  .from_(table.copy()).where(exp.Not(this=exp.Is(this=column(name), expression=exp.Null())))

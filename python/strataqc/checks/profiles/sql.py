@@ -16,6 +16,7 @@ from sqlglot import exp
 from strataqc.checks.sql import column
 from strataqc.checks.stats import count_star
 from strataqc.days_sql import day_key, day_of, day_text, in_days  # noqa: F401 (the profiles' days)
+from strataqc.sql_types import sql_cast
 
 # bins of rows with no finite value; the binned values are 0 .. len(edges)
 NULL_BIN, NAN_BIN, INF_BIN = -1, -2, -3
@@ -27,7 +28,7 @@ def set_of(split_column: str | None) -> exp.Expression:
     """The split value of a row as text; '' when the sets are date windows (the day says the set)."""
     if split_column is None:
         return exp.Literal.string("")
-    return exp.Coalesce(this=exp.cast(column(split_column), "VARCHAR"), expressions=[exp.Literal.string("")])
+    return exp.Coalesce(this=sql_cast(column(split_column), "VARCHAR"), expressions=[exp.Literal.string("")])
 
 
 def day_counts(table: exp.Table, date_column: str, split_column: str | None,
@@ -42,7 +43,7 @@ def day_counts(table: exp.Table, date_column: str, split_column: str | None,
 
 def _numeric_branch(table: exp.Table, name: str, edges: list[float], fingerprint: str, date_column: str,
                     split_column: str | None, where: exp.Expression | None) -> exp.Select:
-    raw = exp.cast(column(name), "DOUBLE")
+    raw = sql_cast(column(name), "DOUBLE")
     values = (exp.select(raw.as_("v"), day_key(date_column).as_("__date"), set_of(split_column).as_("set_value"))
               .from_(table.copy()))
     if where is not None:
@@ -84,7 +85,7 @@ def _union_all(branches: list[exp.Select]) -> exp.Expression:
 
 def _level_branch(table: exp.Table, name: str, date_column: str, split_column: str | None,
                   where: exp.Expression | None, max_levels: int) -> exp.Select:
-    level = exp.cast(column(name), "VARCHAR")
+    level = sql_cast(column(name), "VARCHAR")
     counted = (exp.select(day_key(date_column).as_("__date"), set_of(split_column).as_("set_value"),
                           level.as_("level"), count_star().as_("n"))
                .from_(table.copy()).group_by(day_key(date_column), set_of(split_column), level.copy()))

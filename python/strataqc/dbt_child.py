@@ -158,5 +158,6 @@ def _templates(args: list[str]) -> None:
     if target:
         dbt_templates.install(Path(target))
 
+
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

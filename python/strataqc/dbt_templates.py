@@ -46,8 +46,14 @@ def signature(env: Any) -> str:
     return repr(parts)
 
 
+_installed: list[Path] = []   # a process compiles through one cache
+
+
 def install(target_dir: Path) -> bool:
-    """Compile dbt's templates through the cache in `target_dir`; False when dbt or the cache is not there."""
+    """Compile dbt's templates through the cache in `target_dir` (once a process; the first one stays);
+    False when dbt or the cache is not there."""
+    if _installed:
+        return True
     try:
         from dbt_common.clients import jinja as dbt_jinja
         from jinja2.bccache import FileSystemBytecodeCache
@@ -83,6 +89,7 @@ def install(target_dir: Path) -> bool:
         return code
 
     dbt_jinja.MacroFuzzEnvironment.compile = compile
+    _installed.append(directory)
     atexit.register(prune, directory, used)
     return True
 

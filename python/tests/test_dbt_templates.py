@@ -14,6 +14,7 @@ def parses(monkeypatch):
     """Install-ready: Jinja's compile is restored after the test; returns the list of sources Jinja parsed."""
     env_class = dbt_jinja.MacroFuzzEnvironment
     monkeypatch.setattr(env_class, "compile", env_class.compile)
+    monkeypatch.setattr(dbt_templates, "_installed", [])
     seen: list[str] = []
     parse = env_class._parse
 
@@ -43,6 +44,7 @@ def test_the_cache_outlives_the_process_that_wrote_it(tmp_path, parses, monkeypa
     render(source, x=1)
     # another process: compile as dbt ships it, through a cache installed again on the same directory
     monkeypatch.setattr(dbt_jinja.MacroFuzzEnvironment, "compile", dbt_jinja.jinja2.Environment.compile)
+    monkeypatch.setattr(dbt_templates, "_installed", [])
     assert dbt_templates.install(tmp_path)
     parses.clear()
     assert render(source, x=2) == "kept2" and parses == []
@@ -81,6 +83,13 @@ def test_macro_debugging_compiles_as_dbt_does(tmp_path, parses, monkeypatch):
     assert dbt_templates.install(tmp_path)
     assert render("{{ 7 }}") == "7"
     assert list((tmp_path / dbt_templates.CACHE_DIR).iterdir()) == []
+
+
+def test_a_process_compiles_through_one_cache(tmp_path, parses):
+    assert dbt_templates.install(tmp_path / "first") and dbt_templates.install(tmp_path / "second")
+    render("{{ 'once' }}")
+    assert len(list((tmp_path / "first" / dbt_templates.CACHE_DIR).iterdir())) == 1
+    assert not (tmp_path / "second").exists()
 
 
 def test_no_cache_where_the_directory_cannot_be_made(tmp_path, parses):

@@ -54,6 +54,7 @@ class Spy:
         return Relation()
 
     def from_arrow(self, table):
+        self.converted_by_duckdb = [*getattr(self, "converted_by_duckdb", []), *table.column_names]
         return self.conn.from_arrow(table)
 
 
@@ -82,6 +83,23 @@ def test_frame_takes_text_through_arrow(conn):
     assert str(got["text"].dtype) == str(conn.execute("select text from t").df()["text"].dtype)
 
 
+def test_frame_converts_plain_columns_from_arrow_and_the_rest_through_duckdb(conn):
+    spy = Spy(conn)
+    sql = "select text, ti, ubi, f, d, b, day, ts, de, tstz from t"
+    got = frame(spy, sql)
+    pd.testing.assert_frame_equal(got, conn.execute(sql).df(), check_exact=True)
+    # a decimal and a timestamp with a zone are converted as DuckDB converts them (to double; to its zone)
+    assert spy.converted_by_duckdb == ["de", "tstz"]
+
+
+def test_an_infinite_date_fails_as_df_fails(conn):
+    sql = "select text, 'infinity'::date as d from t"
+    with pytest.raises(duckdb.ConversionException):
+        conn.execute(sql).df()
+    with pytest.raises(duckdb.ConversionException):
+        frame(conn, sql)
+
+
 def test_frame_leaves_other_types_to_df(conn):
     spy = Spy(conn)
     frame(spy, "select text, interval 1 day as i from t")
@@ -102,13 +120,15 @@ def test_frame_keeps_the_order_of_a_result_of_many_batches_when_duckdb_may_reord
     con = duckdb.connect()
     con.execute("set threads = 4")
     con.execute("set preserve_insertion_order = false")
-    con.execute("create table big as select i, 'k' || i as key, i * 0.5 as half from range(400000) r(i)")
-    sql = ("select i, key, half from big order by i desc" if with_text
-           else "select i, cast(null as varchar) as key, half from big order by i desc")
+    con.execute("create table big as select i, 'k' || i as key, i * 0.5 as half, cast(i as decimal(18, 1)) as dec "
+                "from range(400000) r(i)")
+    sql = ("select i, key, half, dec from big order by i desc" if with_text
+           else "select i, cast(null as varchar) as key, half, dec from big order by i desc")
     got = frame(con, sql)
-    assert len(got) == 400000 and list(got.columns) == ["i", "key", "half"]
+    assert len(got) == 400000 and list(got.columns) == ["i", "key", "half", "dec"]
     assert (got["i"].to_numpy() == np.arange(399999, -1, -1)).all()
     assert (got["half"].to_numpy() == got["i"].to_numpy() * 0.5).all()
+    assert (got["dec"].to_numpy() == got["i"].to_numpy()).all()     # converted by DuckDB, in order too
     if with_text:
         assert (got["key"] == "k" + got["i"].astype(str)).all()
     else:

@@ -3,8 +3,9 @@
 On pandas 3 a text column is an Arrow-backed `str` array. DuckDB's `df()` builds a Python
 string per cell and pandas encodes them into Arrow again: at 588,000 rows and four text
 columns that was two thirds of reading the model's predict rows. Here the result comes out
-once as Arrow; a text column with a value becomes its `str` column directly, and every other
-column goes back through DuckDB's own conversion, so the frame is the one `df()` gives:
+once as Arrow; a text column with a value becomes its `str` column directly, so do numbers,
+booleans, dates and plain timestamps (as `df()` converts them), and every other column goes back
+through DuckDB's own conversion, so the frame is the one `df()` gives:
 same values, same dtypes (nullable integers where NULLs are, dates as datetime64, an
 all-NULL text column as objects). A result with a type outside the simple ones is read by
 `df()` itself.
@@ -50,10 +51,33 @@ def frame(conn: Any, sql: str) -> pd.DataFrame:
             if t == "VARCHAR" and table.num_rows and table.column(i).null_count < table.num_rows}
     if not text:
         return _in_order(conn, table)
-    rest = [names[i] for i in range(len(names)) if i not in text]
+    direct = {i: _direct(table.column(i)) for i in range(len(names)) if i not in text}
+    rest = [names[i] for i, values in direct.items() if values is None]
     converted = _in_order(conn, table.select(rest)) if rest else None
-    columns = {name: table.column(i).to_pandas() if i in text else converted[name] for i, name in enumerate(names)}
+    columns = {name: table.column(i).to_pandas() if i in text else
+               converted[name] if direct[i] is None else direct[i] for i, name in enumerate(names)}
     return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
+
+
+def _direct(column: pa.ChunkedArray) -> Any:
+    """The column as `df()` gives it, straight from Arrow (in order), for the types whose conversion is
+    plain: numbers, booleans, dates and timestamps without a zone; None for the others (DuckDB converts)."""
+    kind = column.type
+    if pa.types.is_floating(kind) and not pa.types.is_float16(kind):
+        return column.to_numpy()                          # NULL is NaN, as in df()
+    if pa.types.is_date32(kind) or (pa.types.is_timestamp(kind) and kind.tz is None and kind.unit == "us"):
+        try:
+            return column.cast(pa.timestamp("us")).to_numpy()  # datetime64[us], NULL is NaT
+        except pa.ArrowInvalid:   # an infinite date: DuckDB's conversion says what df() says
+            return None
+    if not (pa.types.is_integer(kind) or pa.types.is_boolean(kind)):
+        return None
+    if not column.null_count:
+        return column.to_numpy()
+    # df() gives a nullable array where NULLs are: Int64, UInt8, boolean, ...
+    values = column.fill_null(False if pa.types.is_boolean(kind) else 0).to_numpy()
+    mask = column.is_null().to_numpy()
+    return pd.arrays.BooleanArray(values, mask) if pa.types.is_boolean(kind) else pd.arrays.IntegerArray(values, mask)
 
 
 def _in_order(conn: Any, table: pa.Table) -> pd.DataFrame:

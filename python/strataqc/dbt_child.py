@@ -79,18 +79,21 @@ def take(executable: str) -> subprocess.Popen:
 
 def prepare(child: subprocess.Popen, args: list[str]) -> None:
     """Tell the child the arguments dbt will run with, before the go: it reads the project meanwhile."""
-    try:
-        child.stdin.write(PREPARE + "\n" + json.dumps(args) + "\n")
-        child.stdin.flush()
-    except BrokenPipeError:
-        pass
+    _say(child, PREPARE, args, last=False)
 
 
 def release(child: subprocess.Popen, args: list[str]) -> None:
     """Let the child run dbt with `args` (a child that already ended says why on its stdout)."""
+    _say(child, GO, args, last=True)
+
+
+def _say(child: subprocess.Popen, word: str, args: list[str], last: bool) -> None:
     try:
-        child.stdin.write(GO + "\n" + json.dumps(args) + "\n")
-        child.stdin.close()
+        child.stdin.write(word + "\n" + json.dumps(args) + "\n")
+        if last:
+            child.stdin.close()
+        else:
+            child.stdin.flush()
     except BrokenPipeError:
         pass
 

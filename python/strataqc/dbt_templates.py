@@ -103,4 +103,7 @@ def prune(directory: Path, used: set[str]) -> None:
     if len(unused) <= KEEP_UNUSED:
         return
     for path in unused:
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:   # at the process's exit: a file that stays costs nothing
+            pass

@@ -5,7 +5,9 @@ rebuilds from it, the manifest it writes (a second of a night, under the interpr
 of that reads the warehouse, so the child does it as soon as the night has decided dbt's
 arguments, while the load writes the warehouse in the night's own process: a `dbt parse` of the
 same project, whose manifest the build then runs on (dbt's `dbtRunner(manifest=...)`). The
-parse says only its warnings and errors; a parse that fails ends the child there, with dbt's
+parse writes no `manifest.json` (a third of its time): the build writes it at its end, as it always
+does, with the compiled code the report reads; what dbt's plugins derive from the manifest is still
+written after the parse, where dbt writes it. The parse says only its warnings and errors; a parse that fails ends the child there, with dbt's
 error already said, as the build would have. Arguments this module does not know leave the
 build to parse for itself.
 """
@@ -31,6 +33,7 @@ BUILD_SELECTIONS = frozenset({"--select", "-s", "--models", "-m", "--exclude", "
                               "--resource-types", "--exclude-resource-type", "--exclude-resource-types"})
 # on the console the build says the rest; the log file keeps its own level (dbt's default: debug)
 CONSOLE = ["--log-level", "warn"]
+NO_JSON = ["--no-write-json"]   # the build writes manifest.json at its end
 FILE_DEFAULT = ["--log-level-file", "debug"]
 
 
@@ -74,7 +77,7 @@ def parse_arguments(args: list[str]) -> list[str] | None:
         else:
             return None
     file_level = [] if os.environ.get("DBT_LOG_LEVEL_FILE") else FILE_DEFAULT
-    return kept + CONSOLE + file_level
+    return kept + NO_JSON + CONSOLE + file_level
 
 
 @dataclass
@@ -102,8 +105,18 @@ def prepare(args: list[str]) -> Ahead | None:
 
     result = dbtRunner().invoke(parse)
     if result.success and result.result is not None:
+        _plugin_artifacts(result.result)
         return Ahead(args, manifest=result.result)
     return Ahead(args, failed=exit_code(result))
+
+
+def _plugin_artifacts(manifest: Any) -> None:
+    """What dbt's plugins derive from the manifest, written as a parse that writes JSON writes it."""
+    from dbt import plugins
+
+    if plugins.PLUGIN_MANAGER is not None:
+        for path, artifact in plugins.PLUGIN_MANAGER.get_manifest_artifacts(manifest).items():
+            artifact.write(path)
 
 
 def exit_code(result: Any) -> int:

@@ -15,12 +15,12 @@ def test_the_parse_reads_the_project_the_build_names(monkeypatch):
              "--vars", "{days: 3}", "--select", "a", "b+", "--full-refresh", "--threads", "4", "--exclude=c"]
     assert dbt_ahead.parse_arguments(build) == [
         "parse", "--project-dir", "/p", "--target-path=/t", "--profiles-dir", "/pr", "--target", "ci",
-        "--vars", "{days: 3}", *dbt_ahead.CONSOLE, *dbt_ahead.FILE_DEFAULT]
+        "--vars", "{days: 3}", *dbt_ahead.NO_JSON, *dbt_ahead.CONSOLE, *dbt_ahead.FILE_DEFAULT]
 
 
 def test_the_parse_keeps_a_log_file_level_set_in_the_environment(monkeypatch):
     monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "info")
-    assert dbt_ahead.parse_arguments(["build"]) == ["parse", *dbt_ahead.CONSOLE]
+    assert dbt_ahead.parse_arguments(["build"]) == ["parse", *dbt_ahead.NO_JSON, *dbt_ahead.CONSOLE]
 
 
 @pytest.mark.parametrize("args", [

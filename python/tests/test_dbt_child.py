@@ -181,14 +181,17 @@ def test_a_prepared_child_reads_the_project_before_the_go_and_builds_on_it(tiny_
     project, args = tiny_project
     child = dbt_child.start(dbt_child.executable())
     dbt_child.prepare(child, args)
-    # the manifest is written before the go, and the warehouse is not opened for it
-    assert _wait_for(project / "target" / "manifest.json", child)
+    # the project is read before the go (its partial parse is kept), and the warehouse is not opened for it
+    assert _wait_for(project / "target" / "partial_parse.msgpack", child)
     assert not (project / "tiny.duckdb").exists()
+    assert not (project / "target" / "manifest.json").exists()   # the build writes it, once
     dbt_child.release(child, args)
     output = child.stdout.read()
     assert child.wait() == 0, output
     results = json.loads((project / "target" / "run_results.json").read_text())["results"]
     assert [(r["unique_id"], r["status"]) for r in results] == [("model.tiny.one", "success")]
+    manifest = json.loads((project / "target" / "manifest.json").read_text())
+    assert manifest["nodes"]["model.tiny.one"]["compiled_code"].strip() == "select 42 as answer"
     assert output.count("Running with dbt") == 1          # the parse ahead says only warnings and errors
     assert any((project / "target" / "strataqc-templates").iterdir())   # macros compiled once, kept
 

@@ -10,14 +10,21 @@
     the one holding (last week built − overlap − 7 days) on are summed again, whole. The scope
     lookback (overlap + 14 days) reaches the first rebuilt week's start. -#}
 {%- set overlap = var('strataqc_reprocess_days', 2) | int -%}
+{%- set rebuild_from = none -%}
+{%- if is_incremental() -%}
+    {#- a literal, not a subquery: the scan of the daily spine skips its older blocks only for a
+        constant (a subquery read all of it, 30M rows a night); an empty table reads it all -#}
+    {%- set found = strataqc.demo_days_before_last(this, 'week_start', overlap + 7) -%}
+    {%- if found is not none -%}
+        {%- set rebuild_from = dbt.date_trunc('week', 'cast(' ~ strataqc.string_literal(found) ~ ' as date)') -%}
+    {%- endif -%}
+{%- endif %}
 -- Store × SKU × week (weeks start on Monday), summed from the daily spine
 with daily as (
     select * from {{ ref('dws_sales_daily') }}
-    {%- if is_incremental() %}
-    where (select max(week_start) from {{ this }}) is null or date_day >= (
-        select cast({{ dbt.date_trunc('week', dbt.dateadd('day', -(overlap + 7), 'max(week_start)')) }} as date)
-        from {{ this }}
-    )
+    {%- if rebuild_from is not none %}
+    -- the weeks rebuilt from the one holding (last week built - overlap - 7 days)
+    where date_day >= cast({{ rebuild_from }} as date)
     {%- endif %}
 )
 

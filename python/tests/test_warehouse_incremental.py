@@ -17,7 +17,7 @@ TABLES = ["dwd.dwd_sales", "dwd.dwd_sales__rejected", "dwd.dwd_sales__reconcilia
 # the incremental branch of each fact model, as it reads in the compiled SQL
 INCREMENTAL_MARKS = {"dwd_sales": "_load_id >", "dwd_sales__rejected": "_load_id >",
                      "dws_sales_daily": "as built", "ads_demand_features": "rebuild_from",
-                     "dwd_sales__reconciliation": "landed_before", "dws_sales_weekly": "max(week_start)"}
+                     "dwd_sales__reconciliation": "landed_before", "dws_sales_weekly": "weeks rebuilt from"}
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ from strataqc.checks.block import Block, not_a_mapping, read_block
 from strataqc.model.config import ModelConfig, ModelConfigError
 from strataqc.model.data import (USER_PREDICTION, column, fingerprint, load_rows, reject_repeated_predictions,
                                  split_filter, table_columns, train_keep)
+from strataqc.model import predict_ahead
 from strataqc.model.forecast_memo import ForecastMemo
 from strataqc.model.measure import feature_variation, single_row_latencies_ms
 from strataqc.model.metrics import all_metrics
@@ -64,6 +65,7 @@ class Night:
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     earlier: list[CheckResult] = field(default_factory=list)  # the night's records so far (retrain triggers)
     keep: Any = None  # where the train sample is kept between nights (model.data.train_keep), or None
+    pending: Any = None  # the predict split's forecast on its way (model.predict_ahead), or None
 
 
 def run_model_quality(model_name: str, relation_name: str, config: dict | Block, wh: Any,
@@ -102,15 +104,17 @@ def run_model_quality(model_name: str, relation_name: str, config: dict | Block,
     if night.cfg.artifact is None:
         model_records = _step("model_artifact", model_name, lambda: _train_or_reuse(night, wh))
     results += model_records
-    results += _step("model_predict", model_name, lambda: _predict_all(night))
+    results += _step("model_predict", model_name, lambda: _predict_all(night, ahead=True))
     gate_results = _run_gates(night)
     results += gate_results
+    # the attribution reads the valid split: it runs while the predict split is forecast; its records stay last
+    explained = _step("error_attribution", model_name, lambda: _attribution(night)) if night.cfg.attribution.enabled else []
+    results += _step("model_predict", model_name, lambda: predict_ahead.collect(night))
     written = _step("prediction_source", model_name, lambda: [_write_forecasts(night, wh, gate_results)])
     results = _mark_fallback(results, written[0])
     results += written
     results += loop.records(wh, landed) if written[0].status in (Status.PASS, Status.WARN) else landed
-    if night.cfg.attribution.enabled:
-        results += _step("error_attribution", model_name, lambda: _attribution(night))
+    results += explained
     if night.version_dir is not None:
         _record_on_card(night, gate_results)
     return stamp(results)
@@ -261,10 +265,12 @@ def _has_target(night: Night) -> exp.Expression:
     return column(night.target).is_(exp.Null()).not_()
 
 
-def _predict_all(night: Night) -> list[CheckResult]:
-    """Model (or user) forecasts and baselines for every split read; metrics where a target exists."""
+def _predict_all(night: Night, ahead: bool = False) -> list[CheckResult]:
+    """Model (or user) forecasts and baselines for every split read; metrics where a target exists
+    (`ahead`: the model's predict-split forecast is made on a thread of its own, `predict_ahead`)."""
     # the samples are mostly last night's rows: a kept version predicts only those new or changed
     memo = ForecastMemo.of(night.predictor)
+    night.pending = predict_ahead.start(night.predictor, night.frames.get("predict")) if ahead else None
     for split, frame in night.frames.items():
         if frame.empty:
             continue
@@ -272,9 +278,10 @@ def _predict_all(night: Night) -> list[CheckResult]:
             # the train metric only needs a fair sample: rows arrive hash-shuffled, so the head is one
             frame = frame.head(night.cfg.sample["train_metrics"])
         if night.predictor is not None:
-            X = night.predictor.prepare(frame)
-            night.predictions[split] = (memo.predict(night.predictor, X) if memo is not None and split != "predict"
-                                        else night.predictor.predict(X))
+            if split != "predict" or night.pending is None:
+                X = night.predictor.prepare(frame)
+                night.predictions[split] = (memo.predict(night.predictor, X) if memo is not None and split != "predict"
+                                            else night.predictor.predict(X))
         elif USER_PREDICTION in frame.columns:
             night.predictions[split] = pd.to_numeric(frame[USER_PREDICTION], errors="coerce").astype(float).to_numpy()
         night.baselines[split] = baseline_forecasts(frame, night.cfg.baselines)
@@ -408,8 +415,9 @@ def _attribution(night: Night) -> list[CheckResult]:
                             model=night.model, message="no model file to explain (only user predictions)")]
     valid = night.frames["valid"]
     X = night.predictor.prepare(valid)
-    return attribution_results(night.model, night.predictor, valid, X, _actual(night, "valid"),
-                               night.predictions["valid"], night.cfg.attribution, night.cfg.seed)
+    actual = pd.to_numeric(valid[night.target], errors="coerce").astype(float).to_numpy()
+    return attribution_results(night.model, night.predictor, valid, X, actual, night.predictions["valid"],
+                               night.cfg.attribution, night.cfg.seed)
 
 
 # ---------------------------------------------------------------- helpers
@@ -422,10 +430,6 @@ def _record_on_card(night: Night, gate_results: list[CheckResult]) -> None:
         tracking.log_once(night.cfg.mlflow, night.version_dir)
     except OSError:
         pass  # a read-only artifact directory must not lose the night's records
-
-
-def _actual(night: Night, split: str) -> np.ndarray:
-    return pd.to_numeric(night.frames[split][night.target], errors="coerce").astype(float).to_numpy()
 
 
 def _step(check: str, model: str, fn: Callable[[], list[CheckResult]]) -> list[CheckResult]:

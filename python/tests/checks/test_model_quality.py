@@ -105,6 +105,41 @@ def test_model_well_behaved_passes_every_gate_and_writes_model_predictions(tmp_p
     assert card["gates"]["baseline_comparison"]["status"] == "pass"
 
 
+def test_the_predict_split_is_forecast_beside_the_gates_and_written_as_made_in_turn(tmp_path, clean, monkeypatch):
+    from strataqc.model import artifact, predict_ahead
+
+    wh, relation = clean
+    started = []
+    start = predict_ahead.start
+    monkeypatch.setattr(predict_ahead, "start", lambda predictor, frame: started.append(len(frame)) or start(predictor, frame))
+    results = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))
+    assert started == [240] and results["prediction_source"].status == Status.PASS
+    written = wh.query("select store_id, sku_id, date_day, prediction from ads.feat_predictions order by all")
+    rows = wh.query("select * from ads.feat where dataset_split = 'predict' order by store_id, sku_id, date_day")
+    version = artifact.load_version(tmp_path / "artifacts" / "v0001")
+    np.testing.assert_array_equal(written["prediction"].to_numpy(), version.predict(version.prepare(rows)))
+
+
+def test_a_predict_split_forecast_that_fails_on_its_thread_falls_back_to_a_baseline(tmp_path, clean, monkeypatch):
+    from concurrent.futures import Future
+
+    from strataqc.model import predict_ahead
+
+    wh, relation = clean
+
+    def failing(predictor, frame):
+        failed = Future()
+        failed.set_exception(MemoryError("no room for the predict rows"))
+        return failed
+    monkeypatch.setattr(predict_ahead, "start", failing)
+    results = run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path)
+    error, = [r for r in results if r.check == "model_predict"]
+    assert error.status == Status.ERROR and "no room for the predict rows" in error.message
+    source = by_check(results)["prediction_source"]
+    assert source.status == Status.WARN and "no model forecast for every predict row" in source.message
+    assert by_check(results)["baseline_comparison"].status == Status.PASS   # the gates judged the valid split
+
+
 def test_model_reused_when_train_data_unchanged_and_retrained_when_it_changes(tmp_path, clean):
     wh, relation = clean
     first = by_check(run_model_quality("feat", relation, meta(tmp_path), wh, tmp_path))

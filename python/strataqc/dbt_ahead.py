@@ -5,11 +5,11 @@ rebuilds from it, the manifest it writes (a second of a night, under the interpr
 of that reads the warehouse, so the child does it as soon as the night has decided dbt's
 arguments, while the load writes the warehouse in the night's own process: a `dbt parse` of the
 same project, whose manifest the build then runs on (dbt's `dbtRunner(manifest=...)`). The
-parse writes no `manifest.json` (a third of its time): the build writes it at its end, as it always
-does, with the compiled code the report reads; what dbt's plugins derive from the manifest is still
-written after the parse, where dbt writes it. The parse says only its warnings and errors; a parse that fails ends the child there, with dbt's
-error already said, as the build would have. Arguments this module does not know leave the
-build to parse for itself.
+parse writes no `manifest.json` (a third of its time): the build writes it at its end, as it
+always does, with the compiled code the report reads; what dbt's plugins derive from the
+manifest is still written after the parse, as dbt's parse writes it. The parse says only its
+warnings and errors; a parse that fails ends the child there, with dbt's error already said, as
+the build would have. Arguments this module does not know leave the build to parse for itself.
 """
 
 from __future__ import annotations
@@ -105,7 +105,10 @@ def prepare(args: list[str]) -> Ahead | None:
 
     result = dbtRunner().invoke(parse)
     if result.success and result.result is not None:
-        _plugin_artifacts(result.result)
+        try:
+            _plugin_artifacts(result.result)
+        except Exception:  # the build parses for itself, and says what the plugin raised
+            return None
         return Ahead(args, manifest=result.result)
     return Ahead(args, failed=exit_code(result))
 

@@ -53,3 +53,31 @@ def test_exit_codes_are_dbts(capsys):
 
 def test_a_failed_parse_is_the_builds_exit():
     assert dbt_ahead.Ahead(["build"], failed=2).run() == 2
+
+
+def test_what_plugins_derive_from_the_manifest_is_written_after_the_parse(monkeypatch, tmp_path):
+    from dbt import plugins
+
+    written = []
+    artifact = SimpleNamespace(write=lambda path: written.append(path))
+    manager = SimpleNamespace(get_manifest_artifacts=lambda manifest: {str(tmp_path / "plugin.json"): artifact})
+    monkeypatch.setattr(plugins, "PLUGIN_MANAGER", manager)
+    dbt_ahead._plugin_artifacts(object())
+    assert written == [str(tmp_path / "plugin.json")]
+    monkeypatch.setattr(plugins, "PLUGIN_MANAGER", None)   # no plugin: nothing to write, nothing raised
+    dbt_ahead._plugin_artifacts(object())
+    assert written == [str(tmp_path / "plugin.json")]
+
+
+def test_a_plugin_that_raises_leaves_the_parse_to_the_build(monkeypatch):
+    from dbt.cli import main
+
+    monkeypatch.setattr(main.dbtRunner, "invoke", lambda self, args: SimpleNamespace(success=True, result=object()))
+
+    def broken(manifest):
+        raise RuntimeError("the plugin's artifact cannot be written")
+    monkeypatch.setattr(dbt_ahead, "_plugin_artifacts", broken)
+    assert dbt_ahead.prepare(["build", "--project-dir", "/p"]) is None
+    monkeypatch.setattr(dbt_ahead, "_plugin_artifacts", lambda manifest: None)
+    ahead = dbt_ahead.prepare(["build", "--project-dir", "/p"])
+    assert ahead is not None and ahead.manifest is not None and ahead.failed is None
